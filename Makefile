@@ -1,0 +1,114 @@
+# Build of the hypervisor, its boot images and the host-side tests.
+# Everything goes to $(BUILD); `make help` lists the targets.
+
+BUILD ?= build
+CC ?= gcc
+HOST_CC ?= gcc
+NASM ?= nasm
+LD := ld
+OBJCOPY := objcopy
+NM := nm
+
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+
+# --- the hypervisor (freestanding, higher half) -----------------------------
+
+HV_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-common \
+	-fno-strict-aliasing -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wmissing-prototypes -Wstrict-prototypes -I. -MMD -MP
+HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
+	-z noexecstack --no-warn-rwx-segments -T linker.ld
+NASMFLAGS := -f elf64 -g -F dwarf -I.
+
+include mm/mm.mk
+
+HV_C_SRCS := $(sort $(wildcard boot/*.c hv/*.c arch/x86/*.c lib/*.c)) $(MM_HV_SRCS)
+HV_ASM_SRCS := $(sort $(wildcard boot/*.asm arch/x86/*.asm))
+HV_OBJS := $(HV_C_SRCS:%.c=$(BUILD)/hv/%.o) $(HV_ASM_SRCS:%.asm=$(BUILD)/hv/%.asm.o)
+
+.PHONY: all hv iso efi run test unit coverage bench clean help check-deps
+
+all: hv iso efi
+
+hv: $(BUILD)/hv.elf
+
+$(BUILD)/hv/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/hv/%.asm.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
+
+# The symbol table for backtraces is the last section of the image, so
+# linking it in does not move anything else. Pass 1 links without it; pass 2
+# links with the table generated from pass 1; the check makes sure the code
+# did not move.
+$(BUILD)/hv/ksyms_empty.o: tools/ksyms.py
+	@mkdir -p $(dir $@)
+	python3 tools/ksyms.py --empty > $(BUILD)/hv/ksyms_empty.S
+	$(CC) -c $(BUILD)/hv/ksyms_empty.S -o $@
+
+$(BUILD)/hv.pass1.elf: $(HV_OBJS) $(BUILD)/hv/ksyms_empty.o linker.ld
+	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS) $(BUILD)/hv/ksyms_empty.o
+
+$(BUILD)/hv/ksyms.o: $(BUILD)/hv.pass1.elf tools/ksyms.py
+	$(NM) -n $< | python3 tools/ksyms.py > $(BUILD)/hv/ksyms.S
+	$(CC) -c $(BUILD)/hv/ksyms.S -o $@
+
+$(BUILD)/hv.elf: $(BUILD)/hv.pass1.elf $(BUILD)/hv/ksyms.o
+	$(LD) $(HV_LDFLAGS) -o $@ $(HV_OBJS) $(BUILD)/hv/ksyms.o
+	@$(NM) -n $(BUILD)/hv.pass1.elf | grep -v -e ' __ksyms' -e ' __image_end' -e ' __image_size' > $(BUILD)/hv/nm1.txt
+	@$(NM) -n $@ | grep -v -e ' __ksyms' -e ' __image_end' -e ' __image_size' > $(BUILD)/hv/nm2.txt
+	@cmp -s $(BUILD)/hv/nm1.txt $(BUILD)/hv/nm2.txt || \
+		{ echo "symbol table moved code: check linker.ld"; exit 1; }
+	@grub-file --is-x86-multiboot2 $@ || { echo "$@: no Multiboot2 header"; exit 1; }
+
+-include $(HV_OBJS:.o=.d)
+
+# --- boot images -----------------------------------------------------------
+
+-include boot/efi/efi.mk
+-include tools/images.mk
+
+# --- host tests ------------------------------------------------------------
+
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-I. -DHOST_TEST -MMD -MP
+HOST_LDLIBS := -lcmocka -lpthread
+
+UNIT_TESTS :=
+-include $(sort $(wildcard tests/unit/*.mk))
+
+UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/host/unit/test_%)
+
+define unit_rule
+$(BUILD)/host/unit/test_$(1): $$(UNIT_SRCS_$(1))
+	@mkdir -p $$(dir $$@)
+	$$(HOST_CC) $$(HOST_CFLAGS) $$(UNIT_CFLAGS_$(1)) $$(HOST_EXTRA_CFLAGS) \
+		$$(UNIT_SRCS_$(1)) -o $$@ $$(HOST_LDLIBS) $$(HOST_EXTRA_LDFLAGS)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit: $(UNIT_BINS)
+
+-include tests/tests.mk
+
+# --- editor support --------------------------------------------------------
+
+compile_commands.json: Makefile $(HV_C_SRCS)
+	python3 tools/compile_commands.py $(CC) "$(HV_CFLAGS)" $(HV_C_SRCS) > $@
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make run       build and boot the hypervisor under QEMU (serial on this terminal)"
+	@echo "make test      host unit tests and boot tests of the real images"
+	@echo "make coverage  lcov report of the host tests in $(BUILD)/coverage"
+	@echo "make bench     benchmarks (prints figures)"
+	@echo "make all       build/hv.elf, build/hv.iso, build/BOOTX64.EFI, build/esp/"

@@ -1,0 +1,66 @@
+#include "arch/x86/console.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/uart.h"
+#include "lib/format.h"
+
+#define E9_PORT 0xe9
+
+static struct console_spec active[OPT_MAX_CONSOLES];
+static unsigned active_count;
+static bool ready;
+
+void console_init(const struct console_spec *specs, unsigned count,
+		  char *missing, size_t missingsz)
+{
+	static const struct console_spec default_spec = {
+		.kind = CONSOLE_UART, .port = UART_COM1, .baud = 115200
+	};
+	size_t used = 0;
+
+	if (count == 0) {
+		specs = &default_spec;
+		count = 1;
+	}
+	if (missing && missingsz)
+		missing[0] = '\0';
+
+	active_count = 0;
+	for (unsigned i = 0; i < count && i < OPT_MAX_CONSOLES; i++) {
+		const struct console_spec *s = &specs[i];
+
+		if (s->kind == CONSOLE_UART && !uart_init(s->port, s->baud)) {
+			if (missing && used < missingsz)
+				used += fmt_snprintf(missing + used,
+						     missingsz - used,
+						     "%sno UART at I/O port %#x",
+						     used ? "; " : "", s->port);
+			continue;
+		}
+		active[active_count++] = *s;
+	}
+	ready = true;
+}
+
+bool console_is_ready(void)
+{
+	return ready;
+}
+
+static void console_putc(const struct console_spec *s, char c)
+{
+	if (s->kind == CONSOLE_E9)
+		outb(E9_PORT, (uint8_t)c);
+	else
+		uart_putc(s->port, c);
+}
+
+void console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (unsigned k = 0; k < active_count; k++) {
+			if (s[i] == '\n' && active[k].kind == CONSOLE_UART)
+				console_putc(&active[k], '\r');
+			console_putc(&active[k], s[i]);
+		}
+	}
+}

@@ -1,0 +1,24 @@
+/*
+ * The console: every configured output (16550 UARTs, port 0xe9) receives
+ * every byte. Until console_init() runs nothing is sent; the log keeps the
+ * text and replays it then.
+ */
+#ifndef ARCH_X86_CONSOLE_H
+#define ARCH_X86_CONSOLE_H
+
+#include "hv/options.h"
+
+/*
+ * Brings up the given outputs (the default COM1 115200 when count is 0).
+ * A UART that does not answer is left out and reported by the returned
+ * text in missing (may be NULL). Safe to call again with other outputs.
+ */
+void console_init(const struct console_spec *specs, unsigned count,
+		  char *missing, size_t missingsz);
+
+/* Sends bytes to every output. The caller serializes (the log does). */
+void console_write(const char *s, size_t n);
+
+bool console_is_ready(void);
+
+#endif

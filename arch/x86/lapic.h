@@ -1,0 +1,30 @@
+/*
+ * The local APIC, in x2APIC mode when the CPU has it (MSR access, 32-bit
+ * IDs), else in xAPIC mode (MMIO through the direct map).
+ */
+#ifndef ARCH_X86_LAPIC_H
+#define ARCH_X86_LAPIC_H
+
+#include "lib/compiler.h"
+
+/* Enables this CPU's LAPIC (x2APIC mode when available), masks its LVTs. */
+void lapic_init_this_cpu(void);
+
+/* Whether lapic_init_this_cpu() has run on the boot CPU. */
+bool lapic_ready(void);
+bool lapic_is_x2apic(void);
+
+uint32_t lapic_id(void);
+void lapic_eoi(void);
+
+/* INIT, then the start-up IPI pointing at the real-mode page vector. */
+bool lapic_send_init(uint32_t apic_id);
+bool lapic_send_startup(uint32_t apic_id, uint8_t vector_page);
+
+/* A fixed interrupt to one CPU. */
+bool lapic_send_fixed(uint32_t apic_id, uint8_t vector);
+
+/* An NMI to every CPU but this one. */
+void lapic_send_nmi_all_but_self(void);
+
+#endif

@@ -1,0 +1,15 @@
+/* Leaving the run: emulator exit ports, or halting. */
+#ifndef ARCH_X86_MACHINE_H
+#define ARCH_X86_MACHINE_H
+
+#include "lib/compiler.h"
+
+/*
+ * exit_mode is enum exit_mode (hv/options.h). QEMU's isa-debug-exit
+ * (iobase 0xf4) exits with status (value << 1) | 1: 1 for a pass, 3 for a
+ * failure. Bochs leaves on "Shutdown" written to port 0x8900. Otherwise,
+ * and if the port does nothing (real hardware), this CPU halts for good.
+ */
+__noreturn void machine_exit(unsigned exit_mode, bool pass);
+
+#endif

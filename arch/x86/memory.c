@@ -1,0 +1,217 @@
+#include "arch/x86/memory.h"
+#include "arch/x86/paging.h"
+#include "arch/x86/percpu.h"
+#include "hv/log.h"
+#include "hv/panic.h"
+#include "lib/format.h"
+#include "lib/string.h"
+#include "mm/memmap.h"
+#include "mm/pmm.h"
+
+#define RESERVED_MAX 96
+#define LOW_MEMORY_END (1 * MiB)
+#define EARLY_POOL_MAX (4 * MiB) /* page tables for ~1 TiB of 2 MiB pages */
+
+static struct mem_range map[BOOT_MEMMAP_MAX];
+static size_t map_count;
+static struct mem_range reserved[RESERVED_MAX];
+static size_t reserved_count;
+static struct mem_range usable[BOOT_MEMMAP_MAX];
+static uint64_t trampoline_page;
+
+/* The early pool: page-table pages taken before the allocator exists. */
+static uint64_t early_next, early_end, early_start;
+
+static const char *const mem_type_names[] = {
+	[MEM_USABLE] = "usable", [MEM_ACPI_RECLAIM] = "ACPI tables",
+	[MEM_ACPI_NVS] = "ACPI NVS", [MEM_RESERVED] = "reserved",
+	[MEM_BAD] = "bad RAM",
+};
+
+void memory_reserve(const struct mem_range *ranges, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (reserved_count == RESERVED_MAX) {
+			/* Never hand out what we could not record: fail loud. */
+			pr_err("memory: more than %u reserved ranges", RESERVED_MAX);
+			return;
+		}
+		reserved[reserved_count++] = ranges[i];
+	}
+}
+
+static void memory_reserve_one(uint64_t base, uint64_t end)
+{
+	struct mem_range r = { .base = base, .length = end - base,
+			       .type = MEM_RESERVED };
+
+	if (end > base)
+		memory_reserve(&r, 1);
+}
+
+static uint64_t early_alloc_page(void)
+{
+	uint64_t page;
+
+	if (early_next >= early_end)
+		return 0;
+	page = early_next;
+	early_next += PAGE_SIZE;
+	return page;
+}
+
+/* Picks the early pool: the first usable stretch above 1 MiB below 4 GiB. */
+static bool early_pool_pick(size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t base = MAX(usable[i].base, LOW_MEMORY_END);
+		uint64_t end = MIN(usable[i].base + usable[i].length, 4 * GiB);
+
+		if (end > base && end - base >= 64 * PAGE_SIZE) {
+			early_start = early_next = base;
+			early_end = MIN(end, base + EARLY_POOL_MAX);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The first usable page at or above 4 KiB and below 1 MiB that holds
+ * neither the image nor a module (low memory is otherwise reserved, so
+ * the page is ours alone). Uses `usable` as scratch.
+ */
+static uint64_t trampoline_page_pick(const struct boot_info *bi)
+{
+	struct mem_range keep[BOOT_MODULES_MAX + 1];
+	size_t nk = 0, n;
+
+	keep[nk++] = (struct mem_range){ bi->image_start,
+					 bi->image_end - bi->image_start,
+					 MEM_RESERVED };
+	for (unsigned i = 0; i < bi->module_count; i++)
+		keep[nk++] = (struct mem_range){
+			bi->modules[i].start,
+			bi->modules[i].end - bi->modules[i].start, MEM_RESERVED
+		};
+	n = memmap_usable(map, map_count, keep, nk, usable, BOOT_MEMMAP_MAX);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t base = MAX(usable[i].base, PAGE_SIZE);
+		uint64_t end = MIN(usable[i].base + usable[i].length,
+				   LOW_MEMORY_END);
+
+		if (base + PAGE_SIZE <= end)
+			return base;
+	}
+	return 0;
+}
+
+static void memory_print_map(void)
+{
+	for (size_t i = 0; i < map_count; i++) {
+		uint32_t t = map[i].type;
+
+		pr_info("memory: [0x%012llx-0x%012llx] %s",
+			(unsigned long long)map[i].base,
+			(unsigned long long)(map[i].base + map[i].length - 1),
+			t < ARRAY_SIZE(mem_type_names) && mem_type_names[t] ?
+				mem_type_names[t] : "?");
+	}
+}
+
+bool memory_init_paging(const struct boot_info *bi, char *err, size_t errsz)
+{
+	unsigned dropped = 0;
+	size_t n;
+
+	memcpy(map, bi->memmap, bi->memmap_count * sizeof(map[0]));
+	map_count = memmap_sanitize(map, bi->memmap_count, BOOT_MEMMAP_MAX,
+				    &dropped);
+	if (dropped)
+		pr_warn("memory: %u map entries did not fit after sanitizing",
+			dropped);
+	pr_info("memory: map from %s, %zu ranges after sanitizing",
+		bi->memmap_is_efi ? "the EFI memory map" : "the BIOS (e820) map",
+		map_count);
+	memory_print_map();
+
+	/* Low memory is never handed out: AP start-up and firmware use it. */
+	memory_reserve_one(0, LOW_MEMORY_END);
+	memory_reserve_one(bi->image_start, bi->image_end);
+	for (unsigned i = 0; i < bi->module_count; i++)
+		memory_reserve_one(bi->modules[i].start, bi->modules[i].end);
+
+	trampoline_page = trampoline_page_pick(bi);
+	n = memmap_usable(map, map_count, reserved, reserved_count, usable,
+			  BOOT_MEMMAP_MAX);
+	if (n == 0) {
+		fmt_snprintf(err, errsz, "the memory map has no usable RAM above 1 MiB");
+		return false;
+	}
+	if (!early_pool_pick(n)) {
+		fmt_snprintf(err, errsz, "no usable RAM between 1 MiB and 4 GiB for page tables");
+		return false;
+	}
+	if (!paging_init(map, map_count, early_alloc_page)) {
+		fmt_snprintf(err, errsz, "ran out of early memory building page tables");
+		return false;
+	}
+	memory_reserve_one(early_start, early_next);
+	pr_info("paging: direct map and image W^X in place (%llu KiB of tables, NX %s, 1G pages %s)",
+		(unsigned long long)((early_next - early_start) / KiB),
+		paging_has_nx() ? "on" : "unavailable",
+		paging_has_1g() ? "on" : "unavailable");
+	return true;
+}
+
+static void *pmm_phys_to_virt(uint64_t phys)
+{
+	return phys_to_virt(phys);
+}
+
+static unsigned pmm_cpu_id(void)
+{
+	return this_cpu_id();
+}
+
+static void pmm_fatal(const char *msg)
+{
+	panic("pmm: %s", msg);
+}
+
+bool memory_init_allocator(char *err, size_t errsz)
+{
+	static const struct pmm_platform plat = {
+		.phys_to_virt = pmm_phys_to_virt,
+		.cpu_id = pmm_cpu_id,
+		.fatal = pmm_fatal,
+	};
+	struct pmm_stats st;
+	size_t n = memmap_usable(map, map_count, reserved, reserved_count,
+				 usable, BOOT_MEMMAP_MAX);
+
+	if (!pmm_init(&plat, usable, n)) {
+		fmt_snprintf(err, errsz, "the page allocator could not start (too little RAM for its metadata)");
+		return false;
+	}
+	pmm_get_stats(&st);
+	pr_info("memory: %llu MiB RAM in the map, %llu MiB usable by the allocator (%llu KiB metadata), %zu reserved ranges",
+		(unsigned long long)(memmap_total(map, map_count, MEM_USABLE) / MiB),
+		(unsigned long long)(st.free_pages * PAGE_SIZE / MiB),
+		(unsigned long long)(st.metadata_pages * PAGE_SIZE / KiB),
+		reserved_count);
+	return true;
+}
+
+uint64_t memory_trampoline_page(void)
+{
+	return trampoline_page;
+}
+
+uint64_t memory_usable_mib(void)
+{
+	struct pmm_stats st;
+
+	pmm_get_stats(&st);
+	return st.managed_pages * PAGE_SIZE / MiB;
+}

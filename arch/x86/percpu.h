@@ -1,0 +1,67 @@
+/*
+ * Per-CPU data. Each CPU's GS base points at its struct percpu, whose first
+ * member points at itself, so this_cpu() is one load from %gs:0.
+ */
+#ifndef ARCH_X86_PERCPU_H
+#define ARCH_X86_PERCPU_H
+
+#include "arch/x86/descriptors.h"
+#include "arch/x86/virt_probe.h"
+#include "hv/options.h"
+
+#define MAX_CPUS OPT_MAX_CPUS
+#define KERNEL_STACK_SIZE 16384
+#define IST_STACK_SIZE 8192
+
+enum ist_slot {
+	IST_NMI = 1,
+	IST_DOUBLE_FAULT = 2,
+	IST_MACHINE_CHECK = 3,
+	IST_COUNT = 3,
+};
+
+struct cpu_stacks {
+	uint8_t kernel[KERNEL_STACK_SIZE];
+	uint8_t ist[IST_COUNT][IST_STACK_SIZE];
+} __aligned(4096);
+
+struct percpu {
+	struct percpu *self; /* must stay first: %gs:0 */
+	unsigned cpu_id;     /* logical number, 0 = the boot CPU */
+	uint32_t apic_id;
+	volatile bool online;
+	uint64_t kernel_stack_bottom, kernel_stack_top;
+	uint64_t ist_bottom, ist_top; /* all IST stacks, for backtraces */
+	struct gdt gdt;
+	struct tss tss;
+	struct virt_caps virt; /* what this CPU's virtualization probe found */
+};
+
+extern struct percpu percpu_area[MAX_CPUS];
+
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+static inline unsigned this_cpu_id(void)
+{
+	return this_cpu()->cpu_id;
+}
+
+/*
+ * Sets up CPU number cpu_id on the CPU that calls it: GS base, GDT with
+ * TSS and IST stacks, the shared IDT. kernel_stack_* describe the stack
+ * it runs on (for backtraces).
+ */
+void percpu_init_this_cpu(unsigned cpu_id, struct cpu_stacks *stacks,
+			  uint64_t kernel_stack_bottom,
+			  uint64_t kernel_stack_top);
+
+/* Whether [addr, addr+len) lies on one of this CPU's stacks. */
+bool percpu_on_stack(uint64_t addr, size_t len);
+
+#endif

@@ -1,0 +1,25 @@
+/* Starting the application processors, and reaching them afterwards. */
+#ifndef ARCH_X86_SMP_H
+#define ARCH_X86_SMP_H
+
+#include "arch/x86/acpi.h"
+
+/*
+ * Starts every CPU the MADT lists (besides this one) with INIT-SIPI-SIPI,
+ * up to maxcpus CPUs in all, one at a time. A CPU that does not report in
+ * within timeout_ms is reported and skipped. trampoline_page is a free
+ * physical page below 1 MiB. Returns the number of CPUs online.
+ */
+unsigned smp_start_aps(const struct acpi_cpus *cpus, unsigned maxcpus,
+		       unsigned timeout_ms, uint64_t trampoline_page);
+
+unsigned smp_online_count(void);
+
+/* Runs fn on every other online CPU and waits until all have run it. */
+void smp_call_others(void (*fn)(void));
+
+/* For the fatal path: NMI every other CPU; they halt for good. */
+void smp_stop_other_cpus(void);
+bool smp_stop_requested(void);
+
+#endif

@@ -1,0 +1,117 @@
+#include <stdarg.h>
+
+#include "hv/log.h"
+#include "arch/x86/console.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/tsc.h"
+#include "lib/format.h"
+#include "lib/spinlock.h"
+
+#define EARLY_BUFFER_SIZE 16384
+
+static struct spinlock log_lock = SPINLOCK_INIT;
+static volatile int log_owner = -1; /* CPU holding log_lock, for re-entry */
+static unsigned log_level = LOG_INFO;
+static bool panic_mode;
+
+/* Text logged before the console was up; replayed once it is. */
+static char early_buffer[EARLY_BUFFER_SIZE];
+static size_t early_used;
+static bool early_overflowed;
+
+void log_set_level(unsigned level)
+{
+	log_level = level;
+}
+
+void log_enter_panic_mode(void)
+{
+	panic_mode = true;
+}
+
+static void log_emit(const char *s, size_t n)
+{
+	if (console_is_ready()) {
+		console_write(s, n);
+		return;
+	}
+	if (early_used + n > sizeof(early_buffer)) {
+		early_overflowed = true;
+		n = sizeof(early_buffer) - early_used;
+	}
+	for (size_t i = 0; i < n; i++)
+		early_buffer[early_used++] = s[i];
+}
+
+void log_replay_to_console(void)
+{
+	static const char lost[] = "[log: early messages were cut]\n";
+
+	console_write(early_buffer, early_used);
+	if (early_overflowed)
+		console_write(lost, sizeof(lost) - 1);
+	early_used = 0;
+}
+
+/*
+ * Takes the log lock unless this CPU already holds it (a fault or NMI
+ * while logging) or we are panicking. Returns whether it must be released.
+ */
+static bool log_lock_take(int cpu)
+{
+	if (panic_mode || log_owner == cpu)
+		return false;
+	spin_lock(&log_lock);
+	log_owner = cpu;
+	return true;
+}
+
+static void log_lock_release(bool taken)
+{
+	if (!taken)
+		return;
+	log_owner = -1;
+	spin_unlock(&log_lock);
+}
+
+void log_vprintf(unsigned level, const char *fmt, va_list ap)
+{
+	char msg[LOG_LINE_MAX];
+	char prefix[40];
+	int cpu = (int)this_cpu_id();
+	uint64_t us = tsc_us_since_boot();
+	int plen, mlen;
+	bool taken;
+
+	if (level > log_level)
+		return;
+	mlen = fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (mlen >= (int)sizeof(msg))
+		mlen = sizeof(msg) - 1;
+	plen = fmt_snprintf(prefix, sizeof(prefix), "[%5llu.%06llu] cpu%d ",
+			    (unsigned long long)(us / 1000000),
+			    (unsigned long long)(us % 1000000), cpu);
+
+	taken = log_lock_take(cpu);
+	/* One prefix for each line of the message. */
+	for (int start = 0; start < mlen;) {
+		int end = start;
+
+		while (end < mlen && msg[end] != '\n')
+			end++;
+		log_emit(prefix, plen);
+		log_emit(msg + start, end - start);
+		log_emit("\n", 1);
+		start = end + 1;
+	}
+	log_lock_release(taken);
+}
+
+void log_printf(unsigned level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vprintf(level, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,172 @@
+/*
+ * hv_main: from a filled struct boot_info to a running machine. The order
+ * matters and each step says why it comes where it does.
+ */
+#include "hv/hv.h"
+#include "hv/log.h"
+#include "hv/options.h"
+#include "hv/panic.h"
+#include "hv/report.h"
+#include "arch/x86/acpi.h"
+#include "arch/x86/console.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/memory.h"
+#include "arch/x86/paging.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/smp.h"
+#include "arch/x86/tsc.h"
+#include "arch/x86/virt_probe.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+#define HV_VERSION "0.1"
+#define OPTION_COMPLAINTS_MAX 8
+
+static struct hv_options options;
+static struct acpi_info acpi;
+
+/* Complaints about the command line wait until the console is up. */
+static char complaints[OPTION_COMPLAINTS_MAX][120];
+static unsigned complaint_count;
+
+static void hv_collect_complaint(void *ctx, const char *msg)
+{
+	if (complaint_count < OPTION_COMPLAINTS_MAX)
+		fmt_snprintf(complaints[complaint_count++], sizeof(complaints[0]),
+			     "%s", msg);
+}
+
+static void hv_console_start(void)
+{
+	char missing[160];
+
+	console_init(options.consoles, options.console_count, missing,
+		     sizeof(missing));
+	log_set_level(options.loglevel);
+	report_set_exit_mode(options.exit_mode);
+	log_replay_to_console();
+	if (missing[0])
+		pr_warn("console: %s", missing);
+}
+
+__noreturn void hv_boot_failed(const char *reason)
+{
+	console_init(NULL, 0, NULL, 0);
+	log_replay_to_console();
+	pr_err("boot: %s", reason);
+	report_set_u64("cpus", 1);
+	report_set_str("vendor", cpu_vendor_name(cpu_vendor()));
+	report_set_str("virt", "none");
+	report_set_u64("mem_mib", 0);
+	report_finish(false, reason);
+}
+
+static void hv_print_boot_info(const struct boot_info *bi)
+{
+	pr_info("hv: micro-hypervisor %s, booted by %s (%s)", HV_VERSION,
+		bi->loader_name[0] ? bi->loader_name : "an unnamed loader",
+		bi->method == BOOT_METHOD_UEFI ? "UEFI application" :
+						 "Multiboot2");
+	pr_info("hv: command line: \"%s\"", bi->cmdline);
+	for (unsigned i = 0; i < complaint_count; i++)
+		pr_warn("options: %s", complaints[i]);
+	pr_info("hv: image at %#llx-%#llx, TSC %llu MHz, %u module(s)%s",
+		(unsigned long long)bi->image_start,
+		(unsigned long long)bi->image_end - 1,
+		(unsigned long long)(tsc_khz() / 1000), bi->module_count,
+		bi->efi_system_table ? ", EFI system table present" : "");
+}
+
+/* Every online CPU must be able to run guests, the same way. */
+static const struct virt_caps *hv_check_virt(char *why, size_t whysz)
+{
+	const struct virt_caps *boot_caps = &percpu_area[0].virt;
+	char line[256];
+
+	virt_caps_describe(boot_caps, line, sizeof(line));
+	pr_info("virt: %s CPU: %s", cpu_vendor_name(boot_caps->vendor), line);
+	if (boot_caps->kind == VIRT_NONE) {
+		fmt_snprintf(why, whysz, "guests cannot run: %s", boot_caps->why);
+		return NULL;
+	}
+	for (unsigned i = 1; i < MAX_CPUS; i++) {
+		const struct virt_caps *c = &percpu_area[i].virt;
+
+		if (!percpu_area[i].online)
+			continue;
+		if (c->kind != boot_caps->kind) {
+			fmt_snprintf(why, whysz, "cpu%u differs from cpu0: %s", i,
+				     c->kind == VIRT_NONE ? c->why :
+							    "another virtualization kind");
+			return NULL;
+		}
+	}
+	return boot_caps;
+}
+
+static void hv_flush_tlb(void)
+{
+	write_cr3(read_cr3());
+}
+
+__noreturn void hv_main(const struct boot_info *bi)
+{
+	char err[200];
+	const struct virt_caps *virt;
+	unsigned cpus;
+
+	/* Options first: they say where the console is. */
+	options_parse(bi->cmdline, &options, hv_collect_complaint, NULL);
+	hv_console_start();
+	hv_print_boot_info(bi);
+	report_set_u64("cpus", 1);
+	report_set_str("vendor", cpu_vendor_name(cpu_vendor()));
+	report_set_str("virt", "none");
+	report_set_u64("mem_mib", 0);
+
+	/* Page tables before anything touches memory above 4 GiB. */
+	if (!memory_init_paging(bi, err, sizeof(err)))
+		hv_boot_failed(err);
+
+	/* ACPI before the allocator: the tables' memory must be kept. */
+	if (!acpi_parse(bi, &acpi, err, sizeof(err)))
+		pr_warn("acpi: %s: running on the boot CPU only", err);
+	else if (!acpi.has_madt)
+		pr_warn("acpi: no MADT: running on the boot CPU only");
+	else
+		pr_info("acpi: OEM \"%s\", MADT lists %u CPUs (%u usable, %u x2APIC entries)",
+			acpi.oem_id, acpi.cpus.listed, acpi.cpus.count,
+			acpi.cpus.x2apic_entries);
+	memory_reserve(acpi.tables, acpi.table_count);
+	if (!memory_init_allocator(err, sizeof(err)))
+		hv_boot_failed(err);
+	report_set_u64("mem_mib", memory_usable_mib());
+
+	lapic_init_this_cpu();
+	virt_probe_this_cpu(&this_cpu()->virt);
+	if (acpi.has_madt && !memory_trampoline_page())
+		pr_warn("smp: no free page below 1 MiB to start other CPUs from");
+	if (acpi.has_madt && memory_trampoline_page())
+		smp_start_aps(&acpi.cpus, options.maxcpus,
+			      options.ap_timeout_ms, memory_trampoline_page());
+	percpu_area[0].online = true;
+	cpus = smp_online_count();
+
+	/* The trampoline's identity map is no longer needed anywhere. */
+	paging_drop_identity_map();
+	smp_call_others(hv_flush_tlb);
+
+	pr_info("smp: %u CPU(s) online (%s mode LAPIC)%s", cpus,
+		lapic_is_x2apic() ? "x2APIC" : "xAPIC",
+		options.maxcpus < acpi.cpus.count ? ", limited by maxcpus=" : "");
+	report_set_u64("cpus", cpus);
+
+	virt = hv_check_virt(err, sizeof(err));
+	report_set_str("virt", virt ? virt_kind_name(virt->kind) : "none");
+	if (!virt) {
+		pr_err("virt: %s", err);
+		report_finish(false, err);
+	}
+	report_finish(true, NULL);
+}

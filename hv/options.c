@@ -1,0 +1,364 @@
+/*
+ * The hypervisor's command line: one table of the options it owns, one of
+ * the words it leaves to others, and a parser per option that either
+ * stores a value or explains in one line what it accepts.
+ */
+#include "hv/options.h"
+#include "lib/cmdline.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+#define OPT_KEY_MAX	      32
+#define OPT_VALUE_MAX	      256
+#define OPT_MSG_MAX	      320
+#define OPT_UART_MAX_BAUD     115200
+#define OPT_AP_TIMEOUT_MAX_MS 3600000u
+
+/*
+ * Words that belong to the loader (BOOT_IMAGE=) or to other parts of the
+ * hypervisor that read the command line themselves: accepted silently.
+ */
+static const char *const options_foreign[] = {
+    "BOOT_IMAGE", "guest", "vcpus", "guest_mem", "test",
+};
+
+static const uint16_t options_com_ports[] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
+
+static void options_set_defaults(struct hv_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->loglevel = LOG_INFO;
+	opt->maxcpus = OPT_MAX_CPUS;
+	opt->exit_mode = EXIT_HALT;
+	opt->ap_timeout_ms = 1000;
+}
+
+/*
+ * Parses "<baud>" or "<baud>n8" into *baud. The UART divisor latch divides
+ * 115200, so only baud rates that divide it exactly are accepted.
+ */
+static bool options_parse_baud(const char *s, uint32_t *baud, char *err,
+			       size_t errsz)
+{
+	uint64_t v = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v <= OPT_UART_MAX_BAUD)
+			v = v * 10 + (*p - '0');
+	}
+	if (p == s) {
+		fmt_snprintf(err, errsz,
+			     "bad baud rate '%s' (a divisor of 115200 such as "
+			     "115200, 57600, 38400, 19200, 9600)",
+			     s);
+		return false;
+	}
+	if (*p && strcmp(p, "n8") != 0) {
+		fmt_snprintf(
+		    err, errsz,
+		    "unsupported line setting '%s' after the baud rate "
+		    "(only n8: no parity, 8 data bits)",
+		    p);
+		return false;
+	}
+	if (v > OPT_UART_MAX_BAUD) {
+		fmt_snprintf(err, errsz,
+			     "baud rate %.*s is above 115200, the 16550's "
+			     "fastest",
+			     (int)(p - s), s);
+		return false;
+	}
+	if (v == 0 || OPT_UART_MAX_BAUD % v != 0) {
+		fmt_snprintf(err, errsz,
+			     "baud rate %u is not 115200 divided by a whole "
+			     "number (115200, 57600, 38400, 19200, 9600, ...)",
+			     (unsigned)v);
+		return false;
+	}
+	*baud = v;
+	return true;
+}
+
+/* Parses the "<port>" of io:<port>: a 16550 needs 8 ports from its base. */
+static bool options_parse_io_port(const char *s, uint16_t *port, char *err,
+				  size_t errsz)
+{
+	uint64_t v;
+
+	if (!cmdline_parse_u64(s, &v) || v == 0 || v > 0xfff8) {
+		fmt_snprintf(err, errsz,
+			     "bad I/O port '%s' (a number 0x1..0xfff8, e.g. "
+			     "io:0x2f8)",
+			     s);
+		return false;
+	}
+	*port = v;
+	return true;
+}
+
+/*
+ * Accepts ttyS0..ttyS3, io:<port> (both with an optional ",<baud>[n8]",
+ * 115200 by default) and e9. *out is only written on success.
+ */
+bool options_parse_console(const char *val, struct console_spec *out, char *err,
+			   size_t errsz)
+{
+	struct console_spec spec = {.kind = CONSOLE_UART,
+				    .baud = OPT_UART_MAX_BAUD};
+	char name[OPT_VALUE_MAX];
+	const char *comma = strchr(val, ',');
+	size_t namelen = comma ? (size_t)(comma - val) : strlen(val);
+
+	if (namelen >= sizeof(name)) {
+		fmt_snprintf(err, errsz, "value too long");
+		return false;
+	}
+	memcpy(name, val, namelen);
+	name[namelen] = '\0';
+
+	if (strcmp(name, "e9") == 0) {
+		if (comma) {
+			fmt_snprintf(err, errsz,
+				     "e9 takes no baud rate (just console=e9)");
+			return false;
+		}
+		*out = (struct console_spec){.kind = CONSOLE_E9, .port = 0xe9};
+		return true;
+	}
+
+	if (strncmp(name, "ttyS", 4) == 0) {
+		if (name[4] < '0' || name[4] > '3' || name[5] != '\0') {
+			fmt_snprintf(err, errsz,
+				     "no such port %s (ttyS0..ttyS3, or "
+				     "io:<port> for another one)",
+				     name);
+			return false;
+		}
+		spec.port = options_com_ports[name[4] - '0'];
+	} else if (strncmp(name, "io:", 3) == 0) {
+		if (!options_parse_io_port(name + 3, &spec.port, err, errsz))
+			return false;
+	} else {
+		fmt_snprintf(err, errsz,
+			     "unknown console '%s' (ttyS0..ttyS3[,baud], "
+			     "io:<port>[,baud] or e9)",
+			     name);
+		return false;
+	}
+
+	if (comma && !options_parse_baud(comma + 1, &spec.baud, err, errsz))
+		return false;
+	*out = spec;
+	return true;
+}
+
+/* Adds one console; a second one on the same port is refused. */
+static bool options_add_console(const char *val, struct hv_options *opt,
+				char *err, size_t errsz)
+{
+	struct console_spec spec;
+
+	if (!options_parse_console(val, &spec, err, errsz))
+		return false;
+	for (unsigned i = 0; i < opt->console_count; i++) {
+		if (opt->consoles[i].kind == spec.kind &&
+		    opt->consoles[i].port == spec.port) {
+			fmt_snprintf(err, errsz,
+				     "port 0x%x already has a console, ignored",
+				     spec.port);
+			return false;
+		}
+	}
+	if (opt->console_count == OPT_MAX_CONSOLES) {
+		fmt_snprintf(err, errsz, "more than %d consoles, ignored",
+			     OPT_MAX_CONSOLES);
+		return false;
+	}
+	opt->consoles[opt->console_count++] = spec;
+	return true;
+}
+
+/* Parses a decimal or 0x number in lo..hi (no K/M/G suffix: a count). */
+static bool options_parse_range(const char *val, unsigned lo, unsigned hi,
+				unsigned *out, char *err, size_t errsz)
+{
+	size_t len = strlen(val);
+	char last = len ? val[len - 1] : '\0';
+	bool suffix = last != '\0' && strchr("kKmMgG", last);
+	uint64_t v;
+
+	if (suffix || !cmdline_parse_u64(val, &v) || v < lo || v > hi) {
+		fmt_snprintf(err, errsz, "not a number in %u..%u", lo, hi);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static bool options_parse_loglevel(const char *val, struct hv_options *opt,
+				   char *err, size_t errsz)
+{
+	static const char *const names[] = {
+	    [LOG_ERROR] = "error",
+	    [LOG_WARN] = "warn",
+	    [LOG_INFO] = "info",
+	    [LOG_DEBUG] = "debug",
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(val, names[i]) == 0) {
+			opt->loglevel = i;
+			return true;
+		}
+	}
+	if (options_parse_range(val, LOG_ERROR, LOG_DEBUG, &opt->loglevel, err,
+				errsz))
+		return true;
+	fmt_snprintf(err, errsz, "expected 0-3, error, warn, info or debug");
+	return false;
+}
+
+static bool options_parse_maxcpus(const char *val, struct hv_options *opt,
+				  char *err, size_t errsz)
+{
+	return options_parse_range(val, 1, OPT_MAX_CPUS, &opt->maxcpus, err,
+				   errsz);
+}
+
+static bool options_parse_exit(const char *val, struct hv_options *opt,
+			       char *err, size_t errsz)
+{
+	if (strcmp(val, "qemu") == 0)
+		opt->exit_mode = EXIT_QEMU;
+	else if (strcmp(val, "bochs") == 0)
+		opt->exit_mode = EXIT_BOCHS;
+	else if (strcmp(val, "halt") == 0)
+		opt->exit_mode = EXIT_HALT;
+	else {
+		fmt_snprintf(err, errsz, "expected qemu, bochs or halt");
+		return false;
+	}
+	return true;
+}
+
+static bool options_parse_ap_timeout(const char *val, struct hv_options *opt,
+				     char *err, size_t errsz)
+{
+	return options_parse_range(val, 1, OPT_AP_TIMEOUT_MAX_MS,
+				   &opt->ap_timeout_ms, err, errsz);
+}
+
+struct option_desc {
+	const char *key;
+	const char *usage; /* shown when the value is missing */
+	bool (*parse)(const char *val, struct hv_options *opt, char *err,
+		      size_t errsz);
+};
+
+static const struct option_desc options_table[] = {
+    {"console", "ttyS0..ttyS3[,baud], io:<port>[,baud] or e9",
+     options_add_console},
+    {"loglevel", "0-3, error, warn, info or debug", options_parse_loglevel},
+    {"maxcpus", "1..64", options_parse_maxcpus},
+    {"exit", "qemu, bochs or halt", options_parse_exit},
+    {"ap_timeout_ms", "milliseconds, 1..3600000", options_parse_ap_timeout},
+};
+
+static bool options_is_foreign(const char *key)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(options_foreign); i++) {
+		if (strcmp(key, options_foreign[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static const struct option_desc *options_find(const char *key)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(options_table); i++) {
+		if (strcmp(key, options_table[i].key) == 0)
+			return &options_table[i];
+	}
+	return NULL;
+}
+
+/* Writes "console= loglevel= ..." from the table. */
+static void options_list_known(char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < ARRAY_SIZE(options_table) && len < size; i++)
+		len +=
+		    fmt_snprintf(buf + len, size - len, "%s%s=", i ? " " : "",
+				 options_table[i].key);
+}
+
+/* Passes one complaint to warn (if any) and counts it. */
+static void __printf(4, 5)
+    options_complain(options_warn_fn warn, void *ctx, unsigned *count,
+		     const char *fmt, ...)
+{
+	char msg[OPT_MSG_MAX];
+	va_list ap;
+
+	(*count)++;
+	if (!warn)
+		return;
+	va_start(ap, fmt);
+	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warn(ctx, msg);
+}
+
+/*
+ * Guarantees: opt holds the defaults overridden by every valid option (the
+ * last one wins, consoles accumulate in order); each unknown word, bad
+ * value, missing value and overlong word produced exactly one complaint.
+ */
+unsigned options_parse(const char *cmdline, struct hv_options *opt,
+		       options_warn_fn warn, void *ctx)
+{
+	struct cmdline_iter it = {.pos = cmdline};
+	char key[OPT_KEY_MAX], val[OPT_VALUE_MAX], err[OPT_MSG_MAX];
+	unsigned count = 0;
+	bool truncated;
+
+	options_set_defaults(opt);
+	while (
+	    cmdline_next(&it, key, sizeof(key), val, sizeof(val), &truncated)) {
+		const struct option_desc *desc = options_find(key);
+
+		if (options_is_foreign(key))
+			continue;
+		if (truncated) {
+			options_complain(warn, ctx, &count,
+					 "%s=%.40s...: too long (at most %u "
+					 "characters for a name, %u for a "
+					 "value), ignored",
+					 key, val, OPT_KEY_MAX - 1,
+					 OPT_VALUE_MAX - 1);
+			continue;
+		}
+		if (!desc) {
+			options_list_known(err, sizeof(err));
+			options_complain(warn, ctx, &count,
+					 "%s%s%s: unknown option, ignored "
+					 "(known: %s)",
+					 key, val[0] ? "=" : "", val, err);
+			continue;
+		}
+		if (!val[0]) {
+			options_complain(warn, ctx, &count,
+					 "%s: needs a value (%s=%s)", key, key,
+					 desc->usage);
+			continue;
+		}
+		err[0] = '\0';
+		if (!desc->parse(val, opt, err, sizeof(err)))
+			options_complain(warn, ctx, &count, "%s=%s: %s", key,
+					 val, err);
+	}
+	return count;
+}

@@ -1,0 +1,68 @@
+/*
+ * The hypervisor's command-line options, parsed once at boot.
+ * Unknown words are reported (the loader may add its own), bad values are
+ * reported and leave the default in place: a wrong option never stops boot.
+ */
+#ifndef HV_OPTIONS_H
+#define HV_OPTIONS_H
+
+#include "lib/compiler.h"
+
+#define OPT_MAX_CONSOLES 4
+#define OPT_MAX_CPUS 64
+
+enum console_kind {
+	CONSOLE_UART = 1, /* 16550 at an I/O port */
+	CONSOLE_E9 = 2,   /* the emulators' debug port 0xe9 */
+};
+
+struct console_spec {
+	uint32_t kind; /* enum console_kind */
+	uint16_t port; /* CONSOLE_UART: I/O base */
+	uint32_t baud; /* CONSOLE_UART */
+};
+
+enum exit_mode {
+	EXIT_HALT = 0,  /* halt every CPU (default) */
+	EXIT_QEMU = 1,  /* isa-debug-exit at port 0xf4 */
+	EXIT_BOCHS = 2, /* Bochs shutdown port 0x8900 */
+};
+
+enum log_level {
+	LOG_ERROR = 0,
+	LOG_WARN = 1,
+	LOG_INFO = 2,
+	LOG_DEBUG = 3,
+};
+
+struct hv_options {
+	struct console_spec consoles[OPT_MAX_CONSOLES];
+	unsigned console_count; /* 0: the default, COM1 115200 */
+	unsigned loglevel;      /* enum log_level, default LOG_INFO */
+	unsigned maxcpus;       /* 1..OPT_MAX_CPUS, default OPT_MAX_CPUS */
+	unsigned exit_mode;     /* enum exit_mode */
+	unsigned ap_timeout_ms; /* wait for each AP, default 1000 */
+};
+
+/* Receives one human-readable complaint about the command line. */
+typedef void (*options_warn_fn)(void *ctx, const char *msg);
+
+/*
+ * Parses cmdline into opt (fully initialized to defaults first). Every
+ * unknown word or bad value is passed to warn (may be NULL) as one line of
+ * text, e.g. "console=ttyS9: no such port (ttyS0..ttyS3)". Returns the
+ * number of complaints. Options:
+ *   console=ttyS<n>[,<baud>]  console=io:<port>[,<baud>]  console=e9
+ *   loglevel=<0-3|error|warn|info|debug>  maxcpus=<n>  exit=qemu|bochs|halt
+ *   ap_timeout_ms=<n>
+ * Words the loader or later issues own (e.g. BOOT_IMAGE=, guest=) are
+ * listed in options.c and accepted silently.
+ */
+unsigned options_parse(const char *cmdline, struct hv_options *opt,
+		       options_warn_fn warn, void *ctx);
+
+/* Parses one console= value; returns false with a reason in err. */
+bool options_parse_console(const char *val, struct console_spec *out,
+			   char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,67 @@
+#include "hv/report.h"
+#include "hv/log.h"
+#include "arch/x86/machine.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+#define REPORT_MAX_KEYS 32
+#define REPORT_VALUE_MAX 24
+
+struct report_entry {
+	const char *key;
+	char value[REPORT_VALUE_MAX];
+};
+
+static struct report_entry entries[REPORT_MAX_KEYS];
+static unsigned entry_count;
+static unsigned exit_mode;
+
+static struct report_entry *report_slot(const char *key)
+{
+	for (unsigned i = 0; i < entry_count; i++)
+		if (strcmp(entries[i].key, key) == 0)
+			return &entries[i];
+	if (entry_count == REPORT_MAX_KEYS)
+		return NULL;
+	entries[entry_count].key = key;
+	return &entries[entry_count++];
+}
+
+void report_set_u64(const char *key, uint64_t value)
+{
+	struct report_entry *e = report_slot(key);
+
+	if (e)
+		fmt_snprintf(e->value, sizeof(e->value), "%llu",
+			     (unsigned long long)value);
+}
+
+void report_set_str(const char *key, const char *value)
+{
+	struct report_entry *e = report_slot(key);
+
+	if (e)
+		fmt_snprintf(e->value, sizeof(e->value), "%s", value);
+}
+
+void report_set_exit_mode(unsigned mode)
+{
+	exit_mode = mode;
+}
+
+__noreturn void report_finish(bool pass, const char *reason)
+{
+	char line[LOG_LINE_MAX];
+	size_t used = 0;
+
+	used += fmt_snprintf(line, sizeof(line), "hv: summary");
+	for (unsigned i = 0; i < entry_count && used < sizeof(line); i++)
+		used += fmt_snprintf(line + used, sizeof(line) - used, " %s=%s",
+				     entries[i].key, entries[i].value);
+	log_printf(LOG_ERROR, "%s", line);
+	if (pass)
+		log_printf(LOG_ERROR, "hv: done: PASS");
+	else
+		log_printf(LOG_ERROR, "hv: done: FAIL: %s", reason);
+	machine_exit(exit_mode, pass);
+}

@@ -1,0 +1,75 @@
+/*
+ * Aging: which pages has the guest touched since the last look? A leaf's
+ * accessed bit, set by the fault that made it and by hardware, is cleared
+ * here; a leaf that went away with it set left a bit in the slot's young
+ * bitmap, which is consumed here too.
+ */
+#include "mm/tdp_internal.h"
+
+static void age_mark(uint64_t *young, uint64_t start, uint64_t end,
+		     uint64_t gfn, uint64_t n)
+{
+	uint64_t i, first = MAX(gfn, start), last = MIN(gfn + n, end);
+
+	for (i = first; i < last; i++)
+		young[(i - start) / 64] |= 1ull << ((i - start) % 64);
+}
+
+/* Consumes the slots' young bits of [start, end) into young. */
+static void age_slots(struct tdp_vm *vm, uint64_t start, uint64_t end,
+		      uint64_t *young)
+{
+	unsigned id;
+
+	for (id = 0; id < TDP_MAX_SLOTS; id++) {
+		struct tdp_memslot *s = &vm->slots[id];
+		uint64_t first = MAX(start, s->base_gfn);
+		uint64_t last = MIN(end, s->base_gfn + s->npages);
+		uint64_t gfn;
+
+		for (gfn = first; gfn < last; gfn++) {
+			uint64_t i = gfn - s->base_gfn;
+			uint64_t bit = 1ull << (i % 64);
+			uint64_t *w = &s->young[i / 64];
+
+			if ((__atomic_load_n(w, __ATOMIC_RELAXED) & bit) &&
+			    (__atomic_fetch_and(w, ~bit, __ATOMIC_RELAXED) &
+			     bit))
+				age_mark(young, start, end, gfn, 1);
+		}
+	}
+}
+
+static uint64_t age_count(const uint64_t *young, uint64_t n)
+{
+	uint64_t w, count = 0;
+
+	for (w = 0; w < ALIGN_UP(n, 64) / 64; w++)
+		count += tdp_popcount(young[w]);
+	return count;
+}
+
+uint64_t tdp_age_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
+		       uint64_t *young)
+{
+	const struct tdp_format *f = vm->fmt;
+	struct tdp_cpu *c = tdp_op_begin(vm, false);
+	uint64_t *out = young, count;
+	struct tdp_iter it;
+
+	memset(out, 0, ALIGN_UP(end - start, 64) / 8);
+	tdp_for_each_pte(it, vm, start, end, 1) {
+retry:
+		if (!tdp_pte_present(f, it.old) ||
+		    !tdp_pte_leaf(f, it.old, it.level) ||
+		    !(it.old & f->accessed_mask))
+			continue;
+		if (!tdp_iter_set(&it, it.old & ~f->accessed_mask))
+			goto retry;
+		age_mark(out, start, end, it.gfn, tdp_level_pages(it.level));
+	}
+	age_slots(vm, start, end, out);
+	count = age_count(out, end - start);
+	tdp_op_end(vm, c, false);
+	return count;
+}

@@ -1,0 +1,97 @@
+/*
+ * Write protection and dirty logging.
+ *
+ * A page is logged dirty when a write fault maps it writable, or when a
+ * writable leaf with the dirty bit loses either (the change handler). So a
+ * get-and-clear that write-protects every page it reports misses no write:
+ * a write before the protection leaves the dirty bit, which the protection
+ * turns into a bit of the next round; a write after it faults.
+ */
+#include "mm/tdp_internal.h"
+
+uint64_t tdp_write_protect_locked(struct tdp_vm *vm, uint64_t start,
+				  uint64_t end)
+{
+	const struct tdp_format *f = vm->fmt;
+	struct tdp_iter it;
+	uint64_t changed = 0;
+
+	tdp_for_each_pte(it, vm, start, end, 1) {
+retry:
+		if (!tdp_pte_present(f, it.old) ||
+		    !tdp_pte_leaf(f, it.old, it.level) ||
+		    !(it.old & f->write_mask))
+			continue;
+		if (!tdp_iter_set(&it, it.old & ~(f->write_mask |
+						  f->dirty_mask)))
+			goto retry;
+		changed++;
+	}
+	return changed;
+}
+
+uint64_t tdp_write_protect_range(struct tdp_vm *vm, uint64_t start,
+				 uint64_t end)
+{
+	struct tdp_cpu *c = tdp_op_begin(vm, false);
+	uint64_t n = tdp_write_protect_locked(vm, start, end);
+
+	if (n)
+		tdp_flush(vm);
+	tdp_op_end(vm, c, false);
+	return n;
+}
+
+/* From now on the slot is mapped with 4 KiB leaves, writable only after a
+ * logged write. Exclusive: no fault can map a large leaf behind it. */
+void tdp_dirty_log_start(struct tdp_vm *vm, int id)
+{
+	struct tdp_memslot *s = &vm->slots[id];
+	struct tdp_cpu *c = tdp_op_begin(vm, true);
+
+	if (s->npages && !s->dirty_log) {
+		uint64_t end = s->base_gfn + s->npages;
+
+		s->dirty_log = true;
+		tdp_split_locked(vm, c, s->base_gfn, end, 1);
+		tdp_write_protect_locked(vm, s->base_gfn, end);
+		tdp_flush(vm);
+	}
+	tdp_op_end(vm, c, true);
+}
+
+void tdp_dirty_log_stop(struct tdp_vm *vm, int id)
+{
+	struct tdp_cpu *c = tdp_op_begin(vm, true);
+
+	vm->slots[id].dirty_log = false;
+	tdp_op_end(vm, c, true);
+}
+
+uint64_t tdp_dirty_log_get_and_clear(struct tdp_vm *vm, int id,
+				     uint64_t *out)
+{
+	struct tdp_cpu *c = tdp_op_begin(vm, false);
+	struct tdp_memslot *s = &vm->slots[id];
+	uint64_t w, i, words = ALIGN_UP(s->npages, 64) / 64, count = 0;
+	bool protected = false;
+
+	for (w = 0; w < words; w++) {
+		uint64_t bits = __atomic_exchange_n(&s->dirty[w], 0,
+						    __ATOMIC_ACQ_REL);
+
+		out[w] = bits;
+		count += tdp_popcount(bits);
+		for (i = 0; bits; i++, bits >>= 1) {
+			uint64_t gfn = s->base_gfn + w * 64 + i;
+
+			if (bits & 1)
+				protected |= tdp_write_protect_locked(
+						     vm, gfn, gfn + 1) != 0;
+		}
+	}
+	if (protected)
+		tdp_flush(vm);
+	tdp_op_end(vm, c, false);
+	return count;
+}

@@ -1,0 +1,170 @@
+/*
+ * The fault path: map one guest page, lock-free against every other fault
+ * and range operation.
+ *
+ * The walk installs missing tables from this CPU's cache (filled before it
+ * starts, so nothing is allocated mid-walk) and ends at the largest leaf the
+ * slot allows. Losing a cmpxchg re-reads the entry and goes on; meeting
+ * DISCONNECTED_PTE starts again from the root.
+ */
+#include "mm/tdp_internal.h"
+
+#define FAULT_MAX_RESTARTS 64
+
+struct fault {
+	uint64_t gfn;
+	unsigned access;    /* what the guest tried */
+	unsigned rights;    /* what the leaf gets */
+	unsigned level;     /* leaf level wanted */
+	struct tdp_memslot *slot;
+};
+
+/* The leaf for this fault: the slot's rights, accessed, dirty if written.
+ * A dirty-logged slot is mapped writable only by a write, which it logs. */
+static uint64_t fault_make_leaf(struct tdp_vm *vm, const struct fault *flt,
+				unsigned level)
+{
+	const struct tdp_format *f = vm->fmt;
+	struct tdp_memslot *s = flt->slot;
+	uint64_t first = ALIGN_DOWN(flt->gfn, tdp_level_pages(level));
+	uint64_t phys = __atomic_load_n(&s->backing[first - s->base_gfn],
+					__ATOMIC_ACQUIRE);
+	uint64_t pte = tdp_make_leaf(f, phys, level, flt->rights);
+
+	pte |= f->accessed_mask;
+	if (flt->access & TDP_ACC_WRITE)
+		pte |= f->dirty_mask;
+	return pte;
+}
+
+static void fault_log_write(struct tdp_vm *vm, const struct fault *flt,
+			    unsigned level)
+{
+	if (flt->access & TDP_ACC_WRITE)
+		tdp_slot_mark(flt->slot, flt->slot->dirty,
+			      ALIGN_DOWN(flt->gfn, tdp_level_pages(level)),
+			      tdp_level_pages(level));
+}
+
+/*
+ * A present leaf that lacks the access: the same page with the slot's full
+ * rights (write protection and dirty logging only ever remove write).
+ */
+static bool fault_upgrade_leaf(struct tdp_vm *vm, struct fault *flt,
+			       uint64_t *ptep, uint64_t *old, unsigned level,
+			       uint64_t base)
+{
+	const struct tdp_format *f = vm->fmt;
+	uint64_t new = *old | f->accessed_mask;
+
+	if (flt->access & TDP_ACC_WRITE)
+		new |= f->write_mask | f->dirty_mask;
+	if (!tdp_pte_cmpxchg(ptep, old, new))
+		return false;
+	handle_changed_pte(vm, base, *old, new, level);
+	fault_log_write(vm, flt, level);
+	return true;
+}
+
+/* Returns OK once a leaf grants the access, RETRY after too many restarts. */
+static enum tdp_fault_result fault_walk(struct tdp_vm *vm, struct tdp_cpu *c,
+					struct fault *flt)
+{
+	const struct tdp_format *f = vm->fmt;
+	unsigned restarts = 0, level, want;
+	uint64_t *pt, *ptep, old, base;
+
+restart:
+	if (restarts++ == FAULT_MAX_RESTARTS)
+		return TDP_FAULT_RETRY;
+	c->restarts += restarts > 1;
+	level = vm->root_level;
+	want = flt->level;
+	pt = tdp_virt(vm, vm->root);
+	for (;;) {
+		ptep = &pt[tdp_index(flt->gfn, level)];
+		base = ALIGN_DOWN(flt->gfn, tdp_level_pages(level));
+		old = tdp_pte_read(ptep);
+reread:
+		if (old == DISCONNECTED_PTE)
+			goto restart;
+		if (tdp_pte_present(f, old) && tdp_pte_leaf(f, old, level)) {
+			if ((tdp_pte_access(f, old) & flt->access) ==
+			    flt->access)
+				return TDP_FAULT_OK;
+			if (!fault_upgrade_leaf(vm, flt, ptep, &old, level,
+						base))
+				goto reread;
+			return TDP_FAULT_OK;
+		}
+		if (!tdp_pte_present(f, old) && level == want) {
+			uint64_t new;
+
+			new = fault_make_leaf(vm, flt, level);
+			if (!tdp_pte_cmpxchg(ptep, &old, new))
+				goto reread;
+			handle_changed_pte(vm, base, old, new, level);
+			fault_log_write(vm, flt, level);
+			return TDP_FAULT_OK;
+		}
+		if (!tdp_pte_present(f, old)) {
+			uint64_t table, new;
+
+			if (!c->ncache)
+				return TDP_FAULT_RETRY;
+			table = c->cache[c->ncache - 1];
+			new = tdp_make_table(f, table);
+			if (!tdp_pte_cmpxchg(ptep, &old, new))
+				goto reread; /* the page stays cached */
+			c->ncache--;
+			handle_changed_pte(vm, base, old, new, level);
+			old = new;
+		}
+		/* A table where a large leaf was wanted: map below it. */
+		if (level == want)
+			want--;
+		pt = tdp_virt(vm, tdp_pte_addr(f, old, level));
+		level--;
+	}
+}
+
+static enum tdp_fault_result fault_prepare(struct tdp_vm *vm,
+					   struct tdp_cpu *c, struct fault *flt)
+{
+	struct tdp_memslot *s = tdp_slot_find(vm, flt->gfn);
+	if (!s)
+		return TDP_FAULT_MMIO;
+	if ((flt->access & ~tdp_slot_access(s)) & TDP_ACC_WRITE)
+		return TDP_FAULT_MMIO;
+	flt->slot = s;
+	flt->rights = tdp_slot_access(s);
+	if (s->dirty_log && !(flt->access & TDP_ACC_WRITE))
+		flt->rights &= ~TDP_ACC_WRITE;
+	flt->level = tdp_slot_max_level(vm, s, flt->gfn);
+	/* Demand paging; a preallocated slot has all of it, contiguous in
+	 * chunks at least as large as any leaf it allows. */
+	if (!tdp_slot_backing(vm, s, flt->gfn))
+		return TDP_FAULT_ERROR;
+	if (!tdp_cache_topup(vm, c, vm->root_level - 1))
+		return TDP_FAULT_ERROR;
+	return TDP_FAULT_OK;
+}
+
+enum tdp_fault_result tdp_fault(struct tdp_vm *vm, uint64_t gpa,
+				unsigned access)
+{
+	bool excl = vm->exclusive_faults;
+	struct tdp_cpu *c = tdp_op_begin(vm, excl);
+	struct fault flt = {
+		.gfn = gpa >> PAGE_SHIFT,
+		.access = access & TDP_ACC_ALL,
+	};
+	enum tdp_fault_result r = TDP_FAULT_MMIO;
+
+	if (flt.gfn < tdp_level_pages(vm->root_level + 1))
+		r = fault_prepare(vm, c, &flt);
+	if (r == TDP_FAULT_OK)
+		r = fault_walk(vm, c, &flt);
+	tdp_op_end(vm, c, excl);
+	return r;
+}

@@ -1,0 +1,153 @@
+/*
+ * Inside the MMU core: entry access, the change handler, the iterator and
+ * the per-CPU state shared by the files of mm/tdp_*.c.
+ */
+#ifndef MM_TDP_INTERNAL_H
+#define MM_TDP_INTERNAL_H
+
+#include "mm/tdp.h"
+#include "lib/string.h"
+
+#define TDP_REPORT(vm, cond, fatal)                                           \
+	({                                                                    \
+		bool __c = !!(cond);                                          \
+		if (unlikely(__c))                                            \
+			tdp_report((vm), __FILE__, __LINE__, #cond, (fatal)); \
+		__c;                                                          \
+	})
+#define TDP_WARN_ON(vm, cond) TDP_REPORT(vm, cond, false)
+#define TDP_BUG_ON(vm, cond) ((void)TDP_REPORT(vm, cond, true))
+
+void tdp_report(struct tdp_vm *vm, const char *file, int line,
+		const char *what, bool fatal);
+
+static inline void stat_add(int64_t *counter, int64_t v)
+{
+	__atomic_fetch_add(counter, v, __ATOMIC_RELAXED);
+}
+
+/* Bits set in x (no libgcc in the hypervisor for __builtin_popcountll). */
+static inline unsigned tdp_popcount(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ull);
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (x * 0x0101010101010101ull) >> 56;
+}
+
+static inline void *tdp_virt(struct tdp_vm *vm, uint64_t phys)
+{
+	return vm->plat->phys_to_virt(vm->plat->ctx, phys);
+}
+
+/* Entries are read with acquire so that a table seen through an entry is
+ * seen with the contents it had when it was linked. */
+static inline uint64_t tdp_pte_read(uint64_t *ptep)
+{
+	return __atomic_load_n(ptep, __ATOMIC_ACQUIRE);
+}
+
+static inline bool tdp_pte_cmpxchg(uint64_t *ptep, uint64_t *old, uint64_t new)
+{
+	return __atomic_compare_exchange_n(ptep, old, new, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE);
+}
+
+static inline uint64_t tdp_pte_xchg(uint64_t *ptep, uint64_t new)
+{
+	return __atomic_exchange_n(ptep, new, __ATOMIC_SEQ_CST);
+}
+
+/* --- tdp_change.c --- */
+
+/*
+ * The books after one entry at level, mapping from gfn, changed from old to
+ * new (atomically, or while no one else could see the entry). Must run for
+ * every change except the accessed/dirty bits that hardware sets.
+ */
+void handle_changed_pte(struct tdp_vm *vm, uint64_t gfn, uint64_t old,
+			uint64_t new, unsigned level);
+
+/* --- tdp_iter.c --- */
+
+/*
+ * Pre-order walk over the entries that map [start, end), from the root down
+ * to min_level. Meeting DISCONNECTED_PTE restarts the walk at the root at
+ * the current gfn, so the caller only ever sees connected entries (or an
+ * entry that is disconnected after it was read: its cmpxchg then fails or
+ * lands in a table on its way out, whose disconnection accounts for it).
+ */
+struct tdp_iter {
+	struct tdp_vm *vm;
+	uint64_t *pt[TDP_MAX_LEVELS + 1]; /* table walked at each level */
+	uint64_t *ptep;
+	uint64_t old;    /* value last read from or written to *ptep */
+	uint64_t gfn;    /* first gfn mapped by *ptep */
+	uint64_t target; /* gfn the walk is heading for */
+	uint64_t start, end;
+	unsigned level;
+	unsigned min_level;
+	bool valid;
+};
+
+void tdp_iter_start(struct tdp_iter *it, struct tdp_vm *vm, uint64_t start,
+		    uint64_t end, unsigned min_level);
+void tdp_iter_next(struct tdp_iter *it);
+
+#define tdp_for_each_pte(it, vm, start, end, min_level)                  \
+	for (tdp_iter_start(&(it), (vm), (start), (end), (min_level));   \
+	     (it).valid; tdp_iter_next(&(it)))
+
+/* Replaces it->old by new with a cmpxchg and runs the change handler. On
+ * failure it->old holds the current value and nothing else happened. */
+bool tdp_iter_set(struct tdp_iter *it, uint64_t new);
+
+/* Whether the entry's range lies inside [it->start, it->end). */
+static inline bool tdp_iter_covered(const struct tdp_iter *it)
+{
+	return it->gfn >= it->start &&
+	       it->gfn + tdp_level_pages(it->level) <= it->end;
+}
+
+/* --- tdp_vm.c: entering and leaving an operation --- */
+
+/* Marks this CPU inside an operation (not quiescent) and takes the lock. */
+struct tdp_cpu *tdp_op_begin(struct tdp_vm *vm, bool exclusive);
+void tdp_op_end(struct tdp_vm *vm, struct tdp_cpu *c, bool exclusive);
+
+/* Fills this CPU's cache of zeroed table pages up to n. */
+bool tdp_cache_topup(struct tdp_vm *vm, struct tdp_cpu *c, unsigned n);
+uint64_t tdp_alloc_table(struct tdp_vm *vm);
+
+/* --- tdp_memslot.c --- */
+
+/* Backing page of gfn in slot, allocated (zeroed) on first use; 0 if out
+ * of memory. */
+uint64_t tdp_slot_backing(struct tdp_vm *vm, struct tdp_memslot *s,
+			  uint64_t gfn);
+/* Largest leaf level the slot's backing allows at gfn. */
+unsigned tdp_slot_max_level(struct tdp_vm *vm, struct tdp_memslot *s,
+			    uint64_t gfn);
+unsigned tdp_slot_access(const struct tdp_memslot *s);
+/* Sets the bits of [gfn, gfn+n) ∩ slot in bitmap (dirty or young). */
+void tdp_slot_mark(struct tdp_memslot *s, uint64_t *bitmap, uint64_t gfn,
+		   uint64_t n);
+
+/* --- tdp_reclaim.c --- */
+
+/* Queues a disconnected table for freeing after the grace period. */
+void tdp_reclaim_queue(struct tdp_vm *vm, uint64_t table);
+
+/* --- range operations without lock and flush, for reuse --- */
+uint64_t tdp_zap_locked(struct tdp_vm *vm, uint64_t start, uint64_t end);
+uint64_t tdp_write_protect_locked(struct tdp_vm *vm, uint64_t start,
+				  uint64_t end);
+uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c,
+			  uint64_t start, uint64_t end, unsigned level);
+
+static inline void tdp_flush(struct tdp_vm *vm)
+{
+	vm->plat->flush_tlb(vm->plat->ctx);
+}
+
+#endif

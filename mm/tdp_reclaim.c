@@ -1,0 +1,139 @@
+/*
+ * Deferred freeing of disconnected tables.
+ *
+ * A table unlinked from the tree may still be walked: by another CPU that
+ * read the entry linking it just before, and by the paging-structure caches
+ * of every CPU that ran the VM. So it waits: first for a TLB flush of the VM
+ * that began after it was unlinked, then for every CPU to have been outside
+ * an MMU operation (a quiescent state) at some moment after that flush.
+ *
+ * Tables queue up in pending batches; one grace period at a time takes the
+ * whole pending list to waiting, flushes and snapshots the CPUs' sequences;
+ * the first poll that finds every CPU past its snapshot frees the lot.
+ */
+#include "mm/tdp_internal.h"
+
+static struct tdp_free_batch *batch_at(struct tdp_vm *vm, uint64_t phys)
+{
+	return tdp_virt(vm, phys);
+}
+
+/* A page for a new batch: this CPU's spare table page if it has one (so
+ * a CPU short of memory still makes progress), else a fresh one. */
+static uint64_t batch_alloc(struct tdp_vm *vm)
+{
+	struct tdp_cpu *c = &vm->cpu[vm->plat->cpu_id(vm->plat->ctx)];
+
+	if (c->ncache)
+		return c->cache[--c->ncache];
+	return vm->plat->alloc_pages(vm->plat->ctx, 0, false);
+}
+
+void tdp_reclaim_queue(struct tdp_vm *vm, uint64_t table)
+{
+	struct tdp_reclaim *r = &vm->reclaim;
+	struct tdp_free_batch *b = NULL;
+
+	spin_lock(&r->queue_lock);
+	if (r->pending)
+		b = batch_at(vm, r->pending);
+	if (!b || b->count == ARRAY_SIZE(b->tables)) {
+		uint64_t page = batch_alloc(vm);
+
+		if (TDP_WARN_ON(vm, !page)) {
+			stat_add(&vm->stats.reclaim_leaked, 1);
+			spin_unlock(&r->queue_lock);
+			return;
+		}
+		b = batch_at(vm, page);
+		b->next = r->pending;
+		b->count = 0;
+		__atomic_store_n(&r->pending, page, __ATOMIC_RELAXED);
+	}
+	b->tables[b->count++] = table;
+	stat_add(&vm->stats.pending_free, 1);
+	spin_unlock(&r->queue_lock);
+}
+
+static bool grace_period_over(struct tdp_vm *vm)
+{
+	struct tdp_reclaim *r = &vm->reclaim;
+	unsigned i;
+
+	for (i = 0; i < vm->plat->nr_cpus; i++) {
+		uint64_t snap = r->snap[i];
+
+		if ((snap & 1) &&
+		    __atomic_load_n(&vm->cpu[i].qs_seq, __ATOMIC_ACQUIRE) ==
+			    snap)
+			return false;
+	}
+	return true;
+}
+
+/* Starts a grace period for everything pending; called with gp_lock. */
+static void grace_period_begin(struct tdp_vm *vm)
+{
+	struct tdp_reclaim *r = &vm->reclaim;
+	unsigned i;
+
+	spin_lock(&r->queue_lock);
+	__atomic_store_n(&r->waiting, r->pending, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->pending, 0, __ATOMIC_RELAXED);
+	spin_unlock(&r->queue_lock);
+	if (!r->waiting)
+		return;
+	tdp_flush(vm);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (i = 0; i < vm->plat->nr_cpus; i++)
+		r->snap[i] = __atomic_load_n(&vm->cpu[i].qs_seq,
+					     __ATOMIC_ACQUIRE);
+}
+
+static void free_batches(struct tdp_vm *vm, uint64_t list)
+{
+	while (list) {
+		struct tdp_free_batch *b = batch_at(vm, list);
+		uint64_t next = b->next, i;
+
+		for (i = 0; i < b->count; i++)
+			vm->plat->free_pages(vm->plat->ctx, b->tables[i], 0);
+		stat_add(&vm->stats.pending_free, -(int64_t)b->count);
+		stat_add(&vm->stats.freed_tables, b->count);
+		vm->plat->free_pages(vm->plat->ctx, list, 0);
+		list = next;
+	}
+}
+
+void tdp_reclaim_poll(struct tdp_vm *vm)
+{
+	struct tdp_reclaim *r = &vm->reclaim;
+	uint64_t done = 0;
+
+	if (!__atomic_load_n(&r->pending, __ATOMIC_RELAXED) &&
+	    !__atomic_load_n(&r->waiting, __ATOMIC_RELAXED))
+		return;
+	if (!spin_trylock(&r->gp_lock))
+		return;
+	if (r->waiting && grace_period_over(vm)) {
+		done = r->waiting;
+		__atomic_store_n(&r->waiting, 0, __ATOMIC_RELAXED);
+	}
+	if (!r->waiting)
+		grace_period_begin(vm);
+	spin_unlock(&r->gp_lock);
+	free_batches(vm, done);
+}
+
+void tdp_reclaim_barrier(struct tdp_vm *vm)
+{
+	struct tdp_reclaim *r = &vm->reclaim;
+
+	for (;;) {
+		tdp_reclaim_poll(vm);
+		if (!__atomic_load_n(&r->pending, __ATOMIC_RELAXED) &&
+		    !__atomic_load_n(&r->waiting, __ATOMIC_RELAXED))
+			return;
+		cpu_relax();
+	}
+}

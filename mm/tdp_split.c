@@ -1,0 +1,125 @@
+/*
+ * Split and collapse: change the page size of a mapping, never what it
+ * translates to.
+ *
+ * Split builds a full table of smaller leaves, private until linked, and
+ * swaps it in for the large leaf with one cmpxchg. Collapse swaps a table
+ * for one large leaf; the change handler then takes the table apart.
+ */
+#include "mm/tdp_internal.h"
+
+/* The 512 leaves one level down with the translation, rights and
+ * accessed/dirty state of the large leaf. */
+static void split_fill_table(struct tdp_vm *vm, uint64_t *pt, uint64_t leaf,
+			     unsigned level)
+{
+	const struct tdp_format *f = vm->fmt;
+	uint64_t keep = f->accessed_mask | f->dirty_mask;
+	uint64_t phys = tdp_pte_addr(f, leaf, level);
+	uint64_t step = tdp_level_pages(level - 1) << PAGE_SHIFT;
+	uint64_t child = tdp_make_leaf(f, 0, level - 1,
+				       tdp_pte_access(f, leaf)) |
+			 (leaf & keep);
+	unsigned i;
+
+	for (i = 0; i < TDP_PT_ENTRIES; i++)
+		pt[i] = child | (phys + i * step);
+}
+
+/*
+ * The children were written while only this CPU could see them; once the
+ * table is linked they are accounted like any other change (0 -> leaf).
+ */
+static void split_account_children(struct tdp_vm *vm, uint64_t *pt,
+				   uint64_t base, unsigned level)
+{
+	unsigned i;
+
+	for (i = 0; i < TDP_PT_ENTRIES; i++)
+		handle_changed_pte(vm, base + i * tdp_level_pages(level), 0,
+				   pt[i], level);
+}
+
+uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c,
+			  uint64_t start, uint64_t end, unsigned level)
+{
+	const struct tdp_format *f = vm->fmt;
+	struct tdp_iter it;
+	uint64_t split = 0;
+
+	tdp_for_each_pte(it, vm, start, end, level + 1) {
+		uint64_t table, *pt, leaf;
+
+retry:
+		if (!tdp_pte_present(f, it.old) ||
+		    !tdp_pte_leaf(f, it.old, it.level) || it.level <= level)
+			continue;
+		if (!tdp_cache_topup(vm, c, 1))
+			break;
+		table = c->cache[c->ncache - 1];
+		pt = tdp_virt(vm, table);
+		leaf = it.old;
+		split_fill_table(vm, pt, leaf, it.level);
+		if (!tdp_pte_cmpxchg(it.ptep, &it.old, tdp_make_table(f, table))) {
+			memset(pt, 0, PAGE_SIZE);
+			goto retry;
+		}
+		c->ncache--;
+		handle_changed_pte(vm, it.gfn, leaf, tdp_make_table(f, table),
+				   it.level);
+		split_account_children(vm, pt, it.gfn, it.level - 1);
+		split++;
+	}
+	return split;
+}
+
+uint64_t tdp_split_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
+			 unsigned level)
+{
+	struct tdp_cpu *c = tdp_op_begin(vm, false);
+	uint64_t n = tdp_split_locked(vm, c, start, end, MAX(level, 1u));
+
+	tdp_op_end(vm, c, false);
+	return n;
+}
+
+/* The leaf a table at this level can become, or 0 if the slot's backing
+ * does not allow one. */
+static uint64_t collapse_make_leaf(struct tdp_vm *vm, uint64_t gfn,
+				   unsigned level)
+{
+	struct tdp_memslot *s = tdp_slot_find(vm, gfn);
+
+	if (!s || tdp_slot_max_level(vm, s, gfn) < level)
+		return 0;
+	return tdp_make_leaf(vm->fmt, s->backing[gfn - s->base_gfn], level,
+			     tdp_slot_access(s));
+}
+
+uint64_t tdp_collapse_range(struct tdp_vm *vm, uint64_t start, uint64_t end)
+{
+	const struct tdp_format *f = vm->fmt;
+	struct tdp_cpu *c = tdp_op_begin(vm, false);
+	struct tdp_iter it;
+	uint64_t collapsed = 0;
+
+	tdp_for_each_pte(it, vm, start, end, 2) {
+		uint64_t leaf;
+
+retry:
+		if (!tdp_pte_present(f, it.old) ||
+		    tdp_pte_leaf(f, it.old, it.level) ||
+		    it.level > vm->max_level || !tdp_iter_covered(&it))
+			continue;
+		leaf = collapse_make_leaf(vm, it.gfn, it.level);
+		if (!leaf)
+			continue;
+		if (!tdp_iter_set(&it, leaf))
+			goto retry;
+		collapsed++;
+	}
+	if (collapsed)
+		tdp_flush(vm);
+	tdp_op_end(vm, c, false);
+	return collapsed;
+}

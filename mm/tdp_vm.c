@@ -1,0 +1,110 @@
+/*
+ * A VM's tree as a whole: creation and teardown, entering and leaving an
+ * operation, and the per-CPU cache of table pages.
+ */
+#include "mm/tdp_internal.h"
+
+void tdp_report(struct tdp_vm *vm, const char *file, int line,
+		const char *what, bool fatal)
+{
+	if (!fatal)
+		stat_add(&vm->stats.warnings, 1);
+	vm->plat->report(vm->plat->ctx, file, line, what, fatal);
+}
+
+/* A zeroed page for a table, straight from the platform. */
+uint64_t tdp_alloc_table(struct tdp_vm *vm)
+{
+	return vm->plat->alloc_pages(vm->plat->ctx, 0, true);
+}
+
+bool tdp_cache_topup(struct tdp_vm *vm, struct tdp_cpu *c, unsigned n)
+{
+	while (c->ncache < n) {
+		uint64_t page = tdp_alloc_table(vm);
+
+		if (!page)
+			return false;
+		c->cache[c->ncache++] = page;
+	}
+	return true;
+}
+
+bool tdp_vm_init(struct tdp_vm *vm, const struct tdp_format *fmt,
+		 const struct tdp_platform *plat, unsigned max_level)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->fmt = fmt;
+	vm->plat = plat;
+	vm->root_level = fmt->levels;
+	vm->max_level = MIN(MAX(max_level, 1u), fmt->max_leaf_level);
+	vm->root = tdp_alloc_table(vm);
+	return vm->root != 0 && plat->nr_cpus <= TDP_MAX_CPUS;
+}
+
+/*
+ * Every page goes back: the tree is zapped (its tables pass through the
+ * grace period like any others, which is immediate with no operation
+ * running), then the root, the slots' backing and the CPU caches.
+ */
+void tdp_vm_destroy(struct tdp_vm *vm)
+{
+	unsigned i;
+
+	tdp_write_lock(&vm->lock);
+	tdp_zap_locked(vm, 0, tdp_level_pages(vm->root_level + 1));
+	tdp_write_unlock(&vm->lock);
+	tdp_flush(vm);
+	tdp_reclaim_barrier(vm);
+	for (i = 0; i < TDP_MAX_SLOTS; i++)
+		if (vm->slots[i].npages)
+			tdp_slot_remove(vm, i);
+	for (i = 0; i < TDP_MAX_CPUS; i++) {
+		struct tdp_cpu *c = &vm->cpu[i];
+
+		while (c->ncache)
+			vm->plat->free_pages(vm->plat->ctx,
+					     c->cache[--c->ncache], 0);
+	}
+	if (vm->root)
+		vm->plat->free_pages(vm->plat->ctx, vm->root, 0);
+	vm->root = 0;
+}
+
+/*
+ * The CPU's sequence is odd from before it can read any entry until after
+ * it read its last: a grace period that began while it was even, or that
+ * saw it change, cannot end while this CPU still holds a disconnected table.
+ */
+struct tdp_cpu *tdp_op_begin(struct tdp_vm *vm, bool exclusive)
+{
+	struct tdp_cpu *c = &vm->cpu[vm->plat->cpu_id(vm->plat->ctx)];
+
+	__atomic_store_n(&c->qs_seq, c->qs_seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (exclusive)
+		tdp_write_lock(&vm->lock);
+	else
+		tdp_read_lock(&vm->lock);
+	return c;
+}
+
+void tdp_op_end(struct tdp_vm *vm, struct tdp_cpu *c, bool exclusive)
+{
+	if (exclusive)
+		tdp_write_unlock(&vm->lock);
+	else
+		tdp_read_unlock(&vm->lock);
+	__atomic_store_n(&c->qs_seq, c->qs_seq + 1, __ATOMIC_RELEASE);
+	tdp_reclaim_poll(vm);
+}
+
+void tdp_get_stats(struct tdp_vm *vm, struct tdp_stats *st)
+{
+	const int64_t *src = (const int64_t *)&vm->stats;
+	int64_t *dst = (int64_t *)st;
+	size_t i;
+
+	for (i = 0; i < sizeof(*st) / sizeof(int64_t); i++)
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+}

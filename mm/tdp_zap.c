@@ -1,0 +1,38 @@
+/*
+ * Zap: remove every mapping of a gfn range. An entry whose whole range is
+ * inside goes at once (a table with everything below it, through the
+ * change handler's disconnection); a large leaf that sticks out goes whole,
+ * which is safe because the slot keeps the backing.
+ */
+#include "mm/tdp_internal.h"
+
+uint64_t tdp_zap_locked(struct tdp_vm *vm, uint64_t start, uint64_t end)
+{
+	const struct tdp_format *f = vm->fmt;
+	struct tdp_iter it;
+	uint64_t removed = 0;
+
+	tdp_for_each_pte(it, vm, start, end, 1) {
+retry:
+		if (!tdp_pte_present(f, it.old))
+			continue;
+		if (!tdp_iter_covered(&it) &&
+		    !tdp_pte_leaf(f, it.old, it.level))
+			continue;
+		if (!tdp_iter_set(&it, 0))
+			goto retry;
+		removed++;
+	}
+	return removed;
+}
+
+uint64_t tdp_zap_range(struct tdp_vm *vm, uint64_t start, uint64_t end)
+{
+	struct tdp_cpu *c = tdp_op_begin(vm, false);
+	uint64_t n = tdp_zap_locked(vm, start, end);
+
+	if (n)
+		tdp_flush(vm);
+	tdp_op_end(vm, c, false);
+	return n;
+}

@@ -1,0 +1,199 @@
+/* The host platform of the MMU core's tests (see host_platform.h). */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "tests/mmu/host_platform.h"
+
+#define ENTRY_LIVE 0x800ull
+#define ENTRY_TOMB 1ull
+
+static __thread unsigned host_cpu;
+
+void host_platform_set_cpu(unsigned cpu)
+{
+	host_cpu = cpu;
+}
+
+static unsigned host_cpu_id(void *ctx)
+{
+	return host_cpu;
+}
+
+static uint64_t slot_of(struct host_platform *hp, uint64_t phys)
+{
+	return ((phys >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ull) &
+	       (hp->table_size - 1);
+}
+
+static bool track_insert(struct host_platform *hp, uint64_t phys,
+			 unsigned order)
+{
+	uint64_t i = slot_of(hp, phys), n;
+
+	for (n = 0; n < hp->table_size; n++, i = (i + 1) & (hp->table_size - 1))
+		if (hp->table[i] <= ENTRY_TOMB) {
+			hp->table[i] = phys | ENTRY_LIVE | order;
+			return true;
+		}
+	return false;
+}
+
+/* Removes phys; false if it was not live with that order. */
+static bool track_remove(struct host_platform *hp, uint64_t phys,
+			 unsigned order)
+{
+	uint64_t i = slot_of(hp, phys), n;
+
+	for (n = 0; n < hp->table_size; n++, i = (i + 1) & (hp->table_size - 1)) {
+		uint64_t e = hp->table[i];
+
+		if (!e)
+			return false;
+		if (e != ENTRY_TOMB && (e & ~0xfffull) == phys) {
+			if ((e & 0x7ff) != order)
+				return false;
+			hp->table[i] = ENTRY_TOMB;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void *map_aligned(uint64_t size)
+{
+	uint8_t *p = mmap(NULL, size * 2, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uint8_t *a;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (uint8_t *)ALIGN_UP((uintptr_t)p, size);
+	if (a > p)
+		munmap(p, a - p);
+	munmap(a + size, p + size * 2 - (a + size));
+	return a;
+}
+
+static uint64_t host_alloc_pages(void *ctx, unsigned order, bool zero)
+{
+	struct host_platform *hp = ctx;
+	int64_t n = 1ll << order;
+	void *p;
+
+	if (hp->limit_pages &&
+	    __atomic_add_fetch(&hp->live_pages, n, __ATOMIC_RELAXED) >
+		    hp->limit_pages) {
+		__atomic_sub_fetch(&hp->live_pages, n, __ATOMIC_RELAXED);
+		return 0;
+	}
+	if (order == 0) {
+		p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+		if (p && zero)
+			memset(p, 0, PAGE_SIZE);
+		else if (p)
+			memset(p, 0xa5, PAGE_SIZE); /* catch reliance on zero */
+	} else {
+		p = map_aligned(PAGE_SIZE << order); /* zero already */
+	}
+	if (!p) {
+		if (hp->limit_pages)
+			__atomic_sub_fetch(&hp->live_pages, n,
+					   __ATOMIC_RELAXED);
+		return 0;
+	}
+	if (!hp->limit_pages)
+		__atomic_add_fetch(&hp->live_pages, n, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&hp->allocs, 1, __ATOMIC_RELAXED);
+	if (hp->track) {
+		pthread_mutex_lock(&hp->lock);
+		if (!track_insert(hp, (uintptr_t)p, order))
+			abort();
+		pthread_mutex_unlock(&hp->lock);
+	}
+	return (uintptr_t)p;
+}
+
+static void host_free_pages(void *ctx, uint64_t phys, unsigned order)
+{
+	struct host_platform *hp = ctx;
+
+	if (hp->track) {
+		bool ok;
+
+		pthread_mutex_lock(&hp->lock);
+		ok = track_remove(hp, phys, order);
+		pthread_mutex_unlock(&hp->lock);
+		if (!ok) {
+			fprintf(stderr, "bad free of %#llx order %u\n",
+				(unsigned long long)phys, order);
+			__atomic_add_fetch(&hp->bad_frees, 1,
+					   __ATOMIC_RELAXED);
+			return;
+		}
+	}
+	if (order == 0) {
+		memset((void *)(uintptr_t)phys, 0x5a, PAGE_SIZE);
+		free((void *)(uintptr_t)phys);
+	} else {
+		munmap((void *)(uintptr_t)phys, PAGE_SIZE << order);
+	}
+	__atomic_sub_fetch(&hp->live_pages, 1ll << order, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&hp->frees, 1, __ATOMIC_RELAXED);
+}
+
+static void *host_phys_to_virt(void *ctx, uint64_t phys)
+{
+	return (void *)(uintptr_t)phys;
+}
+
+static void host_flush_tlb(void *ctx)
+{
+	struct host_platform *hp = ctx;
+
+	__atomic_add_fetch(&hp->flushes, 1, __ATOMIC_RELAXED);
+}
+
+static void host_report(void *ctx, const char *file, int line,
+			const char *what, bool fatal)
+{
+	struct host_platform *hp = ctx;
+
+	__atomic_add_fetch(&hp->reports, 1, __ATOMIC_RELAXED);
+	fprintf(stderr, "%s:%d: %s: %s\n", file, line,
+		fatal ? "BUG" : "WARNING", what);
+	if (fatal)
+		abort();
+}
+
+void host_platform_init(struct host_platform *hp, unsigned nr_cpus,
+			bool track)
+{
+	memset(hp, 0, sizeof(*hp));
+	pthread_mutex_init(&hp->lock, NULL);
+	hp->track = track;
+	if (track) {
+		hp->table_size = 1ull << 22;
+		hp->table = calloc(hp->table_size, sizeof(uint64_t));
+		if (!hp->table)
+			abort();
+	}
+	hp->plat = (struct tdp_platform){
+		.ctx = hp,
+		.alloc_pages = host_alloc_pages,
+		.free_pages = host_free_pages,
+		.phys_to_virt = host_phys_to_virt,
+		.cpu_id = host_cpu_id,
+		.nr_cpus = nr_cpus,
+		.flush_tlb = host_flush_tlb,
+		.report = host_report,
+	};
+}
+
+void host_platform_fini(struct host_platform *hp)
+{
+	free(hp->table);
+	pthread_mutex_destroy(&hp->lock);
+}

@@ -1,0 +1,39 @@
+/*
+ * The MMU core's platform on a host: pages from the C library or mmap,
+ * physical address = virtual address, a thread-local CPU id, TLB flushes
+ * counted. Every page handed out is tracked, so a test can tell what is
+ * still allocated and catch a page freed twice or with the wrong order.
+ */
+#ifndef TESTS_MMU_HOST_PLATFORM_H
+#define TESTS_MMU_HOST_PLATFORM_H
+
+#include <pthread.h>
+#include "mm/tdp.h"
+
+struct host_platform {
+	struct tdp_platform plat;
+	pthread_mutex_t lock;
+	uint64_t *table;  /* open-addressed set of live allocations */
+	uint64_t table_size;
+	bool track;
+	int64_t live_pages;  /* 4 KiB pages currently allocated */
+	int64_t limit_pages; /* allocations fail beyond this (0: none) */
+	int64_t allocs, frees;
+	int64_t bad_frees;   /* unknown address or wrong order */
+	int64_t flushes;
+	int64_t reports;
+};
+
+/* track: keep the set of live allocations (slower, catches bad frees). */
+void host_platform_init(struct host_platform *hp, unsigned nr_cpus,
+			bool track);
+void host_platform_fini(struct host_platform *hp);
+/* The CPU id the calling thread reports to the MMU core. */
+void host_platform_set_cpu(unsigned cpu);
+
+static inline int64_t host_live_pages(struct host_platform *hp)
+{
+	return __atomic_load_n(&hp->live_pages, __ATOMIC_RELAXED);
+}
+
+#endif

@@ -1,0 +1,2 @@
+UNIT_TESTS += memmap
+UNIT_SRCS_memmap := tests/unit/test_memmap.c mm/memmap.c

@@ -1,0 +1,495 @@
+/*
+ * The command-line word iterator, number parsing, and the hypervisor's
+ * options: values that must be accepted, and for each bad value the exact
+ * complaint a user would read.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "hv/options.h"
+#include "lib/cmdline.h"
+#include "lib/string.h"
+
+/* ---- cmdline_next ---- */
+
+struct word {
+	const char *key;
+	const char *val;
+	bool truncated;
+};
+
+/* Iterates line with the given buffer sizes and compares with want. */
+static void check_words(const char *line, size_t keysz, size_t valsz,
+			const struct word *want, size_t n)
+{
+	struct cmdline_iter it = {.pos = line};
+	char key[64], val[64];
+	bool truncated;
+	size_t i = 0;
+
+	assert_true(keysz <= sizeof(key) && valsz <= sizeof(val));
+	while (cmdline_next(&it, key, keysz, val, valsz, &truncated)) {
+		assert_true(i < n);
+		assert_string_equal(key, want[i].key);
+		assert_string_equal(val, want[i].val);
+		assert_int_equal(truncated, want[i].truncated);
+		i++;
+	}
+	assert_int_equal(i, n);
+	/* The end is sticky and clears the outputs. */
+	assert_false(cmdline_next(&it, key, keysz, val, valsz, &truncated));
+	assert_string_equal(key, "");
+	assert_string_equal(val, "");
+}
+
+static void test_words_plain(void **state)
+{
+	const struct word want[] = {
+	    {"console", "ttyS0,115200", false},
+	    {"quiet", "", false},
+	    {"a", "b=c", false},
+	    {"empty", "", false},
+	    {"", "novalue", false},
+	};
+
+	check_words("  console=ttyS0,115200 \t quiet\na=b=c empty= =novalue  ",
+		    64, 64, want, 5);
+}
+
+static void test_words_quotes(void **state)
+{
+	const struct word want[] = {
+	    {"guest", "a b  c", false},
+	    {"whole word", "x=y z", false},
+	    {"k", "unterminated rest of line", false},
+	};
+
+	check_words(
+	    "guest=\"a b  c\" \"whole word=x=y z\" k=\"unterminated rest "
+	    "of line",
+	    64, 64, want, 3);
+}
+
+static void test_words_empty(void **state)
+{
+	struct cmdline_iter it = {.pos = NULL};
+	char key[8], val[8];
+
+	check_words("", 64, 64, NULL, 0);
+	check_words("   \t\n ", 64, 64, NULL, 0);
+	assert_false(
+	    cmdline_next(&it, key, sizeof(key), val, sizeof(val), NULL));
+}
+
+static void test_words_truncated(void **state)
+{
+	const struct word want[] = {
+	    {"abc", "", true},
+	    {"ok", "1234", true},
+	    {"ok", "12", false},
+	};
+	struct cmdline_iter it = {.pos = "longer=v next"};
+	char key[4], val[4];
+
+	check_words("abcdef ok=12345 ok=12", 4, 5, want, 3);
+	/* A NULL truncated pointer is fine; zero-sized buffers too. */
+	assert_true(cmdline_next(&it, key, 0, val, 0, NULL));
+	assert_true(
+	    cmdline_next(&it, key, sizeof(key), val, sizeof(val), NULL));
+	assert_string_equal(key, "nex");
+}
+
+/* ---- cmdline_parse_u64 ---- */
+
+static void test_parse_u64_good(void **state)
+{
+	static const struct {
+		const char *s;
+		uint64_t v;
+	} cases[] = {
+	    {"0", 0},
+	    {"7", 7},
+	    {"010", 10},
+	    {"0x0", 0},
+	    {"0x1f", 0x1f},
+	    {"0XABCdef", 0xabcdef},
+	    {"1K", 1024},
+	    {"4k", 4096},
+	    {"2M", 2 * 1024 * 1024},
+	    {"3g", 3ull << 30},
+	    {"0x10M", 16ull << 20},
+	    {"18446744073709551615", UINT64_MAX},
+	    {"0xffffffffffffffff", UINT64_MAX},
+	    {"17179869183G", 17179869183ull << 30},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t v = 12345;
+
+		if (!cmdline_parse_u64(cases[i].s, &v))
+			fail_msg("'%s' rejected", cases[i].s);
+		assert_int_equal(v, cases[i].v);
+	}
+}
+
+static void test_parse_u64_bad(void **state)
+{
+	static const char *const cases[] = {
+	    "",
+	    "0x",
+	    "x10",
+	    "-1",
+	    "+1",
+	    " 1",
+	    "1 ",
+	    "12a",
+	    "1KK",
+	    "1T",
+	    "K",
+	    "0xg",
+	    "18446744073709551616",
+	    "99999999999999999999",
+	    "0x10000000000000000",
+	    "17179869184G",
+	    "18014398509481984K",
+	    NULL,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t v = 12345;
+
+		if (cmdline_parse_u64(cases[i], &v))
+			fail_msg("'%s' accepted as %llu", cases[i],
+				 (unsigned long long)v);
+		assert_int_equal(v, 12345);
+	}
+}
+
+/* ---- options ---- */
+
+struct complaints {
+	unsigned n;
+	char msg[8][320];
+};
+
+static void collect(void *ctx, const char *msg)
+{
+	struct complaints *c = ctx;
+
+	if (c->n < ARRAY_SIZE(c->msg))
+		str_copy(c->msg[c->n], msg, sizeof(c->msg[0]));
+	c->n++;
+}
+
+static unsigned parse(const char *line, struct hv_options *opt,
+		      struct complaints *c)
+{
+	unsigned n;
+
+	memset(c, 0, sizeof(*c));
+	memset(opt, 0xa5, sizeof(*opt));
+	n = options_parse(line, opt, collect, c);
+	assert_int_equal(n, c->n);
+	return n;
+}
+
+static void assert_defaults(const struct hv_options *opt)
+{
+	assert_int_equal(opt->console_count, 0);
+	assert_int_equal(opt->loglevel, LOG_INFO);
+	assert_int_equal(opt->maxcpus, OPT_MAX_CPUS);
+	assert_int_equal(opt->exit_mode, EXIT_HALT);
+	assert_int_equal(opt->ap_timeout_ms, 1000);
+}
+
+static void test_options_defaults(void **state)
+{
+	struct hv_options opt;
+	struct complaints c;
+
+	assert_int_equal(parse("", &opt, &c), 0);
+	assert_defaults(&opt);
+	assert_int_equal(parse(NULL, &opt, &c), 0);
+	assert_defaults(&opt);
+	/* The loader's and other parts' words are silent. */
+	assert_int_equal(parse("BOOT_IMAGE=/boot/hv.elf guest=linux vcpus=4 "
+			       "guest_mem=512M test=mmu_stress",
+			       &opt, &c),
+			 0);
+	assert_defaults(&opt);
+}
+
+static void test_options_all_good(void **state)
+{
+	struct hv_options opt;
+	struct complaints c;
+
+	assert_int_equal(parse("console=ttyS1,57600 console=io:0x3e8,9600n8 "
+			       "console=e9 console=ttyS3 loglevel=debug "
+			       "maxcpus=4 exit=qemu ap_timeout_ms=250",
+			       &opt, &c),
+			 0);
+	assert_int_equal(opt.console_count, 4);
+	assert_int_equal(opt.consoles[0].kind, CONSOLE_UART);
+	assert_int_equal(opt.consoles[0].port, 0x2f8);
+	assert_int_equal(opt.consoles[0].baud, 57600);
+	assert_int_equal(opt.consoles[1].kind, CONSOLE_UART);
+	assert_int_equal(opt.consoles[1].port, 0x3e8);
+	assert_int_equal(opt.consoles[1].baud, 9600);
+	assert_int_equal(opt.consoles[2].kind, CONSOLE_E9);
+	assert_int_equal(opt.consoles[2].port, 0xe9);
+	assert_int_equal(opt.consoles[3].port, 0x2e8);
+	assert_int_equal(opt.loglevel, LOG_DEBUG);
+	assert_int_equal(opt.maxcpus, 4);
+	assert_int_equal(opt.exit_mode, EXIT_QEMU);
+	assert_int_equal(opt.ap_timeout_ms, 250);
+}
+
+static void test_options_values(void **state)
+{
+	static const struct {
+		const char *line;
+		unsigned loglevel, maxcpus, exit_mode, ap_timeout_ms;
+	} cases[] = {
+	    {"loglevel=0", LOG_ERROR, 64, EXIT_HALT, 1000},
+	    {"loglevel=3 loglevel=warn", LOG_WARN, 64, EXIT_HALT, 1000},
+	    {"loglevel=error", LOG_ERROR, 64, EXIT_HALT, 1000},
+	    {"loglevel=info", LOG_INFO, 64, EXIT_HALT, 1000},
+	    {"maxcpus=1", LOG_INFO, 1, EXIT_HALT, 1000},
+	    {"maxcpus=64", LOG_INFO, 64, EXIT_HALT, 1000},
+	    {"maxcpus=0x20", LOG_INFO, 32, EXIT_HALT, 1000},
+	    {"exit=bochs", LOG_INFO, 64, EXIT_BOCHS, 1000},
+	    {"exit=qemu exit=halt", LOG_INFO, 64, EXIT_HALT, 1000},
+	    {"ap_timeout_ms=1", LOG_INFO, 64, EXIT_HALT, 1},
+	    {"ap_timeout_ms=3600000", LOG_INFO, 64, EXIT_HALT, 3600000},
+	};
+	struct hv_options opt;
+	struct complaints c;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (parse(cases[i].line, &opt, &c) != 0)
+			fail_msg("'%s': %s", cases[i].line, c.msg[0]);
+		assert_int_equal(opt.loglevel, cases[i].loglevel);
+		assert_int_equal(opt.maxcpus, cases[i].maxcpus);
+		assert_int_equal(opt.exit_mode, cases[i].exit_mode);
+		assert_int_equal(opt.ap_timeout_ms, cases[i].ap_timeout_ms);
+	}
+}
+
+static void test_options_consoles(void **state)
+{
+	static const struct {
+		const char *val;
+		uint32_t kind;
+		uint16_t port;
+		uint32_t baud;
+	} cases[] = {
+	    {"ttyS0", CONSOLE_UART, 0x3f8, 115200},
+	    {"ttyS1", CONSOLE_UART, 0x2f8, 115200},
+	    {"ttyS2", CONSOLE_UART, 0x3e8, 115200},
+	    {"ttyS3", CONSOLE_UART, 0x2e8, 115200},
+	    {"ttyS0,115200", CONSOLE_UART, 0x3f8, 115200},
+	    {"ttyS0,115200n8", CONSOLE_UART, 0x3f8, 115200},
+	    {"ttyS0,38400", CONSOLE_UART, 0x3f8, 38400},
+	    {"ttyS0,1", CONSOLE_UART, 0x3f8, 1},
+	    {"ttyS0,50", CONSOLE_UART, 0x3f8, 50},
+	    {"io:0x2f8", CONSOLE_UART, 0x2f8, 115200},
+	    {"io:1016,19200", CONSOLE_UART, 0x3f8, 19200},
+	    {"io:0xfff8,2400n8", CONSOLE_UART, 0xfff8, 2400},
+	    {"e9", CONSOLE_E9, 0xe9, 0},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct console_spec spec;
+		char err[128] = "";
+
+		if (!options_parse_console(cases[i].val, &spec, err,
+					   sizeof(err)))
+			fail_msg("'%s': %s", cases[i].val, err);
+		assert_int_equal(spec.kind, cases[i].kind);
+		assert_int_equal(spec.port, cases[i].port);
+		assert_int_equal(spec.baud, cases[i].baud);
+	}
+}
+
+static void test_console_direct(void **state)
+{
+	struct console_spec spec = {.kind = 77};
+	char val[300], err[64];
+
+	memset(val, 'x', sizeof(val) - 1);
+	val[sizeof(val) - 1] = '\0';
+	assert_false(options_parse_console(val, &spec, err, sizeof(err)));
+	assert_string_equal(err, "value too long");
+	assert_false(options_parse_console("ttyS0,9601", &spec, err, 16));
+	assert_string_equal(err, "baud rate 9601 ");
+	assert_int_equal(spec.kind, 77);
+}
+
+/* One bad word, its exact complaint, and the defaults left in place. */
+static void test_options_complaints(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *msg;
+	} cases[] = {
+	    {"console=ttyS9",
+	     "console=ttyS9: no such port ttyS9 (ttyS0..ttyS3, or "
+	     "io:<port> for another one)"},
+	    {"console=ttyS10",
+	     "console=ttyS10: no such port ttyS10 (ttyS0..ttyS3, or "
+	     "io:<port> for another one)"},
+	    {"console=ttyS",
+	     "console=ttyS: no such port ttyS (ttyS0..ttyS3, or "
+	     "io:<port> for another one)"},
+	    {"console=vga",
+	     "console=vga: unknown console 'vga' (ttyS0..ttyS3[,baud], "
+	     "io:<port>[,baud] or e9)"},
+	    {"console=ttyS0,9601",
+	     "console=ttyS0,9601: baud rate 9601 is not 115200 divided by "
+	     "a whole number (115200, 57600, 38400, 19200, 9600, ...)"},
+	    {"console=ttyS0,0",
+	     "console=ttyS0,0: baud rate 0 is not 115200 divided by a "
+	     "whole number (115200, 57600, 38400, 19200, 9600, ...)"},
+	    {"console=ttyS0,230400",
+	     "console=ttyS0,230400: baud rate 230400 is above 115200, "
+	     "the 16550's fastest"},
+	    {"console=ttyS0,99999999999999999999999",
+	     "console=ttyS0,99999999999999999999999: baud rate "
+	     "99999999999999999999999 is above 115200, the 16550's "
+	     "fastest"},
+	    {"console=ttyS0,115200e7",
+	     "console=ttyS0,115200e7: unsupported line setting 'e7' "
+	     "after the baud rate (only n8: no parity, 8 data bits)"},
+	    {"console=ttyS0,115200n8r",
+	     "console=ttyS0,115200n8r: unsupported line setting 'n8r' "
+	     "after the baud rate (only n8: no parity, 8 data bits)"},
+	    {"console=ttyS0,",
+	     "console=ttyS0,: bad baud rate '' (a divisor of 115200 such "
+	     "as 115200, 57600, 38400, 19200, 9600)"},
+	    {"console=ttyS0,fast",
+	     "console=ttyS0,fast: bad baud rate 'fast' (a divisor of "
+	     "115200 such as 115200, 57600, 38400, 19200, 9600)"},
+	    {"console=io:0",
+	     "console=io:0: bad I/O port '0' (a number 0x1..0xfff8, e.g. "
+	     "io:0x2f8)"},
+	    {"console=io:0xfff9",
+	     "console=io:0xfff9: bad I/O port '0xfff9' (a number "
+	     "0x1..0xfff8, e.g. io:0x2f8)"},
+	    {"console=io:",
+	     "console=io:: bad I/O port '' (a number 0x1..0xfff8, e.g. "
+	     "io:0x2f8)"},
+	    {"console=e9,115200",
+	     "console=e9,115200: e9 takes no baud rate (just console=e9)"},
+	    {"console", "console: needs a value (console=ttyS0..ttyS3[,baud], "
+			"io:<port>[,baud] or e9)"},
+	    {"console=", "console: needs a value (console=ttyS0..ttyS3[,baud], "
+			 "io:<port>[,baud] or e9)"},
+	    {"loglevel=4",
+	     "loglevel=4: expected 0-3, error, warn, info or debug"},
+	    {"loglevel=verbose",
+	     "loglevel=verbose: expected 0-3, error, warn, info or "
+	     "debug"},
+	    {"maxcpus=0", "maxcpus=0: not a number in 1..64"},
+	    {"maxcpus=65", "maxcpus=65: not a number in 1..64"},
+	    {"maxcpus=1K", "maxcpus=1K: not a number in 1..64"},
+	    {"maxcpus=-1", "maxcpus=-1: not a number in 1..64"},
+	    {"maxcpus=99999999999999999999",
+	     "maxcpus=99999999999999999999: not a number in 1..64"},
+	    {"exit=reboot", "exit=reboot: expected qemu, bochs or halt"},
+	    {"ap_timeout_ms=0", "ap_timeout_ms=0: not a number in 1..3600000"},
+	    {"ap_timeout_ms=1M",
+	     "ap_timeout_ms=1M: not a number in 1..3600000"},
+	    {"nosmp",
+	     "nosmp: unknown option, ignored (known: console= loglevel= "
+	     "maxcpus= exit= ap_timeout_ms=)"},
+	    {"Console=ttyS0",
+	     "Console=ttyS0: unknown option, ignored (known: console= "
+	     "loglevel= maxcpus= exit= ap_timeout_ms=)"},
+	    {"console=0123456789012345678901234567890123456789"
+	     "0123456789012345678901234567890123456789"
+	     "0123456789012345678901234567890123456789"
+	     "0123456789012345678901234567890123456789"
+	     "0123456789012345678901234567890123456789"
+	     "0123456789012345678901234567890123456789"
+	     "0123456789012345678901234567890123456789",
+	     "console=0123456789012345678901234567890123456789...: too "
+	     "long (at most 31 characters for a name, 255 for a value), "
+	     "ignored"},
+	};
+	struct hv_options opt;
+	struct complaints c;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		unsigned n = parse(cases[i].line, &opt, &c);
+
+		if (n != 1)
+			fail_msg("'%s': %u complaints", cases[i].line, n);
+		if (strcmp(c.msg[0], cases[i].msg) != 0)
+			fail_msg("'%s':\n  got  \"%s\"\n  want \"%s\"",
+				 cases[i].line, c.msg[0], cases[i].msg);
+		assert_defaults(&opt);
+	}
+}
+
+static void test_options_console_limits(void **state)
+{
+	struct hv_options opt;
+	struct complaints c;
+
+	assert_int_equal(parse("console=ttyS0 console=ttyS1 console=ttyS2 "
+			       "console=e9 console=ttyS3 console=ttyS0,9600",
+			       &opt, &c),
+			 2);
+	assert_string_equal(c.msg[0],
+			    "console=ttyS3: more than 4 consoles, ignored");
+	assert_string_equal(c.msg[1], "console=ttyS0,9600: port 0x3f8 "
+				      "already has a console, ignored");
+	assert_int_equal(opt.console_count, 4);
+	assert_int_equal(opt.consoles[0].port, 0x3f8);
+	assert_int_equal(opt.consoles[0].baud, 115200);
+	assert_int_equal(opt.consoles[3].kind, CONSOLE_E9);
+
+	/* A bad value leaves the good ones around it. */
+	assert_int_equal(
+	    parse("maxcpus=2 maxcpus=100 loglevel=1 bogus", &opt, &c), 2);
+	assert_int_equal(opt.maxcpus, 2);
+	assert_int_equal(opt.loglevel, LOG_WARN);
+}
+
+static void test_options_no_warn(void **state)
+{
+	struct hv_options opt;
+
+	assert_int_equal(
+	    options_parse("a b=c maxcpus=2 maxcpus=0", &opt, NULL, NULL), 3);
+	assert_int_equal(opt.maxcpus, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_words_plain),
+	    cmocka_unit_test(test_words_quotes),
+	    cmocka_unit_test(test_words_empty),
+	    cmocka_unit_test(test_words_truncated),
+	    cmocka_unit_test(test_parse_u64_good),
+	    cmocka_unit_test(test_parse_u64_bad),
+	    cmocka_unit_test(test_options_defaults),
+	    cmocka_unit_test(test_options_all_good),
+	    cmocka_unit_test(test_options_values),
+	    cmocka_unit_test(test_options_consoles),
+	    cmocka_unit_test(test_console_direct),
+	    cmocka_unit_test(test_options_complaints),
+	    cmocka_unit_test(test_options_console_limits),
+	    cmocka_unit_test(test_options_no_warn),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
