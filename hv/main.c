@@ -105,6 +105,43 @@ static const struct virt_caps *hv_check_virt(char *why, size_t whysz)
 	return boot_caps;
 }
 
+/* selftest=: deliberate failures, so tests can check the fatal paths. */
+static void hv_fault_on_purpose(void)
+{
+	uint64_t addr = 0x10;
+	volatile uint64_t *unmapped;
+
+	__asm__("" : "+r"(addr)); /* hide the constant from the compiler */
+	unmapped = (volatile uint64_t *)addr;
+	pr_info("selftest: cpu%u reads unmapped address %p", this_cpu_id(),
+		(void *)unmapped);
+	(void)*unmapped;
+}
+
+static void hv_run_selftest(unsigned cpus)
+{
+	switch (options.selftest) {
+	case SELFTEST_PAGE_FAULT:
+		hv_fault_on_purpose();
+		break;
+	case SELFTEST_AP_PAGE_FAULT:
+		if (cpus < 2)
+			panic("selftest=ap-pagefault needs a second CPU");
+		smp_call_one(cpus - 1, hv_fault_on_purpose);
+		/* Its fatal path stops this CPU with an NMI long before this. */
+		tsc_delay_us(5 * 1000 * 1000);
+		panic("selftest: cpu%u did not fault", cpus - 1);
+	case SELFTEST_BUG:
+		BUG_ON(cpus > 0);
+		break;
+	case SELFTEST_WARN:
+		WARN_ON(cpus > 0);
+		break;
+	default:
+		break;
+	}
+}
+
 static void hv_flush_tlb(void)
 {
 	write_cr3(read_cr3());
@@ -161,9 +198,10 @@ __noreturn void hv_main(const struct boot_info *bi)
 		lapic_is_x2apic() ? "x2APIC" : "xAPIC",
 		options.maxcpus < acpi.cpus.count ? ", limited by maxcpus=" : "");
 	report_set_u64("cpus", cpus);
-
 	virt = hv_check_virt(err, sizeof(err));
 	report_set_str("virt", virt ? virt_kind_name(virt->kind) : "none");
+	hv_run_selftest(cpus);
+
 	if (!virt) {
 		pr_err("virt: %s", err);
 		report_finish(false, err);

@@ -249,6 +249,28 @@ static bool options_parse_ap_timeout(const char *val, struct hv_options *opt,
 				   &opt->ap_timeout_ms, err, errsz);
 }
 
+static bool options_parse_selftest(const char *val, struct hv_options *opt,
+				   char *err, size_t errsz)
+{
+	static const char *const names[] = {
+	    [SELFTEST_NONE] = "none",
+	    [SELFTEST_PAGE_FAULT] = "pagefault",
+	    [SELFTEST_AP_PAGE_FAULT] = "ap-pagefault",
+	    [SELFTEST_BUG] = "bug",
+	    [SELFTEST_WARN] = "warn",
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(val, names[i]) == 0) {
+			opt->selftest = i;
+			return true;
+		}
+	}
+	fmt_snprintf(err, errsz,
+		     "expected none, pagefault, ap-pagefault, bug or warn");
+	return false;
+}
+
 struct option_desc {
 	const char *key;
 	const char *usage; /* shown when the value is missing */
@@ -263,6 +285,8 @@ static const struct option_desc options_table[] = {
     {"maxcpus", "1..64", options_parse_maxcpus},
     {"exit", "qemu, bochs or halt", options_parse_exit},
     {"ap_timeout_ms", "milliseconds, 1..3600000", options_parse_ap_timeout},
+    {"selftest", "none, pagefault, ap-pagefault, bug or warn",
+     options_parse_selftest},
 };
 
 static bool options_is_foreign(const char *key)

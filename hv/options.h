@@ -35,6 +35,15 @@ enum log_level {
 	LOG_DEBUG = 3,
 };
 
+/* Deliberate failures, to check the fatal paths on a real boot. */
+enum selftest {
+	SELFTEST_NONE = 0,
+	SELFTEST_PAGE_FAULT = 1,    /* the boot CPU touches an unmapped page */
+	SELFTEST_AP_PAGE_FAULT = 2, /* the last CPU started does */
+	SELFTEST_BUG = 3,           /* a BUG_ON() fires */
+	SELFTEST_WARN = 4,          /* a WARN_ON() fires; the run goes on */
+};
+
 struct hv_options {
 	struct console_spec consoles[OPT_MAX_CONSOLES];
 	unsigned console_count; /* 0: the default, COM1 115200 */
@@ -42,6 +51,7 @@ struct hv_options {
 	unsigned maxcpus;       /* 1..OPT_MAX_CPUS, default OPT_MAX_CPUS */
 	unsigned exit_mode;     /* enum exit_mode */
 	unsigned ap_timeout_ms; /* wait for each AP, default 1000 */
+	unsigned selftest;      /* enum selftest */
 };
 
 /* Receives one human-readable complaint about the command line. */
@@ -54,7 +64,7 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  * number of complaints. Options:
  *   console=ttyS<n>[,<baud>]  console=io:<port>[,<baud>]  console=e9
  *   loglevel=<0-3|error|warn|info|debug>  maxcpus=<n>  exit=qemu|bochs|halt
- *   ap_timeout_ms=<n>
+ *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn
  * Words the loader or later issues own (e.g. BOOT_IMAGE=, guest=) are
  * listed in options.c and accepted silently.
  */

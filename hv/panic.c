@@ -21,8 +21,8 @@ __noreturn void fatal_stop(const char *reason)
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		cpu_halt_forever(); /* another CPU is already reporting */
 
-	smp_stop_other_cpus();
 	log_enter_panic_mode();
+	pr_err("stopped %u other CPU(s)", smp_stop_other_cpus());
 	report_finish(false, reason);
 }
 

@@ -39,11 +39,21 @@ bool smp_stop_requested(void)
 	return __atomic_load_n(&stop_requested, __ATOMIC_ACQUIRE);
 }
 
-void smp_stop_other_cpus(void)
+unsigned smp_stop_other_cpus(void)
 {
 	__atomic_store_n(&stop_requested, true, __ATOMIC_RELEASE);
+	if (online_count < 2)
+		return 0;
 	lapic_send_nmi_all_but_self();
 	tsc_delay_us(10000); /* let them reach their halt */
+	return online_count - 1;
+}
+
+void smp_call_one(unsigned cpu_id, void (*fn)(void))
+{
+	call_fn = fn;
+	__atomic_store_n(&call_done, 0, __ATOMIC_RELEASE);
+	lapic_send_fixed(percpu_area[cpu_id].apic_id, VEC_IPI_CALL);
 }
 
 static void smp_call_handler(struct trap_frame *frame)

@@ -18,8 +18,11 @@ unsigned smp_online_count(void);
 /* Runs fn on every other online CPU and waits until all have run it. */
 void smp_call_others(void (*fn)(void));
 
-/* For the fatal path: NMI every other CPU; they halt for good. */
-void smp_stop_other_cpus(void);
+/* Runs fn on online CPU cpu_id (not this one) without waiting for it. */
+void smp_call_one(unsigned cpu_id, void (*fn)(void));
+
+/* For the fatal path: NMI every other CPU; they halt for good. Returns how many were online. */
+unsigned smp_stop_other_cpus(void);
 bool smp_stop_requested(void);
 
 #endif
