@@ -32,7 +32,7 @@ HV_OBJS := $(HV_C_SRCS:%.c=$(BUILD)/hv/%.o) $(HV_ASM_SRCS:%.asm=$(BUILD)/hv/%.as
 
 .PHONY: all hv iso efi run test unit coverage bench clean help check-deps
 
-all: hv iso efi
+all: hv iso efi compile_commands.json
 
 hv: $(BUILD)/hv.elf
 
@@ -96,6 +96,7 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 unit: $(UNIT_BINS)
 
+-include tests/mmu/mmu.mk
 -include tests/tests.mk
 
 # --- editor support --------------------------------------------------------
