@@ -33,8 +33,13 @@ static void account_leaf_gone(struct tdp_vm *vm, uint64_t gfn, uint64_t old,
 		tdp_slot_mark(s, s->young, gfn, n);
 }
 
-/* Same page, other rights: a writable dirty leaf losing either keeps its
- * dirtiness in the bitmap. Clearing the accessed bit is aging's business. */
+/*
+ * Same page, other rights: a writable dirty leaf losing either keeps its
+ * dirtiness in the bitmap. Not in a logged slot: there a leaf became
+ * writable only through a logged write, and the protection that follows a
+ * get-and-clear must not report that write a second time. Clearing the
+ * accessed bit is aging's business.
+ */
 static void account_leaf_rights(struct tdp_vm *vm, uint64_t gfn, uint64_t old,
 				uint64_t new, unsigned level)
 {
@@ -45,7 +50,7 @@ static void account_leaf_rights(struct tdp_vm *vm, uint64_t gfn, uint64_t old,
 	if ((old & wd) != wd || (new & wd) == wd)
 		return;
 	s = tdp_slot_find(vm, gfn);
-	if (!TDP_WARN_ON(vm, !s))
+	if (!TDP_WARN_ON(vm, !s) && !s->dirty_log)
 		tdp_slot_mark(s, s->dirty, gfn, tdp_level_pages(level));
 }
 

@@ -1,11 +1,12 @@
 /*
  * Write protection and dirty logging.
  *
- * A page is logged dirty when a write fault maps it writable, or when a
- * writable leaf with the dirty bit loses either (the change handler). So a
- * get-and-clear that write-protects every page it reports misses no write:
- * a write before the protection leaves the dirty bit, which the protection
- * turns into a bit of the next round; a write after it faults.
+ * In a logged slot a leaf becomes writable only by a write fault, which
+ * sets the page's bit. Get-and-clear takes the bits, then write-protects
+ * the pages it took: a write before the protection is in what the caller
+ * copies after the call returns, a write after it faults and sets the bit
+ * again. Before logging starts, the change handler keeps the dirtiness of
+ * writable dirty leaves that lose their write right or go away.
  */
 #include "mm/tdp_internal.h"
 
@@ -42,8 +43,12 @@ uint64_t tdp_write_protect_range(struct tdp_vm *vm, uint64_t start,
 	return n;
 }
 
-/* From now on the slot is mapped with 4 KiB leaves, writable only after a
- * logged write. Exclusive: no fault can map a large leaf behind it. */
+/*
+ * From now on the slot is mapped with 4 KiB leaves, writable only after a
+ * logged write. Exclusive: no fault can map a large leaf behind it. The
+ * protection runs before the slot counts as logged, so that every page
+ * written until now is in the bitmap.
+ */
 void tdp_dirty_log_start(struct tdp_vm *vm, int id)
 {
 	struct tdp_memslot *s = &vm->slots[id];
@@ -52,10 +57,10 @@ void tdp_dirty_log_start(struct tdp_vm *vm, int id)
 	if (s->npages && !s->dirty_log) {
 		uint64_t end = s->base_gfn + s->npages;
 
-		s->dirty_log = true;
 		tdp_split_locked(vm, c, s->base_gfn, end, 1);
 		tdp_write_protect_locked(vm, s->base_gfn, end);
 		tdp_flush(vm);
+		s->dirty_log = true;
 	}
 	tdp_op_end(vm, c, true);
 }

@@ -8,36 +8,43 @@
  */
 #include "mm/tdp_internal.h"
 
-/* The 512 leaves one level down with the translation, rights and
- * accessed/dirty state of the large leaf. */
-static void split_fill_table(struct tdp_vm *vm, uint64_t *pt, uint64_t leaf,
-			     unsigned level)
+/* Child i of a large leaf split one level down: same translation, rights
+ * and accessed/dirty state. */
+static uint64_t split_child(struct tdp_vm *vm, uint64_t leaf, unsigned level,
+			    unsigned i)
 {
 	const struct tdp_format *f = vm->fmt;
 	uint64_t keep = f->accessed_mask | f->dirty_mask;
-	uint64_t phys = tdp_pte_addr(f, leaf, level);
 	uint64_t step = tdp_level_pages(level - 1) << PAGE_SHIFT;
-	uint64_t child = tdp_make_leaf(f, 0, level - 1,
-				       tdp_pte_access(f, leaf)) |
-			 (leaf & keep);
+
+	return tdp_make_leaf(f, tdp_pte_addr(f, leaf, level) + i * step,
+			     level - 1, tdp_pte_access(f, leaf)) |
+	       (leaf & keep);
+}
+
+static void split_fill_table(struct tdp_vm *vm, uint64_t *pt, uint64_t leaf,
+			     unsigned level)
+{
 	unsigned i;
 
 	for (i = 0; i < TDP_PT_ENTRIES; i++)
-		pt[i] = child | (phys + i * step);
+		pt[i] = split_child(vm, leaf, level, i);
 }
 
 /*
  * The children were written while only this CPU could see them; once the
- * table is linked they are accounted like any other change (0 -> leaf).
+ * table is linked they are accounted like any other change (0 -> leaf),
+ * from the values written: another CPU may already have changed them, and
+ * accounted its own change from those values.
  */
-static void split_account_children(struct tdp_vm *vm, uint64_t *pt,
+static void split_account_children(struct tdp_vm *vm, uint64_t leaf,
 				   uint64_t base, unsigned level)
 {
 	unsigned i;
 
 	for (i = 0; i < TDP_PT_ENTRIES; i++)
-		handle_changed_pte(vm, base + i * tdp_level_pages(level), 0,
-				   pt[i], level);
+		handle_changed_pte(vm, base + i * tdp_level_pages(level - 1), 0,
+				   split_child(vm, leaf, level, i), level - 1);
 }
 
 uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c,
@@ -67,7 +74,7 @@ retry:
 		c->ncache--;
 		handle_changed_pte(vm, it.gfn, leaf, tdp_make_table(f, table),
 				   it.level);
-		split_account_children(vm, pt, it.gfn, it.level - 1);
+		split_account_children(vm, leaf, it.gfn, it.level);
 		split++;
 	}
 	return split;

@@ -6,7 +6,7 @@
  */
 #include "boot/efi/efi_app.h"
 
-#define LOADER_NAME "hv UEFI application"
+#define LOADER_NAME "hv-efi"
 
 static EFI_STATUS boot_info_alloc(struct boot_info **out)
 {

@@ -50,3 +50,8 @@ BOOT_TESTS += bochs-vmx-2cpu
 BOOT_ARGS_bochs-vmx-2cpu := --bochs --bochs-cpu corei7_skylake_x --smp 2 --mem 512
 BOOT_EXPECT_bochs-vmx-2cpu := --cpus 2 --expect vendor=intel --expect virt=vmx
 BOOT_TIMEOUT_bochs-vmx-2cpu := 600
+
+BOOT_TESTS += bochs-svm-2cpu
+BOOT_ARGS_bochs-svm-2cpu := --bochs --bochs-cpu ryzen --smp 2 --mem 512
+BOOT_EXPECT_bochs-svm-2cpu := --cpus 2 --expect vendor=amd --expect virt=svm
+BOOT_TIMEOUT_bochs-svm-2cpu := 600

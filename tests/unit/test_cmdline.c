@@ -206,6 +206,21 @@ static void assert_defaults(const struct hv_options *opt)
 	assert_int_equal(opt->maxcpus, OPT_MAX_CPUS);
 	assert_int_equal(opt->exit_mode, EXIT_HALT);
 	assert_int_equal(opt->ap_timeout_ms, 1000);
+	assert_int_equal(opt->selftest, SELFTEST_NONE);
+}
+
+static void test_options_selftest(void **state)
+{
+	struct hv_options opt;
+	struct complaints c;
+
+	assert_int_equal(parse("selftest=ap-pagefault", &opt, &c), 0);
+	assert_int_equal(opt.selftest, SELFTEST_AP_PAGE_FAULT);
+	assert_int_equal(parse("selftest=bug selftest=warn", &opt, &c), 0);
+	assert_int_equal(opt.selftest, SELFTEST_WARN);
+	assert_int_equal(parse("selftest=explode", &opt, &c), 1);
+	assert_int_equal(opt.selftest, SELFTEST_NONE);
+	assert_non_null(strstr(c.msg[0], "selftest=explode"));
 }
 
 static void test_options_defaults(void **state)
@@ -408,10 +423,10 @@ static void test_options_complaints(void **state)
 	     "ap_timeout_ms=1M: not a number in 1..3600000"},
 	    {"nosmp",
 	     "nosmp: unknown option, ignored (known: console= loglevel= "
-	     "maxcpus= exit= ap_timeout_ms=)"},
+	     "maxcpus= exit= ap_timeout_ms= selftest=)"},
 	    {"Console=ttyS0",
 	     "Console=ttyS0: unknown option, ignored (known: console= "
-	     "loglevel= maxcpus= exit= ap_timeout_ms=)"},
+	     "loglevel= maxcpus= exit= ap_timeout_ms= selftest=)"},
 	    {"console=0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789"
@@ -482,6 +497,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_u64_good),
 	    cmocka_unit_test(test_parse_u64_bad),
 	    cmocka_unit_test(test_options_defaults),
+	    cmocka_unit_test(test_options_selftest),
 	    cmocka_unit_test(test_options_all_good),
 	    cmocka_unit_test(test_options_values),
 	    cmocka_unit_test(test_options_consoles),

@@ -1,0 +1,398 @@
+/*
+ * Stress of the MMU core: threads (twice the cores by default) access
+ * guest memory through the tree, faulting random and overlapping pages in,
+ * while they also zap, split, collapse, write-protect, age and dirty-log
+ * random ranges, for a fixed number of operations.
+ *
+ * Every thread owns one 64-bit word of every guest page and remembers what
+ * it wrote there, so a read through whatever mapping exists at the moment
+ * must return it: data survives every zap, split and collapse, and a leaf
+ * never maps another page's backing. At checkpoints (all threads parked)
+ * and at the end: the audit finds no DISCONNECTED_PTE reachable from the
+ * root, every leaf maps its slot's backing for its gfn with at most the
+ * slot's rights, the books equal a fresh walk; after a reclaim barrier the
+ * pages the platform has out equal exactly what the books say is in use;
+ * after teardown nothing is left and nothing was freed twice.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arch/x86/ept_format.h"
+#include "arch/x86/npt_format.h"
+#include "mm/tdp_internal.h"
+#include "tests/mmu/guest_access.h"
+#include "tests/mmu/host_platform.h"
+
+#define DEMAND_GPA 0ull
+#define DEMAND_PAGES 4096ull           /* 16 MiB, 4K leaves */
+#define SMALL_GPA (64 * MiB)
+#define SMALL_PAGES 2048ull            /* 8 MiB, 2M leaves */
+#define HUGE_GPA (1 * GiB)
+#define HUGE_PAGES (1ull << 18)        /* 1 GiB, one 1G leaf */
+#define HUGE_STRIDE 64                 /* pages of it that are accessed */
+#define MMIO_GPA (3 * GiB)
+
+struct options {
+	unsigned threads;
+	uint64_t ops;       /* per thread */
+	uint64_t checkpoint; /* ops between checkpoints */
+	uint64_t seed;
+	const struct tdp_format *fmt;
+};
+
+struct stress {
+	struct options opt;
+	struct host_platform hp;
+	struct tdp_vm vm;
+	int slot_demand, slot_small, slot_huge;
+	uint64_t npages;    /* pages in the model */
+	pthread_barrier_t barrier;
+	bool failed;
+};
+
+struct worker {
+	struct stress *st;
+	unsigned id;
+	uint64_t rng;
+	uint64_t *expect;   /* what this thread's word of each page holds */
+	uint64_t counts[10];
+};
+
+enum op { OP_WRITE, OP_READ, OP_ZAP, OP_SPLIT, OP_COLLAPSE, OP_WP, OP_AGE,
+	  OP_DIRTY, OP_MMIO, OP_COUNT };
+static const char *const op_names[] = { "write", "read", "zap", "split",
+					"collapse", "wprot", "age", "dirty",
+					"mmio" };
+
+static uint64_t rnd(struct worker *w)
+{
+	w->rng ^= w->rng << 13;
+	w->rng ^= w->rng >> 7;
+	w->rng ^= w->rng << 17;
+	return w->rng;
+}
+
+/* Model index -> gfn: the demand slot, the small slot, then every
+ * HUGE_STRIDE-th page of the huge slot. */
+static uint64_t page_gfn(uint64_t i)
+{
+	if (i < DEMAND_PAGES)
+		return (DEMAND_GPA >> PAGE_SHIFT) + i;
+	i -= DEMAND_PAGES;
+	if (i < SMALL_PAGES)
+		return (SMALL_GPA >> PAGE_SHIFT) + i;
+	i -= SMALL_PAGES;
+	return (HUGE_GPA >> PAGE_SHIFT) + i * HUGE_STRIDE + (i % 7);
+}
+
+static void fail(struct stress *st, const char *what, uint64_t a, uint64_t b)
+{
+	fprintf(stderr, "FAIL: %s (%#llx, %#llx)\n", what,
+		(unsigned long long)a, (unsigned long long)b);
+	__atomic_store_n(&st->failed, true, __ATOMIC_RELAXED);
+}
+
+/* A range of gfns: mostly up to two 2 MiB blocks somewhere in a slot,
+ * sometimes a whole slot. */
+static void random_range(struct worker *w, uint64_t *start, uint64_t *end)
+{
+	static const uint64_t base[] = { DEMAND_GPA >> 12, SMALL_GPA >> 12,
+					 HUGE_GPA >> 12 };
+	static const uint64_t size[] = { DEMAND_PAGES, SMALL_PAGES,
+					 HUGE_PAGES };
+	unsigned s = rnd(w) % 3;
+	uint64_t len;
+
+	if (rnd(w) % 16 == 0) {
+		*start = base[s];
+		*end = base[s] + size[s];
+		return;
+	}
+	len = 1 + rnd(w) % 1024;
+	*start = base[s] + rnd(w) % size[s];
+	if (rnd(w) % 2)
+		*start = ALIGN_DOWN(*start, 512);
+	*end = MIN(*start + len, base[s] + size[s]);
+}
+
+static void do_access(struct worker *w, bool write)
+{
+	struct stress *st = w->st;
+	uint64_t i = rnd(w) % st->npages;
+	uint64_t gpa = (page_gfn(i) << PAGE_SHIFT) + w->id * 8, v;
+
+	if (write) {
+		v = (rnd(w) << 8) | w->id;
+		if (!guest_write_faulting(&st->vm, gpa, v))
+			fail(st, "write fault failed", gpa, 0);
+		w->expect[i] = v;
+	} else {
+		if (!guest_read_faulting(&st->vm, gpa, &v))
+			fail(st, "read fault failed", gpa, 0);
+		else if (v != w->expect[i])
+			fail(st, "read back wrong data", gpa, v);
+	}
+}
+
+static void do_op(struct worker *w)
+{
+	struct stress *st = w->st;
+	struct tdp_vm *vm = &st->vm;
+	uint64_t r = rnd(w) % 100, start, end, out[4096 / 64];
+	enum op op;
+
+	if (r < 30)
+		op = OP_WRITE;
+	else if (r < 55)
+		op = OP_READ;
+	else if (r < 99)
+		op = OP_ZAP + (r - 55) % 6;
+	else
+		op = rnd(w) % 2 ? OP_DIRTY : OP_MMIO;
+	w->counts[op]++;
+	random_range(w, &start, &end);
+	switch (op) {
+	case OP_WRITE:
+	case OP_READ:
+		do_access(w, op == OP_WRITE);
+		break;
+	case OP_ZAP:
+		tdp_zap_range(vm, start, end);
+		break;
+	case OP_SPLIT:
+		tdp_split_range(vm, start, end, 1 + rnd(w) % 2);
+		break;
+	case OP_COLLAPSE:
+		tdp_collapse_range(vm, start, end);
+		break;
+	case OP_WP:
+		tdp_write_protect_range(vm, start, end);
+		break;
+	case OP_AGE: {
+		uint64_t *young = calloc(ALIGN_UP(end - start, 64) / 8, 1);
+
+		tdp_age_range(vm, start, end, young);
+		free(young);
+		break;
+	}
+	case OP_DIRTY:
+		switch (rnd(w) % 4) {
+		case 0:
+			tdp_dirty_log_start(vm, st->slot_demand);
+			break;
+		case 1:
+			tdp_dirty_log_stop(vm, st->slot_demand);
+			break;
+		default:
+			tdp_dirty_log_get_and_clear(vm, st->slot_demand, out);
+		}
+		break;
+	case OP_MMIO:
+		if (tdp_fault(vm, MMIO_GPA + (rnd(w) % 1024) * PAGE_SIZE,
+			      TDP_ACC_WRITE) != TDP_FAULT_MMIO)
+			fail(st, "fault outside the slots not MMIO", 0, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Pages of the slots' arrays, from the orders they were allocated with. */
+static int64_t slot_array_pages(struct tdp_vm *vm)
+{
+	int64_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < TDP_MAX_SLOTS; i++) {
+		struct tdp_memslot *s = &vm->slots[i];
+
+		if (s->npages)
+			n += (1ll << s->backing_order) +
+			     2 * (1ll << s->bitmap_order);
+	}
+	return n;
+}
+
+/* All threads parked: the tree, the books, the data and the pages. */
+static void checkpoint(struct stress *st, struct worker *workers)
+{
+	struct tdp_vm *vm = &st->vm;
+	struct tdp_audit a;
+	struct tdp_stats s;
+	int64_t cached = 0, expected;
+	uint64_t i, v;
+	unsigned t;
+
+	if (!tdp_audit(vm, &a))
+		fail(st, "audit", a.disconnected,
+		     a.bad_leaves * 1000000 + a.bad_entries);
+	for (t = 0; t < st->opt.threads; t++)
+		for (i = 0; i < st->npages; i++) {
+			uint64_t gpa = (page_gfn(i) << PAGE_SHIFT) + t * 8;
+
+			if (!guest_read_faulting(vm, gpa, &v) ||
+			    v != workers[t].expect[i])
+				fail(st, "data lost", gpa, v);
+		}
+	tdp_reclaim_barrier(vm);
+	tdp_get_stats(vm, &s);
+	for (t = 0; t < TDP_MAX_CPUS; t++)
+		cached += vm->cpu[t].ncache;
+	expected = 1 + s.table_pages + s.backing_pages + slot_array_pages(vm) +
+		   cached;
+	if (s.pending_free || host_live_pages(&st->hp) != expected)
+		fail(st, "pages out != pages in use", host_live_pages(&st->hp),
+		     expected);
+	if (s.warnings || st->hp.bad_frees)
+		fail(st, "warnings or bad frees", s.warnings, st->hp.bad_frees);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg, *all = w - w->id;
+	struct stress *st = w->st;
+	uint64_t n;
+
+	host_platform_set_cpu(w->id);
+	for (n = 1; n <= st->opt.ops; n++) {
+		do_op(w);
+		if (n % st->opt.checkpoint == 0 || n == st->opt.ops) {
+			pthread_barrier_wait(&st->barrier);
+			if (w->id == 0)
+				checkpoint(st, all);
+			pthread_barrier_wait(&st->barrier);
+		}
+	}
+	return NULL;
+}
+
+static bool setup(struct stress *st)
+{
+	struct tdp_vm *vm = &st->vm;
+
+	host_platform_init(&st->hp, st->opt.threads, true);
+	host_platform_set_cpu(0);
+	if (!tdp_vm_init(vm, st->opt.fmt, &st->hp.plat, 3))
+		return false;
+	st->slot_demand = tdp_slot_add(vm, DEMAND_GPA, DEMAND_PAGES * PAGE_SIZE,
+				       0);
+	st->slot_small = tdp_slot_add(vm, SMALL_GPA, SMALL_PAGES * PAGE_SIZE,
+				      TDP_SLOT_PREALLOC);
+	st->slot_huge = tdp_slot_add(vm, HUGE_GPA, HUGE_PAGES * PAGE_SIZE,
+				     TDP_SLOT_PREALLOC);
+	st->npages = DEMAND_PAGES + SMALL_PAGES + HUGE_PAGES / HUGE_STRIDE;
+	return st->slot_demand >= 0 && st->slot_small >= 0 &&
+	       st->slot_huge >= 0;
+}
+
+static int run(struct options *opt)
+{
+	struct stress *st = calloc(1, sizeof(*st));
+	struct worker *w = calloc(opt->threads, sizeof(*w));
+	pthread_t *tid = calloc(opt->threads, sizeof(*tid));
+	uint64_t totals[OP_COUNT] = { 0 };
+	struct tdp_stats s;
+	unsigned t, i;
+	bool ok;
+
+	st->opt = *opt;
+	if (!setup(st)) {
+		fprintf(stderr, "setup failed\n");
+		return 1;
+	}
+	pthread_barrier_init(&st->barrier, NULL, opt->threads);
+	for (t = 0; t < opt->threads; t++) {
+		w[t] = (struct worker){ .st = st, .id = t,
+					.rng = opt->seed * 7919 + t + 1 };
+		w[t].expect = calloc(st->npages, sizeof(uint64_t));
+		pthread_create(&tid[t], NULL, worker_main, &w[t]);
+	}
+	for (t = 0; t < opt->threads; t++)
+		pthread_join(tid[t], NULL);
+	tdp_get_stats(&st->vm, &s);
+	for (t = 0; t < opt->threads; t++)
+		for (i = 0; i < OP_COUNT; i++)
+			totals[i] += w[t].counts[i];
+	printf("%s: %u threads x %llu ops:", opt->fmt->name, opt->threads,
+	       (unsigned long long)opt->ops);
+	for (i = 0; i < OP_COUNT; i++)
+		printf(" %s %llu", op_names[i], (unsigned long long)totals[i]);
+	printf("\n  tables freed %lld, flushes %lld, fault restarts",
+	       (long long)s.freed_tables, (long long)st->hp.flushes);
+	{
+		uint64_t restarts = 0;
+
+		for (t = 0; t < opt->threads; t++)
+			restarts += st->vm.cpu[t].restarts;
+		printf(" %llu\n", (unsigned long long)restarts);
+	}
+	tdp_vm_destroy(&st->vm);
+	if (host_live_pages(&st->hp) != 0 || st->hp.bad_frees ||
+	    st->hp.allocs != st->hp.frees)
+		fail(st, "teardown left pages", host_live_pages(&st->hp),
+		     st->hp.bad_frees);
+	ok = !st->failed && !st->hp.reports;
+	printf("  %s\n", ok ? "ok" : "FAILED");
+	for (t = 0; t < opt->threads; t++)
+		free(w[t].expect);
+	pthread_barrier_destroy(&st->barrier);
+	host_platform_fini(&st->hp);
+	free(tid);
+	free(w);
+	free(st);
+	return ok ? 0 : 1;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: mmu_stress [-t threads] [-n ops-per-thread] "
+			"[-c checkpoint-every] [-s seed] [-f ept|npt|both] "
+			"[--soak]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt = { .ops = 20000, .checkpoint = 5000, .seed = 1 };
+	const char *fmt = "both";
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int i, rc = 0;
+
+	opt.threads = MAX(4, 2 * (cores > 0 ? cores : 1));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--soak")) {
+			opt.ops = 2000000;
+			opt.checkpoint = 100000;
+		} else if (v && !strcmp(a, "-t")) {
+			opt.threads = strtoul(v, NULL, 0), i++;
+		} else if (v && !strcmp(a, "-n")) {
+			opt.ops = strtoull(v, NULL, 0), i++;
+		} else if (v && !strcmp(a, "-c")) {
+			opt.checkpoint = strtoull(v, NULL, 0), i++;
+		} else if (v && !strcmp(a, "-s")) {
+			opt.seed = strtoull(v, NULL, 0), i++;
+		} else if (v && !strcmp(a, "-f")) {
+			fmt = v, i++;
+		} else {
+			usage();
+		}
+	}
+	if (!opt.threads || opt.threads > TDP_MAX_CPUS || !opt.ops ||
+	    !opt.checkpoint)
+		usage();
+	if (strcmp(fmt, "npt")) {
+		opt.fmt = &ept_format;
+		rc |= run(&opt);
+	}
+	if (strcmp(fmt, "ept")) {
+		opt.fmt = &npt_format;
+		rc |= run(&opt);
+	}
+	return rc;
+}
