@@ -22,7 +22,7 @@
 #ifndef BOOT_IMAGE_HEADER_H
 #define BOOT_IMAGE_HEADER_H
 
-#define HV_IMAGE_MAGIC 0x31454741_4d495648ull /* "HVIMAGE1" little-endian */
+#define HV_IMAGE_MAGIC 0x314547414d495648ull /* "HVIMAGE1" little-endian */
 #define HV_HANDOFF_MAGIC 0x48564546u          /* "FEVH": boot_info handoff */
 #define HV_IMAGE_HEADER_SEARCH 32768
 
