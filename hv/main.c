@@ -194,9 +194,11 @@ __noreturn void hv_main(const struct boot_info *bi)
 	paging_drop_identity_map();
 	smp_call_others(hv_flush_tlb);
 
-	pr_info("smp: %u CPU(s) online (%s mode LAPIC)%s", cpus,
-		lapic_is_x2apic() ? "x2APIC" : "xAPIC",
-		options.maxcpus < acpi.cpus.count ? ", limited by maxcpus=" : "");
+	pr_info("smp: %u CPU(s) online (%s mode LAPIC)", cpus,
+		lapic_is_x2apic() ? "x2APIC" : "xAPIC");
+	if (options.maxcpus < acpi.cpus.count)
+		pr_info("smp: %u more CPU(s) left off by maxcpus=%u",
+			acpi.cpus.count - options.maxcpus, options.maxcpus);
 	report_set_u64("cpus", cpus);
 	virt = hv_check_virt(err, sizeof(err));
 	report_set_str("virt", virt ? virt_kind_name(virt->kind) : "none");
