@@ -196,6 +196,19 @@ static bool options_parse_range(const char *val, unsigned lo, unsigned hi,
 	return true;
 }
 
+/* Sets *out to the index of val in names[0..n); false when absent. */
+static bool options_match_name(const char *val, const char *const *names,
+			       unsigned n, unsigned *out)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (names[i] && strcmp(val, names[i]) == 0) {
+			*out = i;
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool options_parse_loglevel(const char *val, struct hv_options *opt,
 				   char *err, size_t errsz)
 {
@@ -206,12 +219,8 @@ static bool options_parse_loglevel(const char *val, struct hv_options *opt,
 	    [LOG_DEBUG] = "debug",
 	};
 
-	for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
-		if (strcmp(val, names[i]) == 0) {
-			opt->loglevel = i;
-			return true;
-		}
-	}
+	if (options_match_name(val, names, ARRAY_SIZE(names), &opt->loglevel))
+		return true;
 	if (options_parse_range(val, LOG_ERROR, LOG_DEBUG, &opt->loglevel, err,
 				errsz))
 		return true;
@@ -260,12 +269,8 @@ static bool options_parse_selftest(const char *val, struct hv_options *opt,
 	    [SELFTEST_WARN] = "warn",
 	};
 
-	for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
-		if (strcmp(val, names[i]) == 0) {
-			opt->selftest = i;
-			return true;
-		}
-	}
+	if (options_match_name(val, names, ARRAY_SIZE(names), &opt->selftest))
+		return true;
 	fmt_snprintf(err, errsz,
 		     "expected none, pagefault, ap-pagefault, bug or warn");
 	return false;
