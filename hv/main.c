@@ -14,6 +14,7 @@
 #include "arch/x86/memory.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/pic.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/virt_probe.h"
@@ -180,6 +181,7 @@ __noreturn void hv_main(const struct boot_info *bi)
 		hv_boot_failed(err);
 	report_set_u64("mem_mib", memory_usable_mib());
 
+	pic_mask_all();
 	lapic_init_this_cpu();
 	virt_probe_this_cpu(&this_cpu()->virt);
 	if (acpi.has_madt && !memory_trampoline_page())

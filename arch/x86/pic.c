@@ -1,0 +1,11 @@
+#include "arch/x86/pic.h"
+#include "arch/x86/cpu.h"
+
+#define PIC_MASTER_DATA 0x21
+#define PIC_SLAVE_DATA 0xa1
+
+void pic_mask_all(void)
+{
+	outb(PIC_MASTER_DATA, 0xff);
+	outb(PIC_SLAVE_DATA, 0xff);
+}
