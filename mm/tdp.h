@@ -89,7 +89,7 @@ struct tdp_free_batch {
 struct tdp_reclaim {
 	struct spinlock queue_lock;  /* pending list */
 	uint64_t pending;            /* batches disconnected, not yet waited */
-	struct spinlock gp_lock;     /* grace period: only ever try-locked */
+	uint32_t gp_busy;            /* grace period owner: only try-locked */
 	uint64_t waiting;            /* batches waiting for the grace period */
 	uint64_t snap[TDP_MAX_CPUS]; /* qs_seq when the grace period began */
 };

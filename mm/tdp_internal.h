@@ -47,6 +47,18 @@ static inline uint64_t tdp_pte_read(uint64_t *ptep)
 	return __atomic_load_n(ptep, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * Full barrier: orders a CPU's earlier stores before its later loads. The
+ * thread sanitizer has no model of fences; its builds rely on the
+ * sequentially consistent read-modify-write that precedes every use.
+ */
+static inline void tdp_smp_mb(void)
+{
+#ifndef __SANITIZE_THREAD__
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
 static inline bool tdp_pte_cmpxchg(uint64_t *ptep, uint64_t *old, uint64_t new)
 {
 	return __atomic_compare_exchange_n(ptep, old, new, false,

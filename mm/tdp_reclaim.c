@@ -71,7 +71,7 @@ static bool grace_period_over(struct tdp_vm *vm)
 	return true;
 }
 
-/* Starts a grace period for everything pending; called with gp_lock. */
+/* Starts a grace period for everything pending; called with gp_busy. */
 static void grace_period_begin(struct tdp_vm *vm)
 {
 	struct tdp_reclaim *r = &vm->reclaim;
@@ -84,10 +84,10 @@ static void grace_period_begin(struct tdp_vm *vm)
 	if (!r->waiting)
 		return;
 	tdp_flush(vm);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	tdp_smp_mb();
 	for (i = 0; i < vm->plat->nr_cpus; i++)
 		r->snap[i] = __atomic_load_n(&vm->cpu[i].qs_seq,
-					     __ATOMIC_ACQUIRE);
+					     __ATOMIC_SEQ_CST);
 }
 
 static void free_batches(struct tdp_vm *vm, uint64_t list)
@@ -113,7 +113,7 @@ void tdp_reclaim_poll(struct tdp_vm *vm)
 	if (!__atomic_load_n(&r->pending, __ATOMIC_RELAXED) &&
 	    !__atomic_load_n(&r->waiting, __ATOMIC_RELAXED))
 		return;
-	if (!spin_trylock(&r->gp_lock))
+	if (__atomic_exchange_n(&r->gp_busy, 1, __ATOMIC_ACQUIRE))
 		return;
 	if (r->waiting && grace_period_over(vm)) {
 		done = r->waiting;
@@ -121,7 +121,7 @@ void tdp_reclaim_poll(struct tdp_vm *vm)
 	}
 	if (!r->waiting)
 		grace_period_begin(vm);
-	spin_unlock(&r->gp_lock);
+	__atomic_store_n(&r->gp_busy, 0, __ATOMIC_RELEASE);
 	free_batches(vm, done);
 }
 

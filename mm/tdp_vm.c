@@ -80,8 +80,8 @@ struct tdp_cpu *tdp_op_begin(struct tdp_vm *vm, bool exclusive)
 {
 	struct tdp_cpu *c = &vm->cpu[vm->plat->cpu_id(vm->plat->ctx)];
 
-	__atomic_store_n(&c->qs_seq, c->qs_seq + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&c->qs_seq, 1, __ATOMIC_SEQ_CST);
+	tdp_smp_mb();
 	if (exclusive)
 		tdp_write_lock(&vm->lock);
 	else

@@ -57,10 +57,14 @@ static uint8_t acpi_sum(const void *p, size_t n)
 static void acpi_note_range(struct acpi_info *info, uint64_t phys,
 			    uint64_t len)
 {
-	if (info->table_count < ACPI_MAX_TABLES)
-		info->tables[info->table_count++] = (struct mem_range){
-			.base = phys, .length = len, .type = MEM_ACPI_RECLAIM
-		};
+	if (info->table_count == ACPI_MAX_TABLES) {
+		pr_warn("acpi: more than %u tables: the one at %#llx is not kept from the allocator",
+			ACPI_MAX_TABLES, (unsigned long long)phys);
+		return;
+	}
+	info->tables[info->table_count++] = (struct mem_range){
+		.base = phys, .length = len, .type = MEM_ACPI_RECLAIM
+	};
 }
 
 /* Maps and validates one table; NULL (reported) when it is unusable. */
@@ -170,6 +174,8 @@ bool acpi_parse(const struct boot_info *bi, struct acpi_info *out, char *err,
 	xsdt = bi->rsdp_revision >= 2 && rsdp->revision >= 2 &&
 	       rsdp->xsdt_address;
 	root = acpi_table(out, xsdt ? rsdp->xsdt_address : rsdp->rsdt_address);
+	if (root && memcmp(root->signature, xsdt ? "XSDT" : "RSDT", 4) != 0)
+		root = NULL;
 	if (!root) {
 		fmt_snprintf(err, errsz, "the ACPI %s is missing or corrupt",
 			     xsdt ? "XSDT" : "RSDT");

@@ -9,7 +9,7 @@
 #include "boot/boot_info.h"
 
 #define ACPI_MAX_CPUS 256
-#define ACPI_MAX_TABLES 64
+#define ACPI_MAX_TABLES 256
 
 struct acpi_cpus {
 	uint32_t apic_ids[ACPI_MAX_CPUS]; /* enabled or online-capable */

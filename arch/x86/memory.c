@@ -1,4 +1,5 @@
 #include "arch/x86/memory.h"
+#include "arch/x86/acpi.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
 #include "hv/log.h"
@@ -8,7 +9,7 @@
 #include "mm/memmap.h"
 #include "mm/pmm.h"
 
-#define RESERVED_MAX 96
+#define RESERVED_MAX (ACPI_MAX_TABLES + BOOT_MODULES_MAX + 16)
 #define LOW_MEMORY_END (1 * MiB)
 #define EARLY_POOL_MAX (4 * MiB) /* page tables for ~1 TiB of 2 MiB pages */
 

@@ -10,7 +10,7 @@
 # QEMU runs TCG here (no usable KVM): -cpu max gives AMD with SVM + NPT.
 # Bochs' corei7_skylake_x gives Intel with VMX + EPT.
 
-BOOT_TIMEOUT ?= 300
+BOOT_TIMEOUT ?= 180
 
 BOOT_TESTS += qemu-bios-cd-1cpu
 BOOT_ARGS_qemu-bios-cd-1cpu := --smp 1
@@ -55,3 +55,9 @@ BOOT_TESTS += bochs-svm-2cpu
 BOOT_ARGS_bochs-svm-2cpu := --bochs --bochs-cpu ryzen --smp 2 --mem 512
 BOOT_EXPECT_bochs-svm-2cpu := --cpus 2 --expect vendor=amd --expect virt=svm
 BOOT_TIMEOUT_bochs-svm-2cpu := 600
+
+# The ISO that `make iso` ships (no exit= word: the hypervisor halts, and the
+# launcher stops QEMU once the log has ended), as a USB stick under UEFI.
+BOOT_TESTS += qemu-uefi-usb-hviso
+BOOT_ARGS_qemu-uefi-usb-hviso := --iso $(BUILD)/hv.iso --firmware uefi --media usb --smp 2
+BOOT_EXPECT_qemu-uefi-usb-hviso := --cpus 2

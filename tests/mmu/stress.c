@@ -35,6 +35,7 @@
 #define HUGE_PAGES (1ull << 18)        /* 1 GiB, one 1G leaf */
 #define HUGE_STRIDE 64                 /* pages of it that are accessed */
 #define MMIO_GPA (3 * GiB)
+#define HOT_PAGES 1024ull              /* where half the work goes */
 
 struct options {
 	unsigned threads;
@@ -113,7 +114,7 @@ static void random_range(struct worker *w, uint64_t *start, uint64_t *end)
 		return;
 	}
 	len = 1 + rnd(w) % 1024;
-	*start = base[s] + rnd(w) % size[s];
+	*start = base[s] + rnd(w) % (rnd(w) % 2 ? HOT_PAGES : size[s]);
 	if (rnd(w) % 2)
 		*start = ALIGN_DOWN(*start, 512);
 	*end = MIN(*start + len, base[s] + size[s]);
@@ -122,8 +123,14 @@ static void random_range(struct worker *w, uint64_t *start, uint64_t *end)
 static void do_access(struct worker *w, bool write)
 {
 	struct stress *st = w->st;
-	uint64_t i = rnd(w) % st->npages;
-	uint64_t gpa = (page_gfn(i) << PAGE_SHIFT) + w->id * 8, v;
+	uint64_t v, i = rnd(w) % st->npages;
+	uint64_t gpa;
+
+	/* Half of the accesses go to the first pages of the two small
+	 * slots, where the range operations meet them most. */
+	if (rnd(w) % 2)
+		i = (rnd(w) % 2 ? 0 : DEMAND_PAGES) + rnd(w) % HOT_PAGES;
+	gpa = (page_gfn(i) << PAGE_SHIFT) + w->id * 8;
 
 	if (write) {
 		v = (rnd(w) << 8) | w->id;
