@@ -30,17 +30,27 @@ HV_C_SRCS := $(sort $(wildcard boot/*.c hv/*.c arch/x86/*.c lib/*.c)) $(MM_HV_SR
 HV_ASM_SRCS := $(sort $(wildcard boot/*.asm arch/x86/*.asm))
 HV_OBJS := $(HV_C_SRCS:%.c=$(BUILD)/hv/%.o) $(HV_ASM_SRCS:%.asm=$(BUILD)/hv/%.asm.o)
 
-.PHONY: all hv iso efi run test unit coverage bench clean help check-deps
+.PHONY: all hv iso efi run test unit coverage bench clean help check-deps deps
 
 all: hv iso efi compile_commands.json
 
+# The Debian packages the build and the tests need: checked once per build
+# directory, installed (saying what) when missing. Everything that compiles
+# or boots waits for it.
+DEPS_STAMP := $(BUILD)/.deps-ok
+$(DEPS_STAMP): tools/setup-deps
+	@mkdir -p $(dir $@)
+	@tools/setup-deps --check >/dev/null 2>&1 || tools/setup-deps
+	@touch $@
+deps: $(DEPS_STAMP)
+
 hv: $(BUILD)/hv.elf
 
-$(BUILD)/hv/%.o: %.c
+$(BUILD)/hv/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_CFLAGS) -c $< -o $@
 
-$(BUILD)/hv/%.asm.o: %.asm
+$(BUILD)/hv/%.asm.o: %.asm | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) $< -o $@
 
@@ -87,7 +97,7 @@ UNIT_TESTS :=
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/host/unit/test_%)
 
 define unit_rule
-$(BUILD)/host/unit/test_$(1): $$(UNIT_SRCS_$(1))
+$(BUILD)/host/unit/test_$(1): $$(UNIT_SRCS_$(1)) | $(DEPS_STAMP)
 	@mkdir -p $$(dir $$@)
 	$$(HOST_CC) $$(HOST_CFLAGS) $$(UNIT_CFLAGS_$(1)) $$(HOST_EXTRA_CFLAGS) \
 		$$(UNIT_SRCS_$(1)) -o $$@ $$(HOST_LDLIBS) $$(HOST_EXTRA_LDFLAGS)
@@ -108,8 +118,12 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@echo "make run       build and boot the hypervisor under QEMU (serial on this terminal)"
-	@echo "make test      host unit tests and boot tests of the real images"
-	@echo "make coverage  lcov report of the host tests in $(BUILD)/coverage"
-	@echo "make bench     benchmarks (prints figures)"
-	@echo "make all       build/hv.elf, build/hv.iso, build/BOOTX64.EFI, build/esp/"
+	@echo "make run [RUN_ARGS='--uefi --smp 4 ...']   build and boot under QEMU, serial on this terminal"
+	@echo "                                          (tools/run --help lists the arguments)"
+	@echo "make test [T=pattern]    unit tests, host checks and boot tests; T picks a subset (T=boot/)"
+	@echo "make coverage            lcov report of the host tests in $(BUILD)/coverage/html"
+	@echo "make bench               benchmarks (prints figures)"
+	@echo "make all                 $(BUILD)/hv.elf, hv.iso, BOOTX64.EFI, esp/, compile_commands.json"
+	@echo "make iso ISO_CMDLINE='...'  the ISO with another hypervisor command line"
+	@echo "make usb DEV=/dev/sdX    write the ISO to a USB stick (asks first)"
+	@echo "make deps / check-deps   install / list the Debian packages the build needs"

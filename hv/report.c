@@ -1,5 +1,6 @@
 #include "hv/report.h"
 #include "hv/log.h"
+#include "arch/x86/console.h"
 #include "arch/x86/machine.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -63,5 +64,6 @@ __noreturn void report_finish(bool pass, const char *reason)
 		log_printf(LOG_ERROR, "hv: done: PASS");
 	else
 		log_printf(LOG_ERROR, "hv: done: FAIL: %s", reason);
+	console_flush();
 	machine_exit(exit_mode, pass);
 }

@@ -24,7 +24,7 @@ $(BUILD)/hv.iso.cmdline: iso-cmdline-force
 $(BUILD)/hv.iso: $(BUILD)/hv.elf $(BUILD)/hv.iso.cmdline tools/mkiso
 	tools/mkiso -e $(BUILD)/hv.elf -c '$(ISO_CMDLINE)' -o $@
 
-run:
+run: | $(DEPS_STAMP)
 	BUILD=$(BUILD) tools/run $(RUN_ARGS)
 
 usb: $(BUILD)/hv.iso

@@ -64,3 +64,10 @@ void console_write(const char *s, size_t n)
 		}
 	}
 }
+
+void console_flush(void)
+{
+	for (unsigned k = 0; k < active_count; k++)
+		if (active[k].kind == CONSOLE_UART)
+			uart_drain(active[k].port);
+}

@@ -21,4 +21,7 @@ void console_write(const char *s, size_t n);
 
 bool console_is_ready(void);
 
+/* Returns once the UARTs have sent everything (before the machine stops). */
+void console_flush(void);
+
 #endif

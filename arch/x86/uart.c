@@ -18,6 +18,7 @@ enum {
 #define FCR_ENABLE_CLEAR 0x07
 #define MCR_DTR_RTS_OUT2 0x0b
 #define LSR_THRE 0x20
+#define LSR_TEMT 0x40
 
 bool uart_init(uint16_t port, uint32_t baud)
 {
@@ -48,4 +49,12 @@ void uart_putc(uint16_t port, char c)
 			break;
 	}
 	outb(port + UART_THR, (uint8_t)c);
+}
+
+void uart_drain(uint16_t port)
+{
+	for (unsigned spins = 0; spins < 10000; spins++) {
+		if (inb(port + UART_LSR) & LSR_TEMT)
+			return;
+	}
 }

@@ -17,4 +17,7 @@ bool uart_init(uint16_t port, uint32_t baud);
 /* Sends one byte; gives up after ~10 ms so a dead UART cannot hang us. */
 void uart_putc(uint16_t port, char c);
 
+/* Waits (at most ~10 ms) until everything sent has left the wire. */
+void uart_drain(uint16_t port);
+
 #endif

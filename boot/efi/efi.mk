@@ -25,11 +25,11 @@ EFI_OBJS := $(EFI_C_SRCS:%.c=$(BUILD)/efi/%.o) \
 
 efi: $(BUILD)/BOOTX64.EFI $(BUILD)/esp/EFI/BOOT/BOOTX64.EFI
 
-$(BUILD)/efi/%.o: %.c
+$(BUILD)/efi/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 
-$(BUILD)/efi/%.S.o: %.S
+$(BUILD)/efi/%.S.o: %.S | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -DHV_ELF_PATH='"$(EFI_HV_ELF)"' -c $< -o $@
 

@@ -61,3 +61,47 @@ BOOT_TIMEOUT_bochs-svm-2cpu := 600
 BOOT_TESTS += qemu-uefi-usb-hviso
 BOOT_ARGS_qemu-uefi-usb-hviso := --iso $(BUILD)/hv.iso --firmware uefi --media usb --smp 2
 BOOT_EXPECT_qemu-uefi-usb-hviso := --cpus 2
+
+# The fatal paths, tripped on purpose (selftest=): each must print the
+# report (vector, registers, symbolized backtrace), stop the other CPUs and
+# end with a FAIL that names the place.
+BOOT_TESTS += qemu-selftest-pagefault
+BOOT_ARGS_qemu-selftest-pagefault := --smp 4 --cmdline selftest=pagefault
+BOOT_EXPECT_qemu-selftest-pagefault := --cpus 4 --crash-expected \
+	--expect-fail 'exception \#PF page fault at hv_fault_on_purpose\+0x' \
+	--expect-log 'cpu0 EXCEPTION \#PF page fault \(vector 14\) on cpu0' \
+	--expect-log 'CR2=0000000000000010' \
+	--expect-log 'cpu0 +\[<ffffffff[0-9a-f]+>\] hv_main\+0x' \
+	--expect-log 'stopped 3 other CPU'
+
+BOOT_TESTS += qemu-selftest-ap-pagefault
+BOOT_ARGS_qemu-selftest-ap-pagefault := --smp 4 --cmdline selftest=ap-pagefault
+BOOT_EXPECT_qemu-selftest-ap-pagefault := --cpus 4 --crash-expected \
+	--expect-fail 'exception \#PF page fault at hv_fault_on_purpose\+0x' \
+	--expect-log 'cpu3 EXCEPTION \#PF page fault' \
+	--expect-log 'cpu3 +\[<ffffffff[0-9a-f]+>\] smp_call_handler\+0x' \
+	--expect-log 'cpu3 .*stopped 3 other CPU'
+
+BOOT_TESTS += qemu-selftest-bug
+BOOT_ARGS_qemu-selftest-bug := --smp 2 --cmdline selftest=bug
+BOOT_EXPECT_qemu-selftest-bug := --cpus 2 --crash-expected \
+	--expect-fail 'hv/main\.c:[0-9]+: BUG_ON\(cpus > 0\)' \
+	--expect-log 'PANIC on cpu0 at hv/main\.c:[0-9]+' \
+	--expect-log '\] hv_main\+0x' \
+	--expect-log 'stopped 1 other CPU'
+
+# WARN_ON reports and goes on.
+BOOT_TESTS += qemu-selftest-warn
+BOOT_ARGS_qemu-selftest-warn := --smp 2 --cmdline selftest=warn
+BOOT_EXPECT_qemu-selftest-warn := --cpus 2 \
+	--expect-log 'WARN_ON\(cpus > 0\) at hv/main\.c:[0-9]+ on cpu0' \
+	--expect-log '\] hv_main\+0x'
+
+# Wrong options are reported and ignored; the boot goes on.
+BOOT_TESTS += qemu-bad-options
+BOOT_ARGS_qemu-bad-options := --smp 2 --cmdline 'maxcpus=999 console=ttyS9 loglevel=loud frobnicate'
+BOOT_EXPECT_qemu-bad-options := --cpus 2 \
+	--expect-log 'options: maxcpus=999: ' \
+	--expect-log 'options: console=ttyS9: ' \
+	--expect-log 'options: loglevel=loud: ' \
+	--expect-log 'options: frobnicate: unknown option'
