@@ -28,7 +28,10 @@ include mm/mm.mk
 
 HV_C_SRCS := $(sort $(wildcard boot/*.c hv/*.c arch/x86/*.c lib/*.c)) $(MM_HV_SRCS)
 HV_ASM_SRCS := $(sort $(wildcard boot/*.asm arch/x86/*.asm))
-HV_OBJS := $(HV_C_SRCS:%.c=$(BUILD)/hv/%.o) $(HV_ASM_SRCS:%.asm=$(BUILD)/hv/%.asm.o)
+HV_EXTRA_OBJS :=
+-include guest/guest.mk
+HV_OBJS := $(HV_C_SRCS:%.c=$(BUILD)/hv/%.o) $(HV_ASM_SRCS:%.asm=$(BUILD)/hv/%.asm.o) \
+	$(HV_EXTRA_OBJS)
 
 .PHONY: all hv iso efi run test unit coverage bench clean help check-deps deps
 

@@ -1,0 +1,70 @@
+/*
+ * The vendor backend interface: one table of functions, chosen at run time
+ * from the virtualization probe (svm_backend or vmx_backend). hv/ drives a
+ * vCPU only through it.
+ */
+#ifndef ARCH_X86_VIRT_H
+#define ARCH_X86_VIRT_H
+
+#include "hv/vcpu_exit.h"
+#include "mm/tdp_format.h"
+
+/* The guest's state at its first entry (docs/guest-abi.md). */
+struct vcpu_entry_state {
+	uint64_t rip;
+	struct vcpu_regs regs;
+};
+
+/* What a backend needs to create a vCPU. */
+struct vcpu_config {
+	unsigned vcpu_id;
+	uint64_t tdp_root;  /* physical address of the EPT/NPT root */
+	unsigned tdp_levels;
+	uint32_t asid;      /* SVM ASID / VMX VPID of the VM, never 0 */
+	struct vcpu_entry_state entry;
+};
+
+/* Backend-private state of one vCPU; hv/ only holds the pointer. */
+struct vcpu_hw;
+
+struct virt_backend {
+	const char *name; /* "svm" or "vmx" */
+	const struct tdp_format *tdp_format;
+	unsigned hypercall_insn; /* enum hv_hypercall_insn (guest/abi.h) */
+
+	/*
+	 * Turns virtualization on for the calling CPU (EFER.SVME and the
+	 * host save area / VMXON). False with a reason in err.
+	 */
+	bool (*cpu_enable)(char *err, size_t errsz);
+	void (*cpu_disable)(void);
+
+	/* Creates a vCPU on the calling CPU; NULL with a reason in err. */
+	struct vcpu_hw *(*vcpu_create)(const struct vcpu_config *cfg, char *err,
+				       size_t errsz);
+	void (*vcpu_destroy)(struct vcpu_hw *hw);
+
+	/*
+	 * Runs the guest until its next exit, which it describes in exit.
+	 * regs are loaded before and saved after. Called with interrupts
+	 * off; a host interrupt that arrives in the guest makes it exit with
+	 * VCPU_EXIT_INTERRUPT and is taken once the caller enables them.
+	 * If a flush was requested, the guest's TLB entries (of this VM's
+	 * ASID/VPID and EPT/NPT root) are gone before the guest runs again.
+	 */
+	void (*vcpu_run)(struct vcpu_hw *hw, struct vcpu_regs *regs,
+			 struct vcpu_exit *exit);
+	void (*vcpu_request_flush)(struct vcpu_hw *hw);
+
+	/* Moves RIP past the exiting instruction (NRIP or the known length). */
+	void (*vcpu_skip_instruction)(struct vcpu_hw *hw,
+				      const struct vcpu_exit *exit);
+	/* Queues a hardware exception for the next entry. */
+	void (*vcpu_inject_exception)(struct vcpu_hw *hw, uint8_t vector,
+				      bool has_error_code, uint32_t error_code);
+};
+
+extern const struct virt_backend svm_backend;
+extern const struct virt_backend vmx_backend;
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * The one normalized exit the vendor backends (arch/x86/svm_*, vmx_*) turn
+ * their VM exits into. hv/ handles these once, for both vendors, and never
+ * sees a VMCB or VMCS.
+ */
+#ifndef HV_VCPU_EXIT_H
+#define HV_VCPU_EXIT_H
+
+#include "lib/compiler.h"
+
+/* The guest's general registers; RSP, RIP and RFLAGS stay in the backend. */
+struct vcpu_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+enum vcpu_exit_kind {
+	VCPU_EXIT_NONE = 0,
+	VCPU_EXIT_NPF,          /* nested/EPT page fault: npf */
+	VCPU_EXIT_HYPERCALL,    /* VMMCALL/VMCALL: the call is in the registers */
+	VCPU_EXIT_IO,           /* IN/OUT: io */
+	VCPU_EXIT_CPUID,        /* CPUID: leaf in RAX, subleaf in RCX */
+	VCPU_EXIT_MSR,          /* RDMSR/WRMSR the backend did not handle: msr */
+	VCPU_EXIT_HLT,
+	VCPU_EXIT_SHUTDOWN,     /* triple fault */
+	VCPU_EXIT_INTERRUPT,    /* a host interrupt (e.g. a flush IPI) */
+	VCPU_EXIT_VIRT_INSN,    /* VMX/SVM instruction: inject #UD */
+	VCPU_EXIT_ENTRY_FAILED, /* the CPU refused the guest state: raw */
+	VCPU_EXIT_UNKNOWN,      /* anything else: raw */
+};
+
+/* Access bits of a nested page fault. */
+#define VCPU_ACCESS_READ (1u << 0)
+#define VCPU_ACCESS_WRITE (1u << 1)
+#define VCPU_ACCESS_EXEC (1u << 2)
+
+struct vcpu_exit {
+	uint32_t kind;          /* enum vcpu_exit_kind */
+	uint64_t rip;           /* guest RIP of the instruction that exited */
+	uint8_t insn_len;       /* its length when known (0: unknown) */
+	union {
+		struct {
+			uint64_t gpa;
+			uint32_t access;  /* VCPU_ACCESS_* */
+			bool in_walk;     /* during the guest's own page walk */
+		} npf;
+		struct {
+			uint16_t port;
+			uint8_t size;     /* 1, 2 or 4 */
+			bool in;
+			bool string;      /* INS/OUTS or REP: not emulated */
+			uint32_t value;   /* OUT: the value; IN: set by the handler */
+		} io;
+		struct {
+			uint32_t index;
+			bool write;
+			uint64_t value;   /* WRMSR: the value; RDMSR: set by the handler */
+		} msr;
+	};
+	/* The vendor's own exit code and details, for messages. */
+	uint64_t raw_code, raw_info1, raw_info2;
+};
+
+#endif
