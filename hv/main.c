@@ -3,6 +3,7 @@
  * matters and each step says why it comes where it does.
  */
 #include "hv/hv.h"
+#include "hv/guest_run.h"
 #include "hv/log.h"
 #include "hv/options.h"
 #include "hv/panic.h"

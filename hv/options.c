@@ -19,7 +19,22 @@
  * hypervisor that read the command line themselves: accepted silently.
  */
 static const char *const options_foreign[] = {
-    "BOOT_IMAGE", "guest", "vcpus", "guest_mem", "test",
+    "BOOT_IMAGE",
+};
+
+/* Indexed by enum opt_test; keep OPT_TEST_NAMES_TEXT in step. */
+static const char *const options_test_names[] = {
+    [OPT_TEST_NONE] = "none",
+    [OPT_TEST_FAULT_IN] = "fault-in",
+    [OPT_TEST_ZAP_UNDER_LOAD] = "zap-under-load",
+    [OPT_TEST_DIRTY_LOG] = "dirty-log",
+    [OPT_TEST_BENCH] = "bench",
+    [OPT_TEST_HOSTILE_TRIPLE_FAULT] = "hostile-triple-fault",
+    [OPT_TEST_HOSTILE_MMIO] = "hostile-mmio",
+    [OPT_TEST_HOSTILE_HYPERCALL] = "hostile-hypercall",
+    [OPT_TEST_HOSTILE_POINTER] = "hostile-pointer",
+    [OPT_TEST_HOSTILE_SVM_INSN] = "hostile-svm-insn",
+    [OPT_TEST_HOSTILE_PORT] = "hostile-port",
 };
 
 static const uint16_t options_com_ports[] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
@@ -31,6 +46,8 @@ static void options_set_defaults(struct hv_options *opt)
 	opt->maxcpus = OPT_MAX_CPUS;
 	opt->exit_mode = EXIT_HALT;
 	opt->ap_timeout_ms = 1000;
+	opt->guest_mem = OPT_GUEST_MEM_DEFAULT;
+	opt->test = OPT_TEST_NONE;
 }
 
 /*
@@ -276,6 +293,50 @@ static bool options_parse_selftest(const char *val, struct hv_options *opt,
 	return false;
 }
 
+static bool options_parse_vcpus(const char *val, struct hv_options *opt,
+				char *err, size_t errsz)
+{
+	return options_parse_range(val, 1, OPT_MAX_CPUS, &opt->vcpus, err,
+				   errsz);
+}
+
+static bool options_parse_guest_mem(const char *val, struct hv_options *opt,
+				    char *err, size_t errsz)
+{
+	uint64_t v;
+
+	if (!cmdline_parse_u64(val, &v) || v < OPT_GUEST_MEM_MIN ||
+	    v > OPT_GUEST_MEM_MAX || v % (2 << 20) != 0) {
+		fmt_snprintf(err, errsz,
+			     "expected a size from 32M to 2G in whole MiB pairs (e.g. 64M)");
+		return false;
+	}
+	opt->guest_mem = v;
+	return true;
+}
+
+static bool options_parse_test(const char *val, struct hv_options *opt,
+			       char *err, size_t errsz)
+{
+	if (options_match_name(val, options_test_names,
+			       ARRAY_SIZE(options_test_names), &opt->test))
+		return true;
+	fmt_snprintf(err, errsz, "expected one of: %s", OPT_TEST_NAMES_TEXT);
+	return false;
+}
+
+static bool options_parse_guest(const char *val, struct hv_options *opt,
+				char *err, size_t errsz)
+{
+	if (val[0] == '\0' || str_copy(opt->guest, val, sizeof(opt->guest)) >=
+				       sizeof(opt->guest)) {
+		fmt_snprintf(err, errsz, "expected a module or file name of at most %zu characters",
+			     sizeof(opt->guest) - 1);
+		return false;
+	}
+	return true;
+}
+
 struct option_desc {
 	const char *key;
 	const char *usage; /* shown when the value is missing */
@@ -292,6 +353,11 @@ static const struct option_desc options_table[] = {
     {"ap_timeout_ms", "milliseconds, 1..3600000", options_parse_ap_timeout},
     {"selftest", "none, pagefault, ap-pagefault, bug or warn",
      options_parse_selftest},
+    {"vcpus", "1..64", options_parse_vcpus},
+    {"guest_mem", "32M..2G", options_parse_guest_mem},
+    {"test", OPT_TEST_NAMES_TEXT, options_parse_test},
+    {"guest", "a Multiboot2 module or a file next to BOOTX64.EFI",
+     options_parse_guest},
 };
 
 static bool options_is_foreign(const char *key)

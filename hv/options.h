@@ -44,6 +44,31 @@ enum selftest {
 	SELFTEST_WARN = 4,          /* a WARN_ON() fires; the run goes on */
 };
 
+/* What the VM runs (test=); none boots without starting a VM. */
+enum opt_test {
+	OPT_TEST_NONE = 0,
+	OPT_TEST_FAULT_IN,
+	OPT_TEST_ZAP_UNDER_LOAD,
+	OPT_TEST_DIRTY_LOG,
+	OPT_TEST_BENCH,
+	OPT_TEST_HOSTILE_TRIPLE_FAULT,
+	OPT_TEST_HOSTILE_MMIO,
+	OPT_TEST_HOSTILE_HYPERCALL,
+	OPT_TEST_HOSTILE_POINTER,
+	OPT_TEST_HOSTILE_SVM_INSN,
+	OPT_TEST_HOSTILE_PORT,
+};
+
+#define OPT_TEST_NAMES_TEXT                                                    \
+	"none, fault-in, zap-under-load, dirty-log, bench, hostile-triple-fault, " \
+	"hostile-mmio, hostile-hypercall, hostile-pointer, hostile-svm-insn, "   \
+	"hostile-port"
+
+#define OPT_GUEST_MEM_MIN (32ull << 20)
+#define OPT_GUEST_MEM_MAX (2ull << 30)
+#define OPT_GUEST_MEM_DEFAULT (64ull << 20)
+#define OPT_GUEST_NAME_MAX 64
+
 struct hv_options {
 	struct console_spec consoles[OPT_MAX_CONSOLES];
 	unsigned console_count; /* 0: the default, COM1 115200 */
@@ -52,6 +77,10 @@ struct hv_options {
 	unsigned exit_mode;     /* enum exit_mode */
 	unsigned ap_timeout_ms; /* wait for each AP, default 1000 */
 	unsigned selftest;      /* enum selftest */
+	unsigned vcpus;         /* 0: one per online CPU */
+	uint64_t guest_mem;     /* bytes of guest RAM */
+	unsigned test;          /* enum opt_test */
+	char guest[OPT_GUEST_NAME_MAX]; /* empty: the built-in test guest */
 };
 
 /* Receives one human-readable complaint about the command line. */
@@ -65,6 +94,7 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  *   console=ttyS<n>[,<baud>]  console=io:<port>[,<baud>]  console=e9
  *   loglevel=<0-3|error|warn|info|debug>  maxcpus=<n>  exit=qemu|bochs|halt
  *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn
+ *   vcpus=<n>  guest_mem=<size>  test=<name>  guest=<module or file>
  * Words the loader or later issues own (e.g. BOOT_IMAGE=, guest=) are
  * listed in options.c and accepted silently.
  */

@@ -15,6 +15,7 @@ enum {
 	VEC_MACHINE_CHECK = 18,
 	VEC_FIRST_EXTERNAL = 32,
 	VEC_IPI_CALL = 0xf0,  /* run a function on another CPU */
+	VEC_KICK = 0xf1,      /* just interrupt: leave guest mode, leave HLT */
 	VEC_SPURIOUS = 0xff, /* LAPIC spurious-interrupt vector */
 };
 

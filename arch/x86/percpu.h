@@ -35,6 +35,9 @@ struct percpu {
 	struct gdt gdt;
 	struct tss tss;
 	struct virt_caps virt; /* what this CPU's virtualization probe found */
+	/* Work handed to this CPU's idle loop (smp_run_on). */
+	void (*volatile work_fn)(void *arg);
+	void *volatile work_arg;
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

@@ -92,10 +92,41 @@ static __noreturn void ap_entry(uint64_t cpu_id)
 	virt_probe_this_cpu(&p->virt);
 	__atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
 
-	/* Idle: woken by IPIs only. */
+	/* Idle: woken by IPIs only; runs the work smp_run_on() hands over. */
 	for (;;) {
+		void (*fn)(void *) = __atomic_exchange_n(&p->work_fn, NULL,
+							  __ATOMIC_ACQUIRE);
+
+		if (fn) {
+			irq_enable();
+			fn(p->work_arg);
+			irq_disable();
+			continue;
+		}
+		/* STI's one-instruction shadow: no wake-up is lost before HLT. */
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 	}
+}
+
+static void smp_kick_handler(struct trap_frame *frame)
+{
+}
+
+void smp_kick(unsigned cpu_id)
+{
+	lapic_send_fixed(percpu_area[cpu_id].apic_id, VEC_KICK);
+}
+
+bool smp_run_on(unsigned cpu_id, void (*fn)(void *arg), void *arg)
+{
+	struct percpu *p = &percpu_area[cpu_id];
+
+	if (__atomic_load_n(&p->work_fn, __ATOMIC_ACQUIRE))
+		return false;
+	p->work_arg = arg;
+	__atomic_store_n(&p->work_fn, fn, __ATOMIC_RELEASE);
+	smp_kick(cpu_id);
+	return true;
 }
 
 /* Starts one AP; true once it reports online within timeout_ms. */
@@ -160,6 +191,7 @@ unsigned smp_start_aps(const struct acpi_cpus *cpus, unsigned maxcpus,
 	uint32_t my_apic_id = lapic_id();
 
 	traps_set_handler(VEC_IPI_CALL, smp_call_handler);
+	traps_set_handler(VEC_KICK, smp_kick_handler);
 	percpu_area[0].apic_id = my_apic_id;
 	percpu_area[0].online = true;
 

@@ -18,6 +18,16 @@ unsigned smp_online_count(void);
 /* Runs fn on every other online CPU and waits until all have run it. */
 void smp_call_others(void (*fn)(void));
 
+/*
+ * Hands fn(arg) to the idle loop of online CPU cpu_id (not this one),
+ * which runs it with interrupts enabled, outside any interrupt handler.
+ * Returns false if that CPU still has work it has not started.
+ */
+bool smp_run_on(unsigned cpu_id, void (*fn)(void *arg), void *arg);
+
+/* Makes CPU cpu_id leave guest mode or halt, so it looks at its work. */
+void smp_kick(unsigned cpu_id);
+
 /* Runs fn on online CPU cpu_id (not this one) without waiting for it. */
 void smp_call_one(unsigned cpu_id, void (*fn)(void));
 

@@ -67,4 +67,10 @@ struct virt_backend {
 extern const struct virt_backend svm_backend;
 extern const struct virt_backend vmx_backend;
 
+/*
+ * The backend for a virtualization kind (enum virt_kind of
+ * arch/x86/virt_probe.h), or NULL when this build has none for it.
+ */
+const struct virt_backend *virt_backend_for(unsigned kind);
+
 #endif

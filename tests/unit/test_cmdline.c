@@ -207,6 +207,36 @@ static void assert_defaults(const struct hv_options *opt)
 	assert_int_equal(opt->exit_mode, EXIT_HALT);
 	assert_int_equal(opt->ap_timeout_ms, 1000);
 	assert_int_equal(opt->selftest, SELFTEST_NONE);
+	assert_int_equal(opt->vcpus, 0);
+	assert_int_equal(opt->guest_mem, OPT_GUEST_MEM_DEFAULT);
+	assert_int_equal(opt->test, OPT_TEST_NONE);
+	assert_string_equal(opt->guest, "");
+}
+
+static void test_options_vm(void **state)
+{
+	struct hv_options opt;
+	struct complaints c;
+
+	assert_int_equal(parse("guest=myguest.bin vcpus=4 guest_mem=512M "
+			       "test=zap-under-load",
+			       &opt, &c),
+			 0);
+	assert_string_equal(opt.guest, "myguest.bin");
+	assert_int_equal(opt.vcpus, 4);
+	assert_int_equal(opt.guest_mem, 512ull << 20);
+	assert_int_equal(opt.test, OPT_TEST_ZAP_UNDER_LOAD);
+
+	assert_int_equal(parse("vcpus=0 guest_mem=1M guest_mem=3M test=mmu_stress "
+			       "guest= vcpus=65",
+			       &opt, &c),
+			 6);
+	assert_int_equal(opt.vcpus, 0);
+	assert_int_equal(opt.guest_mem, OPT_GUEST_MEM_DEFAULT);
+	assert_int_equal(opt.test, OPT_TEST_NONE);
+	assert_non_null(strstr(c.msg[1], "guest_mem=1M"));
+	assert_non_null(strstr(c.msg[3], "test=mmu_stress"));
+	assert_non_null(strstr(c.msg[3], "hostile-port"));
 }
 
 static void test_options_selftest(void **state)
@@ -232,11 +262,8 @@ static void test_options_defaults(void **state)
 	assert_defaults(&opt);
 	assert_int_equal(parse(NULL, &opt, &c), 0);
 	assert_defaults(&opt);
-	/* The loader's and other parts' words are silent. */
-	assert_int_equal(parse("BOOT_IMAGE=/boot/hv.elf guest=linux vcpus=4 "
-			       "guest_mem=512M test=mmu_stress",
-			       &opt, &c),
-			 0);
+	/* The loader's words are silent. */
+	assert_int_equal(parse("BOOT_IMAGE=/boot/hv.elf", &opt, &c), 0);
 	assert_defaults(&opt);
 }
 
@@ -423,10 +450,10 @@ static void test_options_complaints(void **state)
 	     "ap_timeout_ms=1M: not a number in 1..3600000"},
 	    {"nosmp",
 	     "nosmp: unknown option, ignored (known: console= loglevel= "
-	     "maxcpus= exit= ap_timeout_ms= selftest=)"},
+	     "maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest=)"},
 	    {"Console=ttyS0",
 	     "Console=ttyS0: unknown option, ignored (known: console= "
-	     "loglevel= maxcpus= exit= ap_timeout_ms= selftest=)"},
+	     "loglevel= maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest=)"},
 	    {"console=0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789"
@@ -498,6 +525,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_u64_bad),
 	    cmocka_unit_test(test_options_defaults),
 	    cmocka_unit_test(test_options_selftest),
+	    cmocka_unit_test(test_options_vm),
 	    cmocka_unit_test(test_options_all_good),
 	    cmocka_unit_test(test_options_values),
 	    cmocka_unit_test(test_options_consoles),

@@ -1,0 +1,73 @@
+/*
+ * The test regions of hv_guest_params, checked before any workload touches
+ * them: a wrong layout is reported as such instead of showing up as data
+ * errors or as a stopped VM.
+ */
+#include "guest/console.h"
+#include "guest/memory.h"
+
+struct guest_range {
+	uint64_t start;
+	uint64_t end; /* exclusive */
+};
+
+static bool range_overlaps(struct guest_range a, struct guest_range b)
+{
+	return a.start < b.end && b.start < a.end;
+}
+
+static bool range_usable(const struct hv_guest_params *p,
+			 struct guest_range r)
+{
+	/* The guest's own RAM: the params page, the image and its .bss. */
+	struct guest_range params = {HV_GUEST_PARAMS_GPA,
+				     HV_GUEST_PARAMS_GPA + GUEST_PAGE_SIZE};
+	struct guest_range self = {HV_GUEST_LOAD_GPA,
+				   (uintptr_t)__guest_end};
+
+	if (r.start == r.end)
+		return true;
+	return IS_ALIGNED(r.start, GUEST_PAGE_SIZE) &&
+	       IS_ALIGNED(r.end, GUEST_PAGE_SIZE) && r.start < r.end &&
+	       r.end <= p->mem_size && r.end <= GUEST_RAM_LIMIT &&
+	       !range_overlaps(r, params) && !range_overlaps(r, self);
+}
+
+/*
+ * Fills ctx's regions from its params. Returns GUEST_PASS when the shared
+ * region and every vCPU's private region are page-aligned, inside RAM and
+ * below 4 GiB, and overlap neither each other nor the guest itself.
+ */
+uint32_t guest_layout_check(struct guest_ctx *ctx)
+{
+	const struct hv_guest_params *p = ctx->params;
+	struct guest_range shared = {p->shared_base,
+				     p->shared_base + p->shared_size};
+	struct guest_range private = {p->private_base,
+				      p->private_base +
+					  ctx->vcpus * p->private_size};
+
+	/* Sizes this large would wrap the sums above; RAM is below 4 GiB. */
+	if (p->shared_size > GUEST_RAM_LIMIT ||
+	    p->private_size > GUEST_RAM_LIMIT ||
+	    p->shared_base > GUEST_RAM_LIMIT ||
+	    p->private_base > GUEST_RAM_LIMIT || !range_usable(p, shared) ||
+	    !range_usable(p, private) ||
+	    (p->shared_size && p->private_size &&
+	     range_overlaps(shared, private))) {
+		if (ctx->vcpu == 0)
+			guest_printf("bad layout: shared %#llx+%#llx, private %#llx+%u*%#llx, "
+			     "mem_size %#llx, guest uses up to %p",
+			     (unsigned long long)p->shared_base,
+			     (unsigned long long)p->shared_size,
+			     (unsigned long long)p->private_base, ctx->vcpus,
+			     (unsigned long long)p->private_size,
+			     (unsigned long long)p->mem_size, __guest_end);
+		return GUEST_FAIL_LAYOUT;
+	}
+	ctx->shared_base = p->shared_base;
+	ctx->shared_pages = p->shared_size / GUEST_PAGE_SIZE;
+	ctx->private_base = p->private_base + ctx->vcpu * p->private_size;
+	ctx->private_pages = p->private_size / GUEST_PAGE_SIZE;
+	return GUEST_PASS;
+}

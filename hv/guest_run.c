@@ -1,0 +1,190 @@
+#include "hv/guest_run.h"
+#include "hv/guest_image.h"
+#include "hv/log.h"
+#include "hv/report.h"
+#include "hv/vm.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/smp.h"
+#include "arch/x86/tsc.h"
+#include "lib/format.h"
+#include "mm/pmm.h"
+
+static struct vm the_vm;
+
+/* enum opt_test -> the guest's enum hv_guest_test and its rounds. */
+static const struct {
+	uint32_t test;
+	uint32_t rounds;
+} guest_tests[] = {
+	[OPT_TEST_FAULT_IN] = { HV_TEST_FAULT_IN, 2 },
+	[OPT_TEST_ZAP_UNDER_LOAD] = { HV_TEST_ZAP_UNDER_LOAD, 8 },
+	[OPT_TEST_DIRTY_LOG] = { HV_TEST_DIRTY_LOG, 4 },
+	[OPT_TEST_BENCH] = { HV_TEST_BENCH, 1 },
+	[OPT_TEST_HOSTILE_TRIPLE_FAULT] = { HV_TEST_HOSTILE_TRIPLE_FAULT, 1 },
+	[OPT_TEST_HOSTILE_MMIO] = { HV_TEST_HOSTILE_MMIO, 1 },
+	[OPT_TEST_HOSTILE_HYPERCALL] = { HV_TEST_HOSTILE_HYPERCALL, 1 },
+	[OPT_TEST_HOSTILE_POINTER] = { HV_TEST_HOSTILE_POINTER, 1 },
+	[OPT_TEST_HOSTILE_SVM_INSN] = { HV_TEST_HOSTILE_SVM_INSN, 1 },
+	[OPT_TEST_HOSTILE_PORT] = { HV_TEST_HOSTILE_PORT, 1 },
+};
+
+static void guest_vcpu_thread(void *arg)
+{
+	vcpu_run_loop(arg);
+}
+
+static bool guest_load(struct vm *vm, const struct boot_info *bi,
+		       const struct hv_options *opt, char *why, size_t whysz)
+{
+	struct guest_image img;
+
+	if (!guest_image_find(bi, opt->guest, &img, why, whysz))
+		return false;
+	if (img.size > HV_GUEST_IMAGE_MAX) {
+		fmt_snprintf(why, whysz, "the guest image is %zu bytes; at most %u fit",
+			     img.size, HV_GUEST_IMAGE_MAX);
+		return false;
+	}
+	vm->params.test = guest_tests[opt->test].test;
+	vm->params.test_rounds = guest_tests[opt->test].rounds;
+	vm->params.tsc_khz = tsc_khz();
+	if (!vm_write_guest(vm, HV_GUEST_PARAMS_GPA, &vm->params,
+			    sizeof(vm->params)) ||
+	    !vm_write_guest(vm, HV_GUEST_LOAD_GPA, img.data, img.size)) {
+		fmt_snprintf(why, whysz, "out of memory loading the guest");
+		return false;
+	}
+	pr_info("vm: %u vCPU(s), %llu MiB RAM, guest: %s (%zu bytes), test %u",
+		vm->vcpu_count, (unsigned long long)(vm->mem_size >> 20),
+		img.origin, img.size, vm->params.test);
+	return true;
+}
+
+/* Starts vCPU i on CPU i (vCPU 0 here) and waits for all of them. */
+static void guest_run_vcpus(struct vm *vm)
+{
+	__atomic_store_n(&vm->vcpus_running, vm->vcpu_count, __ATOMIC_RELEASE);
+	for (unsigned i = 1; i < vm->vcpu_count; i++) {
+		if (!smp_run_on(i, guest_vcpu_thread, &vm->vcpus[i])) {
+			vm_stop(vm, "cpu%u is busy and cannot run vcpu%u", i, i);
+			__atomic_fetch_sub(&vm->vcpus_running, 1,
+					   __ATOMIC_ACQ_REL);
+		}
+	}
+	vcpu_run_loop(&vm->vcpus[0]);
+	while (__atomic_load_n(&vm->vcpus_running, __ATOMIC_ACQUIRE))
+		cpu_relax();
+}
+
+/* Sums the vCPUs' figures and checks their verdicts. */
+static bool guest_collect(struct vm *vm, char *why, size_t whysz)
+{
+	uint64_t faults = 0, retries = 0, data_errors = 0;
+	bool pass = !vm_is_stopped(vm);
+
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		faults += v->npf_exits;
+		retries += v->fault_retries;
+		data_errors += v->data_errors;
+		if (pass && (!v->done || v->result != 0)) {
+			fmt_snprintf(why, whysz, "vcpu%u reported failure %d", i,
+				     (int)v->result);
+			pass = false;
+		}
+	}
+	if (vm_is_stopped(vm))
+		fmt_snprintf(why, whysz, "%s", vm->stop_reason);
+	if (pass && data_errors) {
+		fmt_snprintf(why, whysz, "%llu data errors",
+			     (unsigned long long)data_errors);
+		pass = false;
+	}
+	report_set_u64("faults", faults);
+	report_set_u64("fault_retries", retries);
+	report_set_u64("data_errors", data_errors);
+	report_set_u64("tlb_flushes", vm->flushes);
+	if (vm->report[HV_REPORT_FAULT_CYCLES])
+		report_set_u64("fault_cycles", vm->report[HV_REPORT_FAULT_CYCLES]);
+	if (vm->report[HV_REPORT_HYPERCALL_CYCLES])
+		report_set_u64("hypercall_cycles",
+			       vm->report[HV_REPORT_HYPERCALL_CYCLES]);
+	if (vm->report[HV_REPORT_PAGES_TOUCHED])
+		report_set_u64("pages_touched", vm->report[HV_REPORT_PAGES_TOUCHED]);
+	if (vm->report[HV_REPORT_DIRTY_PAGES])
+		report_set_u64("dirty_pages", vm->report[HV_REPORT_DIRTY_PAGES]);
+	return pass;
+}
+
+/* Tears the VM down; false (with why) if any page did not come back. */
+static bool guest_teardown(struct vm *vm, uint64_t free_before, char *why,
+			   size_t whysz)
+{
+	struct tdp_stats st;
+	struct pmm_stats ps;
+	int64_t leaked_tables;
+	uint64_t leaked_pages;
+
+	tdp_get_stats(&vm->mmu, &st);
+	report_set_u64("disconnected_tables", st.freed_tables + st.pending_free);
+	report_set_u64("tables_live", st.table_pages);
+	vm_destroy(vm);
+	tdp_get_stats(&vm->mmu, &st);
+	report_set_u64("tables_freed", st.freed_tables);
+	leaked_tables = st.table_pages + st.pending_free + st.reclaim_leaked;
+	report_set_u64("leaked_tables", leaked_tables);
+
+	for (unsigned cpu = 0; cpu < smp_online_count(); cpu++)
+		pmm_drain_cpu_cache(cpu);
+	pmm_get_stats(&ps);
+	leaked_pages = free_before > ps.free_pages ? free_before - ps.free_pages : 0;
+	report_set_u64("leaked_pages", leaked_pages);
+	if (leaked_tables || leaked_pages) {
+		fmt_snprintf(why, whysz, "teardown leaked %lld table(s) and %llu page(s)",
+			     (long long)leaked_tables,
+			     (unsigned long long)leaked_pages);
+		return false;
+	}
+	return true;
+}
+
+bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
+	       unsigned virt_kind, bool tdp_1g, char *why, size_t whysz)
+{
+	const struct virt_backend *be = virt_backend_for(virt_kind);
+	unsigned cpus = smp_online_count();
+	unsigned vcpus = opt->vcpus ? opt->vcpus : cpus;
+	struct vm *vm = &the_vm;
+	struct pmm_stats before;
+	bool pass;
+
+	if (!be) {
+		fmt_snprintf(why, whysz, "this build has no backend for %s yet",
+			     virt_kind == 1 ? "VMX" : "this CPU");
+		return false;
+	}
+	if (vcpus > cpus) {
+		pr_warn("vm: vcpus=%u but only %u CPU(s) online: one vCPU per CPU, %u vCPU(s)",
+			vcpus, cpus, cpus);
+		vcpus = cpus;
+	}
+	report_set_u64("vcpus", vcpus);
+	report_set_u64("guest_mib", opt->guest_mem >> 20);
+
+	for (unsigned cpu = 0; cpu < cpus; cpu++)
+		pmm_drain_cpu_cache(cpu);
+	pmm_get_stats(&before);
+	if (!vm_create(vm, be, opt->guest_mem, vcpus, tdp_1g ? 3 : 2, why,
+		       whysz))
+		return false;
+	if (!guest_load(vm, bi, opt, why, whysz)) {
+		vm_destroy(vm);
+		return false;
+	}
+	guest_run_vcpus(vm);
+	pass = guest_collect(vm, why, whysz);
+	if (!guest_teardown(vm, before.free_pages, why, whysz))
+		pass = false;
+	return pass;
+}

@@ -1,0 +1,243 @@
+/*
+ * VM creation and teardown, the memory layout of docs/guest-abi.md, and
+ * the platform the MMU core runs on inside the hypervisor.
+ */
+#include <stdarg.h>
+
+#include "hv/vm.h"
+#include "hv/log.h"
+#include "hv/panic.h"
+#include "arch/x86/paging.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/smp.h"
+#include "lib/format.h"
+#include "lib/string.h"
+#include "mm/pmm.h"
+#include "mm/tdp_internal.h"
+
+#define LOW_REGION_SIZE (16ull << 20) /* params, image, the guest's .bss */
+#define MMIO_GPA 0xe0000000ull       /* above the largest guest_mem */
+
+static uint64_t vm_alloc_pages(void *ctx, unsigned order, bool zero)
+{
+	uint64_t phys = order == 0 ? pmm_alloc_page() : pmm_alloc(order);
+
+	if (phys && zero)
+		memset(phys_to_virt(phys), 0, PAGE_SIZE << order);
+	return phys;
+}
+
+static void vm_free_pages(void *ctx, uint64_t phys, unsigned order)
+{
+	if (order == 0)
+		pmm_free_page(phys);
+	else
+		pmm_free(phys, order);
+}
+
+static void *vm_phys_to_virt(void *ctx, uint64_t phys)
+{
+	return phys_to_virt(phys);
+}
+
+static unsigned vm_cpu_id(void *ctx)
+{
+	return this_cpu_id();
+}
+
+static void vm_platform_flush_tlb(void *ctx)
+{
+	vm_flush_tlb(ctx);
+}
+
+static void vm_report(void *ctx, const char *file, int line, const char *what,
+		      bool fatal)
+{
+	if (fatal)
+		panic_at(file, line, "mmu: %s", what);
+	warn_at(file, line, what);
+}
+
+/* Adds one region of RAM as a slot; false with a reason in err. */
+static bool vm_add_region(struct vm *vm, enum vm_region r, uint64_t gpa,
+			  uint64_t size, unsigned flags, char *err,
+			  size_t errsz)
+{
+	vm->slot[r] = tdp_slot_add(&vm->mmu, gpa, size, flags);
+	if (vm->slot[r] < 0) {
+		fmt_snprintf(err, errsz, "cannot add %llu MiB of guest RAM at %#llx (out of memory?)",
+			     (unsigned long long)(size >> 20),
+			     (unsigned long long)gpa);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * RAM is [0, mem_size): the low region, then the shared region (a quarter
+ * of the rest, demand paged, 4 KiB pages), then the vCPUs' private regions
+ * (backed up front in 2 MiB chunks where sizes allow, so large pages map
+ * them).
+ */
+static bool vm_layout(struct vm *vm, char *err, size_t errsz)
+{
+	struct hv_guest_params *p = &vm->params;
+	uint64_t rest = vm->mem_size - LOW_REGION_SIZE;
+	uint64_t shared = MAX(ALIGN_DOWN(rest / 4, 2 * MiB), 2 * MiB);
+	uint64_t priv = (rest - shared) / vm->vcpu_count;
+	unsigned priv_flags = 0;
+
+	if (priv >= 2 * MiB) {
+		priv = ALIGN_DOWN(priv, 2 * MiB);
+		priv_flags = TDP_SLOT_PREALLOC;
+	} else {
+		priv = ALIGN_DOWN(priv, PAGE_SIZE);
+	}
+	if (priv < 16 * PAGE_SIZE) {
+		fmt_snprintf(err, errsz, "guest_mem=%lluM is too small for %u vCPUs",
+			     (unsigned long long)(vm->mem_size >> 20),
+			     vm->vcpu_count);
+		return false;
+	}
+
+	*p = (struct hv_guest_params){
+		.magic = HV_GUEST_MAGIC,
+		.abi_version = HV_GUEST_ABI_VERSION,
+		.vcpu_count = vm->vcpu_count,
+		.hypercall_insn = vm->backend->hypercall_insn,
+		.mem_size = vm->mem_size,
+		.shared_base = LOW_REGION_SIZE,
+		.shared_size = shared,
+		.private_base = LOW_REGION_SIZE + shared,
+		.private_size = priv,
+		.mmio_gpa = MMIO_GPA,
+	};
+	/* The tail that does not divide evenly stays out of every slot. */
+	return vm_add_region(vm, VM_REGION_LOW, 0, LOW_REGION_SIZE, 0, err,
+			     errsz) &&
+	       vm_add_region(vm, VM_REGION_SHARED, p->shared_base, shared, 0,
+			     err, errsz) &&
+	       vm_add_region(vm, VM_REGION_PRIVATE, p->private_base,
+			     priv * vm->vcpu_count, priv_flags, err, errsz);
+}
+
+bool vm_create(struct vm *vm, const struct virt_backend *backend,
+	       uint64_t mem_size, unsigned vcpu_count, unsigned max_level,
+	       char *err, size_t errsz)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->backend = backend;
+	vm->mem_size = mem_size;
+	vm->vcpu_count = vcpu_count;
+	vm->plat = (struct tdp_platform){
+		.ctx = vm,
+		.alloc_pages = vm_alloc_pages,
+		.free_pages = vm_free_pages,
+		.phys_to_virt = vm_phys_to_virt,
+		.cpu_id = vm_cpu_id,
+		.nr_cpus = smp_online_count(),
+		.flush_tlb = vm_platform_flush_tlb,
+		.report = vm_report,
+	};
+	if (!tdp_vm_init(&vm->mmu, backend->tdp_format, &vm->plat, max_level)) {
+		fmt_snprintf(err, errsz, "no memory for the VM's page-table root");
+		return false;
+	}
+	for (unsigned i = 0; i < vcpu_count; i++) {
+		vm->vcpus[i].vm = vm;
+		vm->vcpus[i].id = i;
+		vm->vcpus[i].cpu = i;
+		vm->vcpus[i].rng = 0x9e3779b97f4a7c15ull * (i + 1);
+	}
+	if (!vm_layout(vm, err, errsz)) {
+		tdp_vm_destroy(&vm->mmu);
+		return false;
+	}
+	return true;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	tdp_vm_destroy(&vm->mmu);
+}
+
+bool vm_is_stopped(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->stopped, __ATOMIC_ACQUIRE);
+}
+
+void vm_stop(struct vm *vm, const char *fmt, ...)
+{
+	bool expected = false;
+	va_list ap;
+
+	/* Only the first stop writes the reason. */
+	if (__atomic_compare_exchange_n(&vm->stop_claimed, &expected, true,
+					false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		va_start(ap, fmt);
+		fmt_vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
+		va_end(ap);
+		pr_err("vm: stopped: %s", vm->stop_reason);
+		__atomic_store_n(&vm->stopped, true, __ATOMIC_RELEASE);
+	}
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (vm->vcpus[i].cpu != this_cpu_id())
+			smp_kick(vm->vcpus[i].cpu);
+}
+
+/*
+ * The host address of guest page gfn, backing it if write is set; NULL
+ * when gfn is not RAM. A page never written reads as zeros (zero_out).
+ */
+static void *vm_guest_page(struct vm *vm, uint64_t gfn, bool write)
+{
+	struct tdp_memslot *s = tdp_slot_find(&vm->mmu, gfn);
+	uint64_t phys;
+
+	if (!s)
+		return NULL;
+	phys = write ? tdp_slot_backing(&vm->mmu, s, gfn) :
+		       __atomic_load_n(&s->backing[gfn - s->base_gfn],
+				       __ATOMIC_ACQUIRE);
+	if (!phys)
+		return write ? NULL : (void *)-1;
+	return phys_to_virt(phys);
+}
+
+static bool vm_copy_guest(struct vm *vm, uint64_t gpa, void *buf, size_t len,
+			  bool write)
+{
+	uint8_t *b = buf;
+
+	if (gpa + len < gpa || gpa + len > vm->mem_size)
+		return false;
+	while (len) {
+		size_t off = gpa & (PAGE_SIZE - 1);
+		size_t n = MIN(len, PAGE_SIZE - off);
+		uint8_t *page = vm_guest_page(vm, gpa >> PAGE_SHIFT, write);
+
+		if (!page)
+			return false;
+		if (write)
+			memcpy(page + off, b, n);
+		else if (page == (void *)-1)
+			memset(b, 0, n); /* never backed: zeros */
+		else
+			memcpy(b, page + off, n);
+		gpa += n;
+		b += n;
+		len -= n;
+	}
+	return true;
+}
+
+bool vm_write_guest(struct vm *vm, uint64_t gpa, const void *src, size_t len)
+{
+	return vm_copy_guest(vm, gpa, (void *)src, len, true);
+}
+
+bool vm_read_guest(struct vm *vm, uint64_t gpa, void *dst, size_t len)
+{
+	return vm_copy_guest(vm, gpa, dst, len, false);
+}

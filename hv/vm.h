@@ -1,0 +1,114 @@
+/*
+ * A VM: its guest-physical memory (the MMU core's tree and memslots), its
+ * vCPUs (one per physical CPU, pinned) and how it ends. Vendor-neutral: the
+ * backend is reached only through struct virt_backend.
+ */
+#ifndef HV_VM_H
+#define HV_VM_H
+
+#include "arch/x86/virt.h"
+#include "guest/abi.h"
+#include "mm/tdp.h"
+
+#define VM_MAX_VCPUS TDP_MAX_CPUS
+#define VM_STOP_REASON_MAX 200
+
+enum vcpu_mode {
+	VCPU_OUTSIDE_GUEST = 0,
+	VCPU_IN_GUEST = 1,
+};
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned id;  /* 0..vcpu_count-1 */
+	unsigned cpu; /* the physical CPU it is pinned to */
+	struct vcpu_hw *hw;
+	struct vcpu_regs regs;
+
+	/* Remote TLB flush protocol (hv/vcpu.c). */
+	uint32_t mode;       /* enum vcpu_mode */
+	uint64_t flush_seen; /* vm->flush_seq acted on before the last entry */
+
+	/* How it ended (HV_HC_DONE). */
+	bool done;
+	int32_t result;
+	uint64_t data_errors;
+
+	/* Figures. */
+	uint64_t exits, npf_exits, fault_retries, hypercalls;
+	uint64_t rng; /* for HV_HC_MMU_CHAOS */
+} __aligned(64);
+
+/* The slots of guest RAM, in guest-physical order. */
+enum vm_region {
+	VM_REGION_LOW = 0,     /* params page, image, the guest's own data */
+	VM_REGION_SHARED = 1,  /* every vCPU's test region; dirty-logged */
+	VM_REGION_PRIVATE = 2, /* the vCPUs' own regions; large pages */
+	VM_REGIONS = 3,
+};
+
+struct vm {
+	struct tdp_vm mmu;
+	struct tdp_platform plat;
+	const struct virt_backend *backend;
+	uint64_t mem_size;
+	int slot[VM_REGIONS];
+	struct hv_guest_params params;
+
+	unsigned vcpu_count;
+	struct vcpu vcpus[VM_MAX_VCPUS];
+	unsigned vcpus_running; /* started and not yet returned */
+
+	uint64_t flush_seq;  /* bumped by every remote TLB flush request */
+	uint64_t flushes;
+
+	bool stop_claimed;   /* set by the first vm_stop() */
+	bool stopped;        /* the guest stopped its VM (reason below) */
+	char stop_reason[VM_STOP_REASON_MAX];
+
+	/* Figures the guest reported (HV_HC_REPORT), 0 if not. */
+	uint64_t report[8];
+};
+
+/*
+ * Creates the VM's MMU and memory layout for mem_size bytes of RAM and
+ * vcpu_count vCPUs (docs/guest-abi.md): false with a reason in err.
+ */
+bool vm_create(struct vm *vm, const struct virt_backend *backend,
+	       uint64_t mem_size, unsigned vcpu_count, unsigned max_level,
+	       char *err, size_t errsz);
+
+/* Unmaps everything and gives every page back. No vCPU may run. */
+void vm_destroy(struct vm *vm);
+
+/*
+ * Stops the VM for good with a reason (the first reason wins) and makes
+ * every vCPU leave the guest. Safe from any CPU, any number of times.
+ */
+void vm_stop(struct vm *vm, const char *fmt, ...) __printf(2, 3);
+
+bool vm_is_stopped(const struct vm *vm);
+
+/*
+ * Copies between the hypervisor and guest RAM, backing pages as needed.
+ * False (nothing or part copied) when [gpa, gpa+len) is not all RAM.
+ */
+bool vm_write_guest(struct vm *vm, uint64_t gpa, const void *src, size_t len);
+bool vm_read_guest(struct vm *vm, uint64_t gpa, void *dst, size_t len);
+
+/* The remote TLB flush (struct tdp_platform.flush_tlb): see hv/vcpu.c. */
+void vm_flush_tlb(struct vm *vm);
+
+/*
+ * Runs vCPU v on the calling CPU until it is done or the VM stops, then
+ * destroys it. The calling CPU must be v->cpu.
+ */
+void vcpu_run_loop(struct vcpu *v);
+
+/* The exit handlers (hv/exit.c, hv/hypercall.c). */
+void vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *exit);
+void vcpu_handle_hypercall(struct vcpu *v, struct vcpu_exit *exit);
+
+#endif
