@@ -52,6 +52,12 @@ EFI_STATUS efi_cmdline_read(EFI_HANDLE image, char *cmdline, UINTN size);
 EFI_STATUS efi_file_read_beside_image(EFI_HANDLE image, const CHAR16 *name,
 				      void *buf, UINTN size, UINTN *len);
 
+/*
+ * With guest=NAME on the command line, reads the file NAME next to the
+ * application into memory and adds it to bi as a module named NAME.
+ */
+EFI_STATUS efi_guest_load(EFI_HANDLE image, struct boot_info *bi);
+
 /* Copies the firmware's ACPI RSDP into bi (ACPI 2.0+ preferred). */
 void efi_acpi_find_rsdp(struct boot_info *bi);
 

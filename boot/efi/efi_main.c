@@ -49,6 +49,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	status = efi_cmdline_read(image, bi->cmdline, sizeof(bi->cmdline));
 	if (EFI_ERROR(status))
 		goto fail;
+	status = efi_guest_load(image, bi);
+	if (EFI_ERROR(status))
+		goto fail;
 	efi_acpi_find_rsdp(bi);
 	efi_fb_describe(&bi->fb);
 

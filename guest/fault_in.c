@@ -1,0 +1,164 @@
+/*
+ * fault-in and zap-under-load: every vCPU writes a pattern to every page
+ * of its private region and to its own slot of every shared page, all at
+ * once (the vCPUs race on the same shared pages and the same tables), then
+ * checks all of it after a barrier: its private region and every vCPU's
+ * slot of every shared page. Each round writes a new pattern.
+ *
+ * zap-under-load is the same with vCPU 0 asking for HV_HC_MMU_CHAOS every
+ * few pages and between the passes, so the hypervisor zaps, splits and
+ * collapses mappings while the other vCPUs write and read; no data may be
+ * lost.
+ */
+#include "guest/barrier.h"
+#include "guest/console.h"
+#include "guest/hypercall.h"
+#include "guest/memory.h"
+
+/* Words checked in each private page: one every 512 bytes. */
+#define PRIVATE_WORDS 8
+#define PRIVATE_WORD_STRIDE (GUEST_PAGE_SIZE / PRIVATE_WORDS)
+
+/* vCPU v owns the 8 bytes at offset v * 8 of every shared page. */
+#define SHARED_SLOT_SIZE 8
+
+#define CHAOS_OPS 16        /* operations per HV_HC_MMU_CHAOS */
+#define CHAOS_EVERY_PAGES 64 /* pages vCPU 0 handles between two calls */
+
+/* vCPU 0's requests for MMU chaos, in zap-under-load. */
+struct chaos {
+	bool on;
+	uint32_t pages; /* handled since the test began */
+	uint32_t calls;
+	uint32_t ops;   /* operations the hypervisor says it ran */
+	int32_t error;  /* status of a failed call, which ends the requests */
+};
+
+static void chaos_request(struct chaos *chaos)
+{
+	uint32_t done;
+	int32_t status;
+
+	if (!chaos || !chaos->on)
+		return;
+	status = hc_mmu_chaos(CHAOS_OPS, &done);
+	if (status != HV_OK) {
+		guest_printf("HV_HC_MMU_CHAOS failed: status %d", status);
+		chaos->error = status;
+		chaos->on = false;
+		return;
+	}
+	chaos->calls++;
+	chaos->ops += done;
+}
+
+/* Counts a page handled, and asks for chaos every CHAOS_EVERY_PAGES. */
+static void chaos_tick(struct chaos *chaos)
+{
+	if (chaos && ++chaos->pages % CHAOS_EVERY_PAGES == 0)
+		chaos_request(chaos);
+}
+
+static void private_write(struct guest_ctx *ctx, uint32_t round,
+			  struct chaos *chaos)
+{
+	for (uint32_t i = 0; i < ctx->private_pages; i++) {
+		uint32_t page = ctx->private_base + i * GUEST_PAGE_SIZE;
+		uint32_t gfn = page / GUEST_PAGE_SIZE;
+
+		for (uint32_t w = 0; w < PRIVATE_WORDS; w++)
+			mem_write64(page + w * PRIVATE_WORD_STRIDE,
+				    pattern_word(gfn, ctx->vcpu, round, w));
+		chaos_tick(chaos);
+	}
+}
+
+static void private_verify(struct guest_ctx *ctx, uint32_t round,
+			   struct chaos *chaos)
+{
+	for (uint32_t i = 0; i < ctx->private_pages; i++) {
+		uint32_t page = ctx->private_base + i * GUEST_PAGE_SIZE;
+		uint32_t gfn = page / GUEST_PAGE_SIZE;
+
+		for (uint32_t w = 0; w < PRIVATE_WORDS; w++)
+			mem_check64(ctx, page + w * PRIVATE_WORD_STRIDE,
+				    pattern_word(gfn, ctx->vcpu, round, w));
+		chaos_tick(chaos);
+	}
+}
+
+static void shared_write(struct guest_ctx *ctx, uint32_t round,
+			 struct chaos *chaos)
+{
+	for (uint32_t i = 0; i < ctx->shared_pages; i++) {
+		uint32_t page = ctx->shared_base + i * GUEST_PAGE_SIZE;
+		uint32_t gfn = page / GUEST_PAGE_SIZE;
+
+		mem_write64(page + ctx->vcpu * SHARED_SLOT_SIZE,
+			    pattern_word(gfn, ctx->vcpu, round, 0));
+		chaos_tick(chaos);
+	}
+}
+
+static void shared_verify(struct guest_ctx *ctx, uint32_t round,
+			  struct chaos *chaos)
+{
+	for (uint32_t i = 0; i < ctx->shared_pages; i++) {
+		uint32_t page = ctx->shared_base + i * GUEST_PAGE_SIZE;
+		uint32_t gfn = page / GUEST_PAGE_SIZE;
+
+		for (uint32_t v = 0; v < ctx->vcpus; v++)
+			mem_check64(ctx, page + v * SHARED_SLOT_SIZE,
+				    pattern_word(gfn, v, round, 0));
+		chaos_tick(chaos);
+	}
+}
+
+/*
+ * The rounds both workloads share. The barrier after the writes makes every
+ * slot of the round visible before anyone checks; the one after the checks
+ * keeps a fast vCPU from overwriting a slot another still has to check.
+ */
+static uint32_t touch_rounds(struct guest_ctx *ctx, struct chaos *chaos)
+{
+	for (uint32_t round = 0; round < ctx->rounds; round++) {
+		private_write(ctx, round, chaos);
+		shared_write(ctx, round, chaos);
+		chaos_request(chaos);
+		barrier_wait(ctx->vcpus);
+
+		private_verify(ctx, round, chaos);
+		shared_verify(ctx, round, chaos);
+		chaos_request(chaos);
+		barrier_wait(ctx->vcpus);
+	}
+
+	if (ctx->vcpu != 0)
+		return GUEST_PASS;
+	if (hc_report(HV_REPORT_PAGES_TOUCHED,
+		      (uint64_t)ctx->private_pages * ctx->vcpus +
+			  ctx->shared_pages) != HV_OK)
+		return GUEST_FAIL_HYPERCALL;
+	return GUEST_PASS;
+}
+
+uint32_t test_fault_in(struct guest_ctx *ctx)
+{
+	return touch_rounds(ctx, NULL);
+}
+
+uint32_t test_zap_under_load(struct guest_ctx *ctx)
+{
+	struct chaos chaos = {.on = true};
+	uint32_t fail;
+
+	if (ctx->vcpu != 0)
+		return touch_rounds(ctx, NULL);
+
+	fail = touch_rounds(ctx, &chaos);
+	guest_printf("zap-under-load: %u chaos calls, %u operations",
+		     chaos.calls, chaos.ops);
+	if (chaos.error)
+		return GUEST_FAIL_HYPERCALL;
+	return fail;
+}
