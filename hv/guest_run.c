@@ -182,6 +182,8 @@ bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
 		vm_destroy(vm);
 		return false;
 	}
+	vm->timeout_s = opt->guest_timeout_s;
+	vm->deadline_us = tsc_us_since_boot() + opt->guest_timeout_s * 1000000ull;
 	guest_run_vcpus(vm);
 	pass = guest_collect(vm, why, whysz);
 	if (!guest_teardown(vm, before.free_pages, why, whysz))

@@ -48,6 +48,7 @@ static void options_set_defaults(struct hv_options *opt)
 	opt->ap_timeout_ms = 1000;
 	opt->guest_mem = OPT_GUEST_MEM_DEFAULT;
 	opt->test = OPT_TEST_NONE;
+	opt->guest_timeout_s = 300;
 }
 
 /*
@@ -325,6 +326,14 @@ static bool options_parse_test(const char *val, struct hv_options *opt,
 	return false;
 }
 
+static bool options_parse_guest_timeout(const char *val,
+				       struct hv_options *opt, char *err,
+				       size_t errsz)
+{
+	return options_parse_range(val, 1, 86400, &opt->guest_timeout_s, err,
+				   errsz);
+}
+
 static bool options_parse_guest(const char *val, struct hv_options *opt,
 				char *err, size_t errsz)
 {
@@ -356,6 +365,7 @@ static const struct option_desc options_table[] = {
     {"vcpus", "1..64", options_parse_vcpus},
     {"guest_mem", "32M..2G", options_parse_guest_mem},
     {"test", OPT_TEST_NAMES_TEXT, options_parse_test},
+    {"guest_timeout_s", "seconds, 1..86400", options_parse_guest_timeout},
     {"guest", "a Multiboot2 module or a file next to BOOTX64.EFI",
      options_parse_guest},
 };

@@ -81,6 +81,7 @@ struct hv_options {
 	uint64_t guest_mem;     /* bytes of guest RAM */
 	unsigned test;          /* enum opt_test */
 	char guest[OPT_GUEST_NAME_MAX]; /* empty: the built-in test guest */
+	unsigned guest_timeout_s; /* the VM is stopped after this long */
 };
 
 /* Receives one human-readable complaint about the command line. */
@@ -95,6 +96,7 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  *   loglevel=<0-3|error|warn|info|debug>  maxcpus=<n>  exit=qemu|bochs|halt
  *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn
  *   vcpus=<n>  guest_mem=<size>  test=<name>  guest=<module or file>
+ *   guest_timeout_s=<n>
  * Words the loader or later issues own (e.g. BOOT_IMAGE=, guest=) are
  * listed in options.c and accepted silently.
  */

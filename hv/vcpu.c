@@ -15,7 +15,13 @@
 #include "hv/log.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/idt.h"
+#include "arch/x86/lapic.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/tsc.h"
+
+/* APIC timer ticks between watchdog looks (bus clock / 16: ~1-20 ms). */
+#define VCPU_TICK_COUNT 100000
 
 void vm_flush_tlb(struct vm *vm)
 {
@@ -101,8 +107,16 @@ void vcpu_run_loop(struct vcpu *v)
 		vm_stop(vm, "vcpu%u: %s", v->id, err);
 		goto disable;
 	}
-	while (!v->done && vcpu_enter(v, &exit))
+	/* Ticks make a guest that never exits come back for the watchdog. */
+	lapic_timer_start_periodic(VEC_TICK, VCPU_TICK_COUNT);
+	while (!v->done && vcpu_enter(v, &exit)) {
+		if (exit.kind == VCPU_EXIT_INTERRUPT &&
+		    tsc_us_since_boot() > vm->deadline_us)
+			vm_stop(vm, "watchdog: the guest still ran after %llu s (guest_timeout_s=)",
+				(unsigned long long)vm->timeout_s);
 		vcpu_handle_exit(v, &exit);
+	}
+	lapic_timer_stop();
 	be->vcpu_destroy(v->hw);
 	v->hw = NULL;
 disable:

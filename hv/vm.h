@@ -61,6 +61,9 @@ struct vm {
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned vcpus_running; /* started and not yet returned */
 
+	uint64_t deadline_us; /* stopped by the watchdog after this */
+	uint64_t timeout_s;
+
 	uint64_t flush_seq;  /* bumped by every remote TLB flush request */
 	uint64_t flushes;
 

@@ -16,6 +16,7 @@ enum {
 	VEC_FIRST_EXTERNAL = 32,
 	VEC_IPI_CALL = 0xf0,  /* run a function on another CPU */
 	VEC_KICK = 0xf1,      /* just interrupt: leave guest mode, leave HLT */
+	VEC_TICK = 0xf2,      /* periodic APIC timer while a vCPU runs */
 	VEC_SPURIOUS = 0xff, /* LAPIC spurious-interrupt vector */
 };
 

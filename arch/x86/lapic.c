@@ -17,10 +17,14 @@ enum {
 	LAPIC_LVT_LINT0 = 0x350,
 	LAPIC_LVT_LINT1 = 0x360,
 	LAPIC_LVT_ERROR = 0x370,
+	LAPIC_TIMER_INITIAL = 0x380,
+	LAPIC_TIMER_DIVIDE = 0x3e0,
 };
 
 #define SVR_ENABLE (1u << 8)
 #define LVT_MASKED (1u << 16)
+#define LVT_TIMER_PERIODIC (1u << 17)
+#define TIMER_DIVIDE_BY_16 0x3
 #define ICR_FIXED (0u << 8)
 #define ICR_NMI (4u << 8)
 #define ICR_INIT (5u << 8)
@@ -129,4 +133,17 @@ void lapic_send_nmi_all_but_self(void)
 {
 	if (ready)
 		lapic_send_icr(0, ICR_NMI | ICR_ALL_BUT_SELF);
+}
+
+void lapic_timer_start_periodic(uint8_t vector, uint32_t initial_count)
+{
+	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | vector);
+	lapic_write(LAPIC_TIMER_INITIAL, initial_count);
+}
+
+void lapic_timer_stop(void)
+{
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
 }

@@ -27,4 +27,12 @@ bool lapic_send_fixed(uint32_t apic_id, uint8_t vector);
 /* An NMI to every CPU but this one. */
 void lapic_send_nmi_all_but_self(void);
 
+/*
+ * A periodic interrupt on this CPU: initial_count ticks of the APIC timer
+ * (bus clock / 16; its rate differs between machines, so use it only for
+ * "often enough", measure time with the TSC).
+ */
+void lapic_timer_start_periodic(uint8_t vector, uint32_t initial_count);
+void lapic_timer_stop(void);
+
 #endif

@@ -192,6 +192,7 @@ unsigned smp_start_aps(const struct acpi_cpus *cpus, unsigned maxcpus,
 
 	traps_set_handler(VEC_IPI_CALL, smp_call_handler);
 	traps_set_handler(VEC_KICK, smp_kick_handler);
+	traps_set_handler(VEC_TICK, smp_kick_handler);
 	percpu_area[0].apic_id = my_apic_id;
 	percpu_area[0].online = true;
 

@@ -1,0 +1,111 @@
+/*
+ * The hostile guests: vCPU 0 does one thing the hypervisor must not let
+ * through, which must stop the VM (docs/guest-abi.md, "What stops a VM").
+ * The other vCPUs end at once with HV_HC_DONE(pass). Should the act
+ * return, vCPU 0 ends with GUEST_FAIL_SURVIVED, so the run fails either
+ * way, but with a different reason.
+ */
+#include "guest/console.h"
+#include "guest/guest.h"
+#include "guest/hypercall.h"
+
+#define HOSTILE_HYPERCALL_NR 0x1234 /* no such call */
+#define HOSTILE_PORT 0x3f8          /* COM1, the hypervisor's console */
+
+/* Loads an IDT with limit 0: any exception is then a triple fault. */
+static void hostile_triple_fault(void)
+{
+	struct {
+		uint16_t limit;
+		uint32_t base;
+	} __packed idtr = {0, 0};
+
+	asm volatile("lidt %0\n\tud2" : : "m"(idtr) : "memory");
+}
+
+static void hostile_mmio(struct guest_ctx *ctx)
+{
+	uint64_t gpa = ctx->params->mmio_gpa;
+
+	if (gpa > GUEST_RAM_LIMIT - 4) {
+		guest_printf("mmio_gpa %#llx is beyond 4 GiB", (unsigned long long)gpa);
+		return;
+	}
+	(void)*(volatile uint32_t *)(uintptr_t)gpa;
+}
+
+static void hostile_hypercall(void)
+{
+	uint32_t arg = 0;
+
+	hc_call(HOSTILE_HYPERCALL_NR, &arg, 0, 0, 0);
+}
+
+/*
+ * A console line that starts in RAM and runs 240 bytes past its end: the
+ * hypervisor must check the whole buffer, not only its first byte.
+ */
+static void hostile_pointer(struct guest_ctx *ctx)
+{
+	uint64_t mem_size = ctx->params->mem_size;
+
+	if (mem_size < 16 || mem_size > GUEST_RAM_LIMIT) {
+		guest_printf("mem_size %#llx: no buffer across its end below 4 GiB",
+			     (unsigned long long)mem_size);
+		return;
+	}
+	hc_console_write((const char *)(uintptr_t)(mem_size - 16), 256);
+}
+
+/*
+ * VMRUN (with rAX = 0): an intercept the hypervisor turns into #UD, which
+ * with IDTR.limit = 0 becomes a triple fault. The other SVM instructions
+ * follow in case VMRUN is let through silently.
+ */
+static void hostile_svm_insn(void)
+{
+	asm volatile(".byte 0x0f, 0x01, 0xd8\n\t" /* VMRUN */
+		     ".byte 0x0f, 0x01, 0xda\n\t" /* VMLOAD */
+		     ".byte 0x0f, 0x01, 0xdb\n\t" /* VMSAVE */
+		     ".byte 0x0f, 0x01, 0xdd\n\t" /* CLGI */
+		     ".byte 0x0f, 0x01, 0xdc\n\t" /* STGI */
+		     ".byte 0x0f, 0x01, 0xdf"     /* INVLPGA */
+		     :
+		     : "a"(0), "c"(0)
+		     : "memory");
+}
+
+static void hostile_port(void)
+{
+	asm volatile("outb %b0, %w1" : : "a"('!'), "Nd"(HOSTILE_PORT));
+}
+
+uint32_t test_hostile(struct guest_ctx *ctx)
+{
+	if (ctx->vcpu != 0)
+		return GUEST_PASS;
+
+	switch (ctx->params->test) {
+	case HV_TEST_HOSTILE_TRIPLE_FAULT:
+		hostile_triple_fault();
+		break;
+	case HV_TEST_HOSTILE_MMIO:
+		hostile_mmio(ctx);
+		break;
+	case HV_TEST_HOSTILE_HYPERCALL:
+		hostile_hypercall();
+		break;
+	case HV_TEST_HOSTILE_POINTER:
+		hostile_pointer(ctx);
+		break;
+	case HV_TEST_HOSTILE_SVM_INSN:
+		hostile_svm_insn();
+		break;
+	case HV_TEST_HOSTILE_PORT:
+		hostile_port();
+		break;
+	}
+	guest_printf("hostile test %u: still running, the VM was not stopped",
+		     ctx->params->test);
+	return GUEST_FAIL_SURVIVED;
+}
