@@ -450,10 +450,10 @@ static void test_options_complaints(void **state)
 	     "ap_timeout_ms=1M: not a number in 1..3600000"},
 	    {"nosmp",
 	     "nosmp: unknown option, ignored (known: console= loglevel= "
-	     "maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= guest_timeout_s= guest=)"},
+	     "maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest=)"},
 	    {"Console=ttyS0",
 	     "Console=ttyS0: unknown option, ignored (known: console= "
-	     "loglevel= maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= guest_timeout_s= guest=)"},
+	     "loglevel= maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest=)"},
 	    {"console=0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789"
