@@ -1,13 +1,14 @@
 /*
  * 64-bit division for 32-bit code. gcc turns every uint64_t '/' and '%'
- * into calls to these; the guest has no libgcc for -m32, so here they are,
- * as plain shift-and-subtract long division (slow, and only used for
- * printing and averages).
+ * into calls to these libgcc functions; there is no libgcc for -m32 here,
+ * so the guest has its own: plain shift-and-subtract long division (slow,
+ * and only used for printing and averages).
  */
 #include "lib/compiler.h"
 
 uint64_t __udivdi3(uint64_t n, uint64_t d);
 uint64_t __umoddi3(uint64_t n, uint64_t d);
+uint64_t __udivmoddi4(uint64_t n, uint64_t d, uint64_t *rem);
 
 /* Returns n / d and stores n % d; a zero divisor is a #UD, as in C. */
 static uint64_t udivmod64(uint64_t n, uint64_t d, uint64_t *rem)
@@ -40,4 +41,14 @@ uint64_t __umoddi3(uint64_t n, uint64_t d)
 
 	udivmod64(n, d, &rem);
 	return rem;
+}
+
+uint64_t __udivmoddi4(uint64_t n, uint64_t d, uint64_t *rem)
+{
+	uint64_t r;
+	uint64_t q = udivmod64(n, d, &r);
+
+	if (rem)
+		*rem = r;
+	return q;
 }
