@@ -97,7 +97,8 @@ enum hv_report_key {
 
 enum hv_status {
 	HV_OK = 0,
-	HV_EINVAL = -1, /* unknown hypercall or bad argument */
+	HV_EINVAL = -1, /* bad argument to a known hypercall (an unknown
+			 * one stops the VM) */
 	HV_EFAULT = -2, /* a buffer outside guest RAM */
 	HV_ENOMEM = -3,
 };

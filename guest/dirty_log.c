@@ -24,7 +24,7 @@ static uint64_t dirty_bitmap[DIRTY_MAX_PAGES / 64] __aligned(4096);
 struct dirty_tally {
 	uint32_t reported; /* bits set */
 	uint32_t missed;   /* written but not reported */
-	uint32_t extra;    /* reported but not written */
+	uint32_t extra;	   /* reported but not written */
 };
 
 static bool dirty_page_written(uint32_t page, uint32_t round)
@@ -73,8 +73,8 @@ static bool dirty_collect(struct guest_ctx *ctx, uint32_t round,
 	int32_t status;
 
 	memset(dirty_bitmap, 0, size);
-	status = hc_dirty_log(HV_DIRTY_LOG_COLLECT, (uintptr_t)dirty_bitmap,
-			      size);
+	status =
+	    hc_dirty_log(HV_DIRTY_LOG_COLLECT, (uintptr_t)dirty_bitmap, size);
 	if (status != HV_OK) {
 		guest_printf("dirty log COLLECT failed: status %d", status);
 		return false;
@@ -86,7 +86,8 @@ static bool dirty_collect(struct guest_ctx *ctx, uint32_t round,
 		tally->reported += reported;
 		if (written && !reported && missed++ < 4)
 			guest_printf("dirty log round %u: page %#x written, "
-				     "not reported", round,
+				     "not reported",
+				     round,
 				     ctx->shared_base + i * GUEST_PAGE_SIZE);
 		tally->extra += !written && reported;
 	}

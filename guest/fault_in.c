@@ -16,13 +16,13 @@
 #include "guest/memory.h"
 
 /* Words checked in each private page: one every 512 bytes. */
-#define PRIVATE_WORDS 8
+#define PRIVATE_WORDS	    8
 #define PRIVATE_WORD_STRIDE (GUEST_PAGE_SIZE / PRIVATE_WORDS)
 
 /* vCPU v owns the 8 bytes at offset v * 8 of every shared page. */
 #define SHARED_SLOT_SIZE 8
 
-#define CHAOS_OPS 16        /* operations per HV_HC_MMU_CHAOS */
+#define CHAOS_OPS	  16 /* operations per HV_HC_MMU_CHAOS */
 #define CHAOS_EVERY_PAGES 64 /* pages vCPU 0 handles between two calls */
 
 /* vCPU 0's requests for MMU chaos, in zap-under-load. */
@@ -30,8 +30,8 @@ struct chaos {
 	bool on;
 	uint32_t pages; /* handled since the test began */
 	uint32_t calls;
-	uint32_t ops;   /* operations the hypervisor says it ran */
-	int32_t error;  /* status of a failed call, which ends the requests */
+	uint32_t ops;  /* operations the hypervisor says it ran */
+	int32_t error; /* status of a failed call, which ends the requests */
 };
 
 static void chaos_request(struct chaos *chaos)

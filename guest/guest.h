@@ -10,9 +10,9 @@
 #include "guest/abi.h"
 #include "lib/compiler.h"
 
-#define GUEST_MAX_VCPUS 64      /* stacks in guest/entry.asm */
-#define GUEST_STACK_SIZE 16384  /* per vCPU, guest/entry.asm */
-#define GUEST_RAM_LIMIT (4 * GiB) /* paging off: all the guest can address */
+#define GUEST_MAX_VCPUS	 64	   /* stacks in guest/entry.asm */
+#define GUEST_STACK_SIZE 16384	   /* per vCPU, guest/entry.asm */
+#define GUEST_RAM_LIMIT	 (4 * GiB) /* paging off: all the guest can address */
 
 /*
  * The failure code of HV_HC_DONE (EBX). ECX carries the data errors the
@@ -20,13 +20,14 @@
  */
 enum guest_fail {
 	GUEST_PASS = 0,
-	GUEST_FAIL_DATA = 1,      /* memory did not hold what was written */
-	GUEST_FAIL_PARAMS = 2,    /* hv_guest_params wrong: magic, version, count */
-	GUEST_FAIL_LAYOUT = 3,    /* regions unaligned, overlapping the guest
+	GUEST_FAIL_DATA = 1, /* memory did not hold what was written */
+	GUEST_FAIL_PARAMS =
+	    2, /* hv_guest_params wrong: magic, version, count */
+	GUEST_FAIL_LAYOUT = 3,	  /* regions unaligned, overlapping the guest
 				   * or each other, beyond RAM or 4 GiB */
-	GUEST_FAIL_TEST = 4,      /* unknown hv_guest_params.test */
+	GUEST_FAIL_TEST = 4,	  /* unknown hv_guest_params.test */
 	GUEST_FAIL_HYPERCALL = 5, /* a hypercall that must succeed did not */
-	GUEST_FAIL_DIRTY = 6,     /* the dirty log missed written pages */
+	GUEST_FAIL_DIRTY = 6,	  /* the dirty log missed written pages */
 	GUEST_FAIL_SURVIVED = 7,  /* a hostile act returned: the VM should
 				   * have been stopped */
 };
@@ -36,12 +37,12 @@ struct guest_ctx {
 	const struct hv_guest_params *params;
 	uint32_t vcpu;
 	uint32_t vcpus;
-	uint32_t rounds;         /* test_rounds, at least 1 */
+	uint32_t rounds; /* test_rounds, at least 1 */
 	uint32_t shared_base;
 	uint32_t shared_pages;
-	uint32_t private_base;   /* this vCPU's region */
+	uint32_t private_base; /* this vCPU's region */
 	uint32_t private_pages;
-	uint32_t errors;         /* data errors seen */
+	uint32_t errors; /* data errors seen */
 };
 
 /* The end of the guest's own RAM (image and .bss), from guest/guest.ld. */

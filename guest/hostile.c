@@ -10,7 +10,7 @@
 #include "guest/hypercall.h"
 
 #define HOSTILE_HYPERCALL_NR 0x1234 /* no such call */
-#define HOSTILE_PORT 0x3f8          /* COM1, the hypervisor's console */
+#define HOSTILE_PORT	     0x3f8  /* COM1, the hypervisor's console */
 
 /* Loads an IDT with limit 0: any exception is then a triple fault. */
 static void hostile_triple_fault(void)
@@ -28,7 +28,8 @@ static void hostile_mmio(struct guest_ctx *ctx)
 	uint64_t gpa = ctx->params->mmio_gpa;
 
 	if (gpa > GUEST_RAM_LIMIT - 4) {
-		guest_printf("mmio_gpa %#llx is beyond 4 GiB", (unsigned long long)gpa);
+		guest_printf("mmio_gpa %#llx is beyond 4 GiB",
+			     (unsigned long long)gpa);
 		return;
 	}
 	(void)*(volatile uint32_t *)(uintptr_t)gpa;
@@ -50,8 +51,9 @@ static void hostile_pointer(struct guest_ctx *ctx)
 	uint64_t mem_size = ctx->params->mem_size;
 
 	if (mem_size < 16 || mem_size > GUEST_RAM_LIMIT) {
-		guest_printf("mem_size %#llx: no buffer across its end below 4 GiB",
-			     (unsigned long long)mem_size);
+		guest_printf(
+		    "mem_size %#llx: no buffer across its end below 4 GiB",
+		    (unsigned long long)mem_size);
 		return;
 	}
 	hc_console_write((const char *)(uintptr_t)(mem_size - 16), 256);
@@ -69,7 +71,7 @@ static void hostile_svm_insn(void)
 		     ".byte 0x0f, 0x01, 0xdb\n\t" /* VMSAVE */
 		     ".byte 0x0f, 0x01, 0xdd\n\t" /* CLGI */
 		     ".byte 0x0f, 0x01, 0xdc\n\t" /* STGI */
-		     ".byte 0x0f, 0x01, 0xdf"     /* INVLPGA */
+		     ".byte 0x0f, 0x01, 0xdf"	  /* INVLPGA */
 		     :
 		     : "a"(0), "c"(0)
 		     : "memory");

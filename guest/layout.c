@@ -11,19 +11,19 @@ struct guest_range {
 	uint64_t end; /* exclusive */
 };
 
+/* An empty range overlaps nothing. */
 static bool range_overlaps(struct guest_range a, struct guest_range b)
 {
-	return a.start < b.end && b.start < a.end;
+	return a.start < a.end && b.start < b.end && a.start < b.end &&
+	       b.start < a.end;
 }
 
-static bool range_usable(const struct hv_guest_params *p,
-			 struct guest_range r)
+static bool range_usable(const struct hv_guest_params *p, struct guest_range r)
 {
 	/* The guest's own RAM: the params page, the image and its .bss. */
 	struct guest_range params = {HV_GUEST_PARAMS_GPA,
 				     HV_GUEST_PARAMS_GPA + GUEST_PAGE_SIZE};
-	struct guest_range self = {HV_GUEST_LOAD_GPA,
-				   (uintptr_t)__guest_end};
+	struct guest_range self = {HV_GUEST_LOAD_GPA, (uintptr_t)__guest_end};
 
 	if (r.start == r.end)
 		return true;
@@ -34,6 +34,28 @@ static bool range_usable(const struct hv_guest_params *p,
 }
 
 /*
+ * True when the shared region and all vCPUs' private regions are usable
+ * and do not overlap. Every size and base is bounded first, so the sums
+ * below cannot wrap.
+ */
+static bool layout_valid(const struct hv_guest_params *p, uint32_t vcpus)
+{
+	struct guest_range shared, private;
+
+	if (p->shared_base > GUEST_RAM_LIMIT ||
+	    p->shared_size > GUEST_RAM_LIMIT ||
+	    p->private_base > GUEST_RAM_LIMIT ||
+	    p->private_size > GUEST_RAM_LIMIT)
+		return false;
+	shared = (struct guest_range){p->shared_base,
+				      p->shared_base + p->shared_size};
+	private = (struct guest_range){
+	    p->private_base, p->private_base + vcpus * p->private_size};
+	return range_usable(p, shared) && range_usable(p, private) &&
+	       !range_overlaps(shared, private);
+}
+
+/*
  * Fills ctx's regions from its params. Returns GUEST_PASS when the shared
  * region and every vCPU's private region are page-aligned, inside RAM and
  * below 4 GiB, and overlap neither each other nor the guest itself.
@@ -41,28 +63,18 @@ static bool range_usable(const struct hv_guest_params *p,
 uint32_t guest_layout_check(struct guest_ctx *ctx)
 {
 	const struct hv_guest_params *p = ctx->params;
-	struct guest_range shared = {p->shared_base,
-				     p->shared_base + p->shared_size};
-	struct guest_range private = {p->private_base,
-				      p->private_base +
-					  ctx->vcpus * p->private_size};
 
-	/* Sizes this large would wrap the sums above; RAM is below 4 GiB. */
-	if (p->shared_size > GUEST_RAM_LIMIT ||
-	    p->private_size > GUEST_RAM_LIMIT ||
-	    p->shared_base > GUEST_RAM_LIMIT ||
-	    p->private_base > GUEST_RAM_LIMIT || !range_usable(p, shared) ||
-	    !range_usable(p, private) ||
-	    (p->shared_size && p->private_size &&
-	     range_overlaps(shared, private))) {
+	if (!layout_valid(p, ctx->vcpus)) {
 		if (ctx->vcpu == 0)
-			guest_printf("bad layout: shared %#llx+%#llx, private %#llx+%u*%#llx, "
-			     "mem_size %#llx, guest uses up to %p",
-			     (unsigned long long)p->shared_base,
-			     (unsigned long long)p->shared_size,
-			     (unsigned long long)p->private_base, ctx->vcpus,
-			     (unsigned long long)p->private_size,
-			     (unsigned long long)p->mem_size, __guest_end);
+			guest_printf(
+			    "bad layout: shared %#llx+%#llx, "
+			    "private %#llx+%u*%#llx, mem_size %#llx, "
+			    "the guest itself up to %p",
+			    (unsigned long long)p->shared_base,
+			    (unsigned long long)p->shared_size,
+			    (unsigned long long)p->private_base, ctx->vcpus,
+			    (unsigned long long)p->private_size,
+			    (unsigned long long)p->mem_size, __guest_end);
 		return GUEST_FAIL_LAYOUT;
 	}
 	ctx->shared_base = p->shared_base;

@@ -8,7 +8,7 @@
 #include "guest/hypercall.h"
 
 void guest_main(uint32_t vcpu, uint32_t vcpus,
-			   const struct hv_guest_params *params);
+		const struct hv_guest_params *params);
 
 static const char *guest_test_name(uint32_t test)
 {
@@ -44,7 +44,8 @@ static uint32_t guest_run(struct guest_ctx *ctx)
 	uint32_t fail;
 
 	if (!guest_test_name(test)) {
-		guest_printf("unknown test %u", test);
+		if (ctx->vcpu == 0)
+			guest_printf("unknown test %u", test);
 		return GUEST_FAIL_TEST;
 	}
 	if (test >= HV_TEST_HOSTILE_TRIPLE_FAULT)
@@ -55,11 +56,11 @@ static uint32_t guest_run(struct guest_ctx *ctx)
 	if (fail)
 		return fail;
 	if (ctx->vcpu == 0)
-		guest_printf("test %s: %u vcpus, %u rounds, shared %#x+%u pages, "
-			     "private %u pages each",
-			     guest_test_name(test), ctx->vcpus, ctx->rounds,
-			     ctx->shared_base, ctx->shared_pages,
-			     ctx->private_pages);
+		guest_printf(
+		    "test %s: %u vcpus, %u rounds, shared %#x+%u pages, "
+		    "private %u pages each",
+		    guest_test_name(test), ctx->vcpus, ctx->rounds,
+		    ctx->shared_base, ctx->shared_pages, ctx->private_pages);
 
 	switch (test) {
 	case HV_TEST_FAULT_IN:
@@ -82,10 +83,10 @@ void guest_main(uint32_t vcpu, uint32_t vcpus,
 		const struct hv_guest_params *params)
 {
 	struct guest_ctx ctx = {
-		.params = params,
-		.vcpu = vcpu,
-		.vcpus = vcpus,
-		.rounds = params->test_rounds ? params->test_rounds : 1,
+	    .params = params,
+	    .vcpu = vcpu,
+	    .vcpus = vcpus,
+	    .rounds = params->test_rounds ? params->test_rounds : 1,
 	};
 	uint32_t fail;
 

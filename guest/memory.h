@@ -9,7 +9,7 @@
 
 #include "guest/guest.h"
 
-#define GUEST_PAGE_SIZE 4096u
+#define GUEST_PAGE_SIZE	   4096u
 #define GUEST_PATTERN_MARK 0xa5ull
 
 /*
@@ -18,8 +18,8 @@
  * (a5 | gfn:24 | vcpu:8 | round:16 | word:8), so a wrong value says whose
  * and which it is.
  */
-static inline uint64_t pattern_word(uint32_t gfn, uint32_t vcpu,
-				    uint32_t round, uint32_t word)
+static inline uint64_t pattern_word(uint32_t gfn, uint32_t vcpu, uint32_t round,
+				    uint32_t word)
 {
 	return GUEST_PATTERN_MARK << 56 | (uint64_t)(gfn & 0xffffff) << 32 |
 	       (vcpu & 0xff) << 24 | (round & 0xffff) << 8 | (word & 0xff);

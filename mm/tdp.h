@@ -15,8 +15,8 @@
 #include "mm/tdp_format.h"
 #include "mm/tdp_rwlock.h"
 
-#define TDP_MAX_CPUS 64
-#define TDP_MAX_SLOTS 32
+#define TDP_MAX_CPUS	64
+#define TDP_MAX_SLOTS	32
 #define TDP_CACHE_PAGES 8
 
 /* How the MMU core reaches the machine. Every hook may be called from any
@@ -46,34 +46,36 @@ enum tdp_slot_flags {
 
 struct tdp_memslot {
 	uint64_t base_gfn;
-	uint64_t npages;         /* 0: slot unused */
-	unsigned flags;          /* enum tdp_slot_flags */
-	bool dirty_log;          /* 4 KiB mappings, writes logged */
-	unsigned chunk_order;    /* PREALLOC: backing contiguous per 2^order */
-	uint64_t *backing;       /* phys of each page, 0: not yet allocated */
-	uint64_t *dirty;         /* bitmap: written since last get-and-clear */
-	uint64_t *young;         /* bitmap: accessed leaves since removed */
-	uint64_t backing_phys;   /* where the three arrays above live */
+	uint64_t npages;       /* 0: slot unused */
+	unsigned flags;	       /* enum tdp_slot_flags */
+	bool dirty_log;	       /* 4 KiB mappings, writes logged */
+	unsigned chunk_order;  /* PREALLOC: backing contiguous per 2^order */
+	uint64_t *backing;     /* phys of each page, 0: not yet allocated */
+	uint64_t *dirty;       /* bitmap: written since last get-and-clear */
+	uint64_t *young;       /* bitmap: accessed leaves since removed */
+	uint64_t backing_phys; /* where the three arrays above live */
 	uint64_t dirty_phys;
 	uint64_t young_phys;
-	unsigned backing_order;  /* allocation order of the arrays */
+	unsigned backing_order; /* allocation order of the arrays */
 	unsigned bitmap_order;
 };
 
 /* The books, kept by the change handler alone. */
 struct tdp_stats {
 	int64_t leaves[TDP_MAX_LEVELS + 1]; /* present leaves per level */
-	int64_t table_pages;   /* tables linked below the root */
+	int64_t table_pages;		    /* tables linked below the root */
 	int64_t mapped_pages;  /* 4 KiB pages mapped by all leaves */
 	int64_t backing_pages; /* backing pages owned by the slots */
 	int64_t pending_free;  /* disconnected tables awaiting a grace period */
 	int64_t freed_tables;
-	int64_t reclaim_leaked; /* tables that could not be queued (no memory) */
+	int64_t
+	    reclaim_leaked; /* tables that could not be queued (no memory) */
 	int64_t warnings;
+	int64_t walk_restarts; /* walks that met DISCONNECTED_PTE */
 };
 
 struct tdp_cpu {
-	uint64_t qs_seq;  /* odd while inside an MMU operation */
+	uint64_t qs_seq; /* odd while inside an MMU operation */
 	unsigned ncache;
 	uint64_t cache[TDP_CACHE_PAGES]; /* zeroed table pages */
 	uint64_t restarts;
@@ -88,16 +90,16 @@ struct tdp_free_batch {
 
 struct tdp_reclaim {
 	struct spinlock queue_lock;  /* pending list */
-	uint64_t pending;            /* batches disconnected, not yet waited */
-	uint32_t gp_busy;            /* grace period owner: only try-locked */
-	uint64_t waiting;            /* batches waiting for the grace period */
+	uint64_t pending;	     /* batches disconnected, not yet waited */
+	uint32_t gp_busy;	     /* grace period owner: only try-locked */
+	uint64_t waiting;	     /* batches waiting for the grace period */
 	uint64_t snap[TDP_MAX_CPUS]; /* qs_seq when the grace period began */
 };
 
 struct tdp_vm {
 	const struct tdp_format *fmt;
 	const struct tdp_platform *plat;
-	uint64_t root;         /* phys of the root table */
+	uint64_t root; /* phys of the root table */
 	unsigned root_level;
 	unsigned max_level;    /* largest leaf allowed */
 	bool exclusive_faults; /* take the lock exclusively to fault (bench) */
@@ -110,9 +112,9 @@ struct tdp_vm {
 
 enum tdp_fault_result {
 	TDP_FAULT_OK = 0,
-	TDP_FAULT_RETRY,  /* raced too often: re-enter the guest, it refaults */
-	TDP_FAULT_MMIO,   /* outside every slot, or a write to a read-only one */
-	TDP_FAULT_ERROR,  /* out of memory */
+	TDP_FAULT_RETRY, /* raced too often: re-enter the guest, it refaults */
+	TDP_FAULT_MMIO,	 /* outside every slot, or a write to a read-only one */
+	TDP_FAULT_ERROR, /* out of memory */
 };
 
 /* --- VM and slots (tdp_vm.c, tdp_memslot.c) --- */
@@ -165,8 +167,7 @@ uint64_t tdp_age_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
  * clears it and write-protects the pages reported. */
 void tdp_dirty_log_start(struct tdp_vm *vm, int id);
 void tdp_dirty_log_stop(struct tdp_vm *vm, int id);
-uint64_t tdp_dirty_log_get_and_clear(struct tdp_vm *vm, int id,
-				     uint64_t *out);
+uint64_t tdp_dirty_log_get_and_clear(struct tdp_vm *vm, int id, uint64_t *out);
 
 /* --- reclamation (tdp_reclaim.c) --- */
 
@@ -190,7 +191,8 @@ struct tdp_audit {
 	int64_t mapped_pages;
 	uint64_t disconnected; /* DISCONNECTED_PTE reachable from the root */
 	uint64_t bad_leaves;   /* wrong backing or rights beyond the slot's */
-	uint64_t bad_entries;  /* non-present but not zero, leaves outside slots */
+	uint64_t
+	    bad_entries; /* non-present but not zero, leaves outside slots */
 };
 
 /* Walks the whole tree with the lock held exclusively and compares it with

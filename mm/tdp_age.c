@@ -58,8 +58,9 @@ uint64_t tdp_age_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
 	struct tdp_iter it;
 
 	memset(out, 0, ALIGN_UP(end - start, 64) / 8);
-	tdp_for_each_pte(it, vm, start, end, 1) {
-retry:
+	tdp_for_each_pte(it, vm, start, end, 1)
+	{
+	retry:
 		if (!tdp_pte_present(f, it.old) ||
 		    !tdp_pte_leaf(f, it.old, it.level) ||
 		    !(it.old & f->accessed_mask))

@@ -69,7 +69,8 @@ static void audit_table(struct tdp_vm *vm, uint64_t *pt, unsigned level,
 			audit_leaf(vm, pte, gfn, level, a);
 		} else {
 			a->table_pages++;
-			audit_table(vm, tdp_virt(vm, tdp_pte_addr(f, pte, level)),
+			audit_table(vm,
+				    tdp_virt(vm, tdp_pte_addr(f, pte, level)),
 				    level - 1, gfn, a);
 		}
 	}

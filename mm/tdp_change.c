@@ -47,7 +47,7 @@ static void account_leaf_rights(struct tdp_vm *vm, uint64_t gfn, uint64_t old,
 	uint64_t wd = f->write_mask | f->dirty_mask;
 	struct tdp_memslot *s;
 
-	if ((old & wd) != wd || (new & wd) == wd)
+	if ((old & wd) != wd || (new &wd) == wd)
 		return;
 	s = tdp_slot_find(vm, gfn);
 	if (!TDP_WARN_ON(vm, !s) && !s->dirty_log)

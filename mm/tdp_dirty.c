@@ -17,14 +17,15 @@ uint64_t tdp_write_protect_locked(struct tdp_vm *vm, uint64_t start,
 	struct tdp_iter it;
 	uint64_t changed = 0;
 
-	tdp_for_each_pte(it, vm, start, end, 1) {
-retry:
+	tdp_for_each_pte(it, vm, start, end, 1)
+	{
+	retry:
 		if (!tdp_pte_present(f, it.old) ||
 		    !tdp_pte_leaf(f, it.old, it.level) ||
 		    !(it.old & f->write_mask))
 			continue;
-		if (!tdp_iter_set(&it, it.old & ~(f->write_mask |
-						  f->dirty_mask)))
+		if (!tdp_iter_set(&it,
+				  it.old & ~(f->write_mask | f->dirty_mask)))
 			goto retry;
 		changed++;
 	}
@@ -73,8 +74,7 @@ void tdp_dirty_log_stop(struct tdp_vm *vm, int id)
 	tdp_op_end(vm, c, true);
 }
 
-uint64_t tdp_dirty_log_get_and_clear(struct tdp_vm *vm, int id,
-				     uint64_t *out)
+uint64_t tdp_dirty_log_get_and_clear(struct tdp_vm *vm, int id, uint64_t *out)
 {
 	struct tdp_cpu *c = tdp_op_begin(vm, false);
 	struct tdp_memslot *s = &vm->slots[id];
@@ -82,8 +82,8 @@ uint64_t tdp_dirty_log_get_and_clear(struct tdp_vm *vm, int id,
 	bool protected = false;
 
 	for (w = 0; w < words; w++) {
-		uint64_t bits = __atomic_exchange_n(&s->dirty[w], 0,
-						    __ATOMIC_ACQ_REL);
+		uint64_t bits =
+		    __atomic_exchange_n(&s->dirty[w], 0, __ATOMIC_ACQ_REL);
 
 		out[w] = bits;
 		count += tdp_popcount(bits);
@@ -91,8 +91,8 @@ uint64_t tdp_dirty_log_get_and_clear(struct tdp_vm *vm, int id,
 			uint64_t gfn = s->base_gfn + w * 64 + i;
 
 			if (bits & 1)
-				protected |= tdp_write_protect_locked(
-						     vm, gfn, gfn + 1) != 0;
+			protected |=
+			    tdp_write_protect_locked(vm, gfn, gfn + 1) != 0;
 		}
 	}
 	if (protected)

@@ -13,9 +13,9 @@
 
 struct fault {
 	uint64_t gfn;
-	unsigned access;    /* what the guest tried */
-	unsigned rights;    /* what the leaf gets */
-	unsigned level;     /* leaf level wanted */
+	unsigned access; /* what the guest tried */
+	unsigned rights; /* what the leaf gets */
+	unsigned level;	 /* leaf level wanted */
 	struct tdp_memslot *slot;
 };
 
@@ -27,8 +27,8 @@ static uint64_t fault_make_leaf(struct tdp_vm *vm, const struct fault *flt,
 	const struct tdp_format *f = vm->fmt;
 	struct tdp_memslot *s = flt->slot;
 	uint64_t first = ALIGN_DOWN(flt->gfn, tdp_level_pages(level));
-	uint64_t phys = __atomic_load_n(&s->backing[first - s->base_gfn],
-					__ATOMIC_ACQUIRE);
+	uint64_t phys =
+	    __atomic_load_n(&s->backing[first - s->base_gfn], __ATOMIC_ACQUIRE);
 	uint64_t pte = tdp_make_leaf(f, phys, level, flt->rights);
 
 	pte |= f->accessed_mask;
@@ -77,7 +77,10 @@ static enum tdp_fault_result fault_walk(struct tdp_vm *vm, struct tdp_cpu *c,
 restart:
 	if (restarts++ == FAULT_MAX_RESTARTS)
 		return TDP_FAULT_RETRY;
-	c->restarts += restarts > 1;
+	if (restarts > 1) {
+		c->restarts++;
+		stat_add(&vm->stats.walk_restarts, 1);
+	}
 	level = vm->root_level;
 	want = flt->level;
 	pt = tdp_virt(vm, vm->root);
@@ -85,7 +88,7 @@ restart:
 		ptep = &pt[tdp_index(flt->gfn, level)];
 		base = ALIGN_DOWN(flt->gfn, tdp_level_pages(level));
 		old = tdp_pte_read(ptep);
-reread:
+	reread:
 		if (old == DISCONNECTED_PTE)
 			goto restart;
 		if (tdp_pte_present(f, old) && tdp_pte_leaf(f, old, level)) {
@@ -128,8 +131,8 @@ reread:
 	}
 }
 
-static enum tdp_fault_result fault_prepare(struct tdp_vm *vm,
-					   struct tdp_cpu *c, struct fault *flt)
+static enum tdp_fault_result fault_prepare(struct tdp_vm *vm, struct tdp_cpu *c,
+					   struct fault *flt)
 {
 	struct tdp_memslot *s = tdp_slot_find(vm, flt->gfn);
 	if (!s)
@@ -156,8 +159,8 @@ enum tdp_fault_result tdp_fault(struct tdp_vm *vm, uint64_t gpa,
 	bool excl = vm->exclusive_faults;
 	struct tdp_cpu *c = tdp_op_begin(vm, excl);
 	struct fault flt = {
-		.gfn = gpa >> PAGE_SHIFT,
-		.access = access & TDP_ACC_ALL,
+	    .gfn = gpa >> PAGE_SHIFT,
+	    .access = access & TDP_ACC_ALL,
 	};
 	enum tdp_fault_result r = TDP_FAULT_MMIO;
 

@@ -12,7 +12,7 @@
 #include "lib/compiler.h"
 
 #define TDP_MAX_LEVELS 5
-#define TDP_PT_SHIFT 9
+#define TDP_PT_SHIFT   9
 #define TDP_PT_ENTRIES 512
 
 /*
@@ -25,18 +25,18 @@
 
 struct tdp_format {
 	const char *name;
-	uint64_t present_mask;  /* entry is present if any of these is set */
-	uint64_t read_mask;     /* all set: readable */
+	uint64_t present_mask; /* entry is present if any of these is set */
+	uint64_t read_mask;    /* all set: readable */
 	uint64_t write_mask;
-	uint64_t exec_mask;     /* set: executable (EPT) */
-	uint64_t nx_mask;       /* set: not executable (NPT) */
-	uint64_t large_mask;    /* leaf above level 1 */
+	uint64_t exec_mask;  /* set: executable (EPT) */
+	uint64_t nx_mask;    /* set: not executable (NPT) */
+	uint64_t large_mask; /* leaf above level 1 */
 	uint64_t accessed_mask;
 	uint64_t dirty_mask;
-	uint64_t addr_mask;     /* bits 51:12 */
-	uint64_t table_bits;    /* every non-leaf entry */
-	uint64_t leaf_bits;     /* every leaf (memory type, user bit) */
-	unsigned levels;        /* levels of the walk: 4 or 5 */
+	uint64_t addr_mask;	 /* bits 51:12 */
+	uint64_t table_bits;	 /* every non-leaf entry */
+	uint64_t leaf_bits;	 /* every leaf (memory type, user bit) */
+	unsigned levels;	 /* levels of the walk: 4 or 5 */
 	unsigned max_leaf_level; /* 3: 1 GiB leaves */
 };
 
@@ -86,8 +86,7 @@ static inline uint64_t tdp_pte_addr(const struct tdp_format *f, uint64_t pte,
 	return a;
 }
 
-static inline unsigned tdp_pte_access(const struct tdp_format *f,
-				      uint64_t pte)
+static inline unsigned tdp_pte_access(const struct tdp_format *f, uint64_t pte)
 {
 	unsigned acc = 0;
 
@@ -100,8 +99,7 @@ static inline unsigned tdp_pte_access(const struct tdp_format *f,
 	return acc;
 }
 
-static inline uint64_t tdp_make_table(const struct tdp_format *f,
-				      uint64_t phys)
+static inline uint64_t tdp_make_table(const struct tdp_format *f, uint64_t phys)
 {
 	return f->table_bits | (phys & f->addr_mask);
 }

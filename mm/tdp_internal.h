@@ -8,18 +8,18 @@
 #include "mm/tdp.h"
 #include "lib/string.h"
 
-#define TDP_REPORT(vm, cond, fatal)                                           \
-	({                                                                    \
-		bool __c = !!(cond);                                          \
-		if (unlikely(__c))                                            \
-			tdp_report((vm), __FILE__, __LINE__, #cond, (fatal)); \
-		__c;                                                          \
+#define TDP_REPORT(vm, cond, fatal)                                            \
+	({                                                                     \
+		bool __c = !!(cond);                                           \
+		if (unlikely(__c))                                             \
+			tdp_report((vm), __FILE__, __LINE__, #cond, (fatal));  \
+		__c;                                                           \
 	})
 #define TDP_WARN_ON(vm, cond) TDP_REPORT(vm, cond, false)
-#define TDP_BUG_ON(vm, cond) ((void)TDP_REPORT(vm, cond, true))
+#define TDP_BUG_ON(vm, cond)  ((void)TDP_REPORT(vm, cond, true))
 
-void tdp_report(struct tdp_vm *vm, const char *file, int line,
-		const char *what, bool fatal);
+void tdp_report(struct tdp_vm *vm, const char *file, int line, const char *what,
+		bool fatal);
 
 static inline void stat_add(int64_t *counter, int64_t v)
 {
@@ -93,8 +93,8 @@ struct tdp_iter {
 	struct tdp_vm *vm;
 	uint64_t *pt[TDP_MAX_LEVELS + 1]; /* table walked at each level */
 	uint64_t *ptep;
-	uint64_t old;    /* value last read from or written to *ptep */
-	uint64_t gfn;    /* first gfn mapped by *ptep */
+	uint64_t old;	 /* value last read from or written to *ptep */
+	uint64_t gfn;	 /* first gfn mapped by *ptep */
 	uint64_t target; /* gfn the walk is heading for */
 	uint64_t start, end;
 	unsigned level;
@@ -106,8 +106,8 @@ void tdp_iter_start(struct tdp_iter *it, struct tdp_vm *vm, uint64_t start,
 		    uint64_t end, unsigned min_level);
 void tdp_iter_next(struct tdp_iter *it);
 
-#define tdp_for_each_pte(it, vm, start, end, min_level)                  \
-	for (tdp_iter_start(&(it), (vm), (start), (end), (min_level));   \
+#define tdp_for_each_pte(it, vm, start, end, min_level)                        \
+	for (tdp_iter_start(&(it), (vm), (start), (end), (min_level));         \
 	     (it).valid; tdp_iter_next(&(it)))
 
 /* Replaces it->old by new with a cmpxchg and runs the change handler. On
@@ -154,8 +154,8 @@ void tdp_reclaim_queue(struct tdp_vm *vm, uint64_t table);
 uint64_t tdp_zap_locked(struct tdp_vm *vm, uint64_t start, uint64_t end);
 uint64_t tdp_write_protect_locked(struct tdp_vm *vm, uint64_t start,
 				  uint64_t end);
-uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c,
-			  uint64_t start, uint64_t end, unsigned level);
+uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c, uint64_t start,
+			  uint64_t end, unsigned level);
 
 static inline void tdp_flush(struct tdp_vm *vm)
 {

@@ -29,8 +29,7 @@ void tdp_iter_start(struct tdp_iter *it, struct tdp_vm *vm, uint64_t start,
 	it->end = end;
 	it->target = start;
 	it->min_level = min_level;
-	it->valid = start < end &&
-		    start < tdp_level_pages(vm->root_level + 1);
+	it->valid = start < end && start < tdp_level_pages(vm->root_level + 1);
 	if (it->valid)
 		iter_restart(it);
 }
@@ -47,8 +46,8 @@ static bool iter_step_down(struct tdp_iter *it)
 	pte = tdp_pte_read(it->ptep);
 	if (!tdp_pte_present(f, pte) || tdp_pte_leaf(f, pte, it->level))
 		return false;
-	it->pt[it->level - 1] = tdp_virt(it->vm, tdp_pte_addr(f, pte,
-							      it->level));
+	it->pt[it->level - 1] =
+	    tdp_virt(it->vm, tdp_pte_addr(f, pte, it->level));
 	it->level--;
 	it->gfn = ALIGN_DOWN(it->target, tdp_level_pages(it->level));
 	if (it->gfn < it->start)
@@ -81,6 +80,7 @@ static bool iter_step_side(struct tdp_iter *it)
 void tdp_iter_next(struct tdp_iter *it)
 {
 	if (tdp_pte_read(it->ptep) == DISCONNECTED_PTE) {
+		stat_add(&it->vm->stats.walk_restarts, 1);
 		it->target = MAX(it->gfn, it->start);
 		iter_restart(it);
 	} else if (!iter_step_down(it) && !iter_step_side(it)) {
@@ -88,6 +88,7 @@ void tdp_iter_next(struct tdp_iter *it)
 		return;
 	}
 	while (it->old == DISCONNECTED_PTE) {
+		stat_add(&it->vm->stats.walk_restarts, 1);
 		it->target = MAX(it->gfn, it->start);
 		iter_restart(it);
 	}

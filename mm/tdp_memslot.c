@@ -18,7 +18,7 @@ static unsigned order_for_bytes(uint64_t bytes)
 }
 
 static uint64_t *slot_array_alloc(struct tdp_vm *vm, unsigned order,
-				   uint64_t *phys)
+				  uint64_t *phys)
 {
 	*phys = vm->plat->alloc_pages(vm->plat->ctx, order, true);
 	return *phys ? tdp_virt(vm, *phys) : NULL;
@@ -122,8 +122,8 @@ static bool slot_prealloc(struct tdp_vm *vm, struct tdp_memslot *s,
 
 	s->chunk_order = order;
 	for (i = 0; i < s->npages; i += n) {
-		uint64_t chunk = vm->plat->alloc_pages(vm->plat->ctx, order,
-						       true);
+		uint64_t chunk =
+		    vm->plat->alloc_pages(vm->plat->ctx, order, true);
 
 		if (!chunk) {
 			slot_free_backing(vm, s);
@@ -199,8 +199,7 @@ static bool slot_setup(struct tdp_vm *vm, struct tdp_memslot *s, uint64_t gfn,
 	}
 }
 
-int tdp_slot_add(struct tdp_vm *vm, uint64_t gpa, uint64_t size,
-		 unsigned flags)
+int tdp_slot_add(struct tdp_vm *vm, uint64_t gpa, uint64_t size, unsigned flags)
 {
 	uint64_t gfn = gpa >> PAGE_SHIFT, n = size >> PAGE_SHIFT;
 	struct tdp_cpu *c;

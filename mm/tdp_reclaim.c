@@ -63,9 +63,8 @@ static bool grace_period_over(struct tdp_vm *vm)
 	for (i = 0; i < vm->plat->nr_cpus; i++) {
 		uint64_t snap = r->snap[i];
 
-		if ((snap & 1) &&
-		    __atomic_load_n(&vm->cpu[i].qs_seq, __ATOMIC_ACQUIRE) ==
-			    snap)
+		if ((snap & 1) && __atomic_load_n(&vm->cpu[i].qs_seq,
+						  __ATOMIC_ACQUIRE) == snap)
 			return false;
 	}
 	return true;
@@ -86,8 +85,8 @@ static void grace_period_begin(struct tdp_vm *vm)
 	tdp_flush(vm);
 	tdp_smp_mb();
 	for (i = 0; i < vm->plat->nr_cpus; i++)
-		r->snap[i] = __atomic_load_n(&vm->cpu[i].qs_seq,
-					     __ATOMIC_SEQ_CST);
+		r->snap[i] =
+		    __atomic_load_n(&vm->cpu[i].qs_seq, __ATOMIC_SEQ_CST);
 }
 
 static void free_batches(struct tdp_vm *vm, uint64_t list)

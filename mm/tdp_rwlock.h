@@ -38,7 +38,8 @@ static inline void tdp_write_lock(struct tdp_rwlock *l)
 {
 	spin_lock(&l->writers);
 	__atomic_fetch_or(&l->state, TDP_RWLOCK_WRITER, __ATOMIC_ACQUIRE);
-	while (__atomic_load_n(&l->state, __ATOMIC_ACQUIRE) != TDP_RWLOCK_WRITER)
+	while (__atomic_load_n(&l->state, __ATOMIC_ACQUIRE) !=
+	       TDP_RWLOCK_WRITER)
 		cpu_relax();
 }
 

@@ -47,17 +47,18 @@ static void split_account_children(struct tdp_vm *vm, uint64_t leaf,
 				   split_child(vm, leaf, level, i), level - 1);
 }
 
-uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c,
-			  uint64_t start, uint64_t end, unsigned level)
+uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c, uint64_t start,
+			  uint64_t end, unsigned level)
 {
 	const struct tdp_format *f = vm->fmt;
 	struct tdp_iter it;
 	uint64_t split = 0;
 
-	tdp_for_each_pte(it, vm, start, end, level + 1) {
+	tdp_for_each_pte(it, vm, start, end, level + 1)
+	{
 		uint64_t table, *pt, leaf;
 
-retry:
+	retry:
 		if (!tdp_pte_present(f, it.old) ||
 		    !tdp_pte_leaf(f, it.old, it.level) || it.level <= level)
 			continue;
@@ -67,7 +68,8 @@ retry:
 		pt = tdp_virt(vm, table);
 		leaf = it.old;
 		split_fill_table(vm, pt, leaf, it.level);
-		if (!tdp_pte_cmpxchg(it.ptep, &it.old, tdp_make_table(f, table))) {
+		if (!tdp_pte_cmpxchg(it.ptep, &it.old,
+				     tdp_make_table(f, table))) {
 			memset(pt, 0, PAGE_SIZE);
 			goto retry;
 		}
@@ -110,10 +112,11 @@ uint64_t tdp_collapse_range(struct tdp_vm *vm, uint64_t start, uint64_t end)
 	struct tdp_iter it;
 	uint64_t collapsed = 0;
 
-	tdp_for_each_pte(it, vm, start, end, 2) {
+	tdp_for_each_pte(it, vm, start, end, 2)
+	{
 		uint64_t leaf;
 
-retry:
+	retry:
 		if (!tdp_pte_present(f, it.old) ||
 		    tdp_pte_leaf(f, it.old, it.level) ||
 		    it.level > vm->max_level || !tdp_iter_covered(&it))

@@ -4,8 +4,8 @@
  */
 #include "mm/tdp_internal.h"
 
-void tdp_report(struct tdp_vm *vm, const char *file, int line,
-		const char *what, bool fatal)
+void tdp_report(struct tdp_vm *vm, const char *file, int line, const char *what,
+		bool fatal)
 {
 	if (!fatal)
 		stat_add(&vm->stats.warnings, 1);

@@ -12,8 +12,9 @@ uint64_t tdp_zap_locked(struct tdp_vm *vm, uint64_t start, uint64_t end)
 	struct tdp_iter it;
 	uint64_t removed = 0;
 
-	tdp_for_each_pte(it, vm, start, end, 1) {
-retry:
+	tdp_for_each_pte(it, vm, start, end, 1)
+	{
+	retry:
 		if (!tdp_pte_present(f, it.old))
 			continue;
 		if (!tdp_iter_covered(&it) &&

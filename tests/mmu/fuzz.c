@@ -20,27 +20,27 @@
 /* gfn space of the model: a demand slot [0, 256), a hole [256, 512), a
  * preallocated slot [512, 1536) with 2 MiB leaves, a read-only slot
  * [1536, 1600), MMIO above. */
-#define MODEL_PAGES 2048
-#define DEMAND_BASE 0
+#define MODEL_PAGES  2048
+#define DEMAND_BASE  0
 #define DEMAND_PAGES 256
-#define LARGE_BASE 512
-#define LARGE_PAGES 1024
-#define RO_BASE 1536
-#define RO_PAGES 64
+#define LARGE_BASE   512
+#define LARGE_PAGES  1024
+#define RO_BASE	     1536
+#define RO_PAGES     64
 
 struct model {
-	uint64_t word[MODEL_PAGES];    /* guest data at word 0 of the page */
-	bool written[MODEL_PAGES];     /* since the last get-and-clear */
+	uint64_t word[MODEL_PAGES]; /* guest data at word 0 of the page */
+	bool written[MODEL_PAGES];  /* since the last get-and-clear */
 	bool logging, exact;
 };
 
-#define CHECK(cond)                                                         \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			fprintf(stderr, "%s:%d: check failed: %s\n",        \
-				__FILE__, __LINE__, #cond);                 \
-			abort();                                            \
-		}                                                           \
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+				__LINE__, #cond);                              \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 static int slot_kind(uint64_t gfn)
@@ -61,8 +61,9 @@ static void op_access(struct tdp_vm *vm, struct model *m, uint64_t gfn,
 	int kind = slot_kind(gfn);
 
 	if (!kind || (write && kind == 3)) {
-		CHECK(tdp_fault(vm, gpa, write ? TDP_ACC_WRITE : TDP_ACC_READ) ==
-		      TDP_FAULT_MMIO);
+		CHECK(
+		    tdp_fault(vm, gpa, write ? TDP_ACC_WRITE : TDP_ACC_READ) ==
+		    TDP_FAULT_MMIO);
 		return;
 	}
 	if (write) {
@@ -114,17 +115,20 @@ static void run_ops(struct tdp_vm *vm, struct model *m, int large_id,
 
 	for (p = 0; p + 4 <= size; p += 4) {
 		uint8_t op = data[p] % 12, arg = data[p + 3];
-		uint64_t gfn = (data[p + 1] | (uint64_t)data[p + 2] << 8) %
-			       MODEL_PAGES;
+		uint64_t gfn =
+		    (data[p + 1] | (uint64_t)data[p + 2] << 8) % MODEL_PAGES;
 		uint64_t end = MIN(gfn + 1 + (arg % 4 == 0 ? arg * 8 : arg),
 				   (uint64_t)MODEL_PAGES);
 		uint64_t young[MODEL_PAGES / 64];
 
 		switch (op) {
-		case 0: case 1: case 2:
+		case 0:
+		case 1:
+		case 2:
 			op_access(vm, m, gfn, false, arg);
 			break;
-		case 3: case 4:
+		case 3:
+		case 4:
 			op_access(vm, m, gfn, true, arg);
 			break;
 		case 5:
@@ -150,7 +154,8 @@ static void run_ops(struct tdp_vm *vm, struct model *m, int large_id,
 			/* Discard: demand pages read zero afterwards. */
 			tdp_slot_discard(vm, gfn, end - gfn);
 			if (slot_kind(gfn) == 1) {
-				uint64_t i, last = MIN(end, (uint64_t)DEMAND_PAGES);
+				uint64_t i,
+				    last = MIN(end, (uint64_t)DEMAND_PAGES);
 
 				for (i = gfn; i < last; i++)
 					m->word[i] = 0;
@@ -171,7 +176,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	host_platform_init(&hp, 1, false);
 	host_platform_set_cpu(0);
-	CHECK(tdp_vm_init(&vm, size && (data[0] & 1) ? &npt_format : &ept_format,
+	CHECK(tdp_vm_init(&vm,
+			  size && (data[0] & 1) ? &npt_format : &ept_format,
 			  &hp.plat, 2));
 	memset(&m, 0, sizeof(m));
 	CHECK(tdp_slot_add(&vm, DEMAND_BASE << 12, DEMAND_PAGES << 12, 0) >= 0);

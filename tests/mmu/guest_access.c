@@ -28,9 +28,10 @@ restart:
 	set = f->accessed_mask | (write ? f->dirty_mask : 0);
 	if ((pte & set) != set && !tdp_pte_cmpxchg(ptep, &pte, pte | set))
 		goto restart;
-	return (uint64_t *)((uint8_t *)tdp_virt(vm, tdp_pte_addr(f, pte, level)) +
-			    ((gpa & ((tdp_level_pages(level) << PAGE_SHIFT) - 1)) &
-			     ~7ull));
+	return (
+	    uint64_t *)((uint8_t *)tdp_virt(vm, tdp_pte_addr(f, pte, level)) +
+			((gpa & ((tdp_level_pages(level) << PAGE_SHIFT) - 1)) &
+			 ~7ull));
 }
 
 bool guest_read(struct tdp_vm *vm, uint64_t gpa, uint64_t *value)

@@ -47,7 +47,8 @@ static bool track_remove(struct host_platform *hp, uint64_t phys,
 {
 	uint64_t i = slot_of(hp, phys), n;
 
-	for (n = 0; n < hp->table_size; n++, i = (i + 1) & (hp->table_size - 1)) {
+	for (n = 0; n < hp->table_size;
+	     n++, i = (i + 1) & (hp->table_size - 1)) {
 		uint64_t e = hp->table[i];
 
 		if (!e)
@@ -77,15 +78,82 @@ static void *map_aligned(uint64_t size)
 	return a;
 }
 
+static void *pool_alloc(struct host_platform *hp)
+{
+	struct host_pool *pool = &hp->pools[host_cpu];
+	void *p = pool->free;
+
+	if (p) {
+		pool->free = *(void **)p;
+	} else if (pool->next < pool->end) {
+		p = pool->next;
+		pool->next += PAGE_SIZE;
+	}
+	if (p)
+		pool->live++;
+	return p;
+}
+
+/* A page may come back on another CPU than the one it left: it joins
+ * that CPU's list. */
+static void pool_free(struct host_platform *hp, void *p)
+{
+	struct host_pool *pool = &hp->pools[host_cpu];
+
+	*(void **)p = pool->free;
+	pool->free = p;
+	pool->live--;
+}
+
+static bool in_pool(struct host_platform *hp, uint64_t phys)
+{
+	return hp->pools && phys >= (uintptr_t)hp->pool_base &&
+	       phys < (uintptr_t)hp->pool_end;
+}
+
+int64_t host_live_pages(struct host_platform *hp)
+{
+	int64_t n = __atomic_load_n(&hp->live_pages, __ATOMIC_RELAXED);
+	unsigned i;
+
+	for (i = 0; hp->pools && i < hp->plat.nr_cpus; i++)
+		n += __atomic_load_n(&hp->pools[i].live, __ATOMIC_RELAXED);
+	return n;
+}
+
+void host_platform_use_pool(struct host_platform *hp, uint64_t pages_per_cpu)
+{
+	uint64_t bytes = pages_per_cpu * PAGE_SIZE;
+	unsigned i;
+
+	hp->pool_base =
+	    mmap(NULL, bytes * hp->plat.nr_cpus, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (hp->pool_base == MAP_FAILED)
+		abort();
+	hp->pool_end = hp->pool_base + bytes * hp->plat.nr_cpus;
+	hp->pools = calloc(hp->plat.nr_cpus, sizeof(*hp->pools));
+	for (i = 0; i < hp->plat.nr_cpus; i++) {
+		hp->pools[i].next = hp->pool_base + bytes * i;
+		hp->pools[i].end = hp->pools[i].next + bytes;
+	}
+}
+
 static uint64_t host_alloc_pages(void *ctx, unsigned order, bool zero)
 {
 	struct host_platform *hp = ctx;
 	int64_t n = 1ll << order;
 	void *p;
 
+	if (hp->pools && order == 0 && (p = pool_alloc(hp))) {
+		if (zero)
+			memset(p, 0, PAGE_SIZE);
+		return (uintptr_t)p;
+	}
+
 	if (hp->limit_pages &&
 	    __atomic_add_fetch(&hp->live_pages, n, __ATOMIC_RELAXED) >
-		    hp->limit_pages) {
+		hp->limit_pages) {
 		__atomic_sub_fetch(&hp->live_pages, n, __ATOMIC_RELAXED);
 		return 0;
 	}
@@ -120,6 +188,10 @@ static void host_free_pages(void *ctx, uint64_t phys, unsigned order)
 {
 	struct host_platform *hp = ctx;
 
+	if (in_pool(hp, phys)) {
+		pool_free(hp, (void *)(uintptr_t)phys);
+		return;
+	}
 	if (hp->track) {
 		bool ok;
 
@@ -129,8 +201,7 @@ static void host_free_pages(void *ctx, uint64_t phys, unsigned order)
 		if (!ok) {
 			fprintf(stderr, "bad free of %#llx order %u\n",
 				(unsigned long long)phys, order);
-			__atomic_add_fetch(&hp->bad_frees, 1,
-					   __ATOMIC_RELAXED);
+			__atomic_add_fetch(&hp->bad_frees, 1, __ATOMIC_RELAXED);
 			return;
 		}
 	}
@@ -156,8 +227,8 @@ static void host_flush_tlb(void *ctx)
 	__atomic_add_fetch(&hp->flushes, 1, __ATOMIC_RELAXED);
 }
 
-static void host_report(void *ctx, const char *file, int line,
-			const char *what, bool fatal)
+static void host_report(void *ctx, const char *file, int line, const char *what,
+			bool fatal)
 {
 	struct host_platform *hp = ctx;
 
@@ -168,8 +239,7 @@ static void host_report(void *ctx, const char *file, int line,
 		abort();
 }
 
-void host_platform_init(struct host_platform *hp, unsigned nr_cpus,
-			bool track)
+void host_platform_init(struct host_platform *hp, unsigned nr_cpus, bool track)
 {
 	memset(hp, 0, sizeof(*hp));
 	pthread_mutex_init(&hp->lock, NULL);
@@ -181,19 +251,23 @@ void host_platform_init(struct host_platform *hp, unsigned nr_cpus,
 			abort();
 	}
 	hp->plat = (struct tdp_platform){
-		.ctx = hp,
-		.alloc_pages = host_alloc_pages,
-		.free_pages = host_free_pages,
-		.phys_to_virt = host_phys_to_virt,
-		.cpu_id = host_cpu_id,
-		.nr_cpus = nr_cpus,
-		.flush_tlb = host_flush_tlb,
-		.report = host_report,
+	    .ctx = hp,
+	    .alloc_pages = host_alloc_pages,
+	    .free_pages = host_free_pages,
+	    .phys_to_virt = host_phys_to_virt,
+	    .cpu_id = host_cpu_id,
+	    .nr_cpus = nr_cpus,
+	    .flush_tlb = host_flush_tlb,
+	    .report = host_report,
 	};
 }
 
 void host_platform_fini(struct host_platform *hp)
 {
+	if (hp->pools) {
+		munmap(hp->pool_base, hp->pool_end - hp->pool_base);
+		free(hp->pools);
+	}
 	free(hp->table);
 	pthread_mutex_destroy(&hp->lock);
 }

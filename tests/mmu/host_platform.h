@@ -10,30 +10,41 @@
 #include <pthread.h>
 #include "mm/tdp.h"
 
+/* Per-CPU pool of single pages (pages never shared between CPU lists). */
+struct host_pool {
+	uint8_t *next; /* bump pointer */
+	uint8_t *end;
+	void *free; /* freed pages, linked through their first word */
+	int64_t live;
+} __attribute__((aligned(64)));
+
 struct host_platform {
 	struct tdp_platform plat;
+	struct host_pool *pools; /* NULL: pages come from the C library */
+	uint8_t *pool_base, *pool_end;
 	pthread_mutex_t lock;
-	uint64_t *table;  /* open-addressed set of live allocations */
+	uint64_t *table; /* open-addressed set of live allocations */
 	uint64_t table_size;
 	bool track;
 	int64_t live_pages;  /* 4 KiB pages currently allocated */
 	int64_t limit_pages; /* allocations fail beyond this (0: none) */
 	int64_t allocs, frees;
-	int64_t bad_frees;   /* unknown address or wrong order */
+	int64_t bad_frees; /* unknown address or wrong order */
 	int64_t flushes;
 	int64_t reports;
 };
 
 /* track: keep the set of live allocations (slower, catches bad frees). */
-void host_platform_init(struct host_platform *hp, unsigned nr_cpus,
-			bool track);
+void host_platform_init(struct host_platform *hp, unsigned nr_cpus, bool track);
 void host_platform_fini(struct host_platform *hp);
+/* Single pages from per-CPU pools of pages_per_cpu pre-faulted pages:
+ * no lock and no host page fault on the way (benchmarks). Order > 0 still
+ * goes to mmap. */
+void host_platform_use_pool(struct host_platform *hp, uint64_t pages_per_cpu);
 /* The CPU id the calling thread reports to the MMU core. */
 void host_platform_set_cpu(unsigned cpu);
 
-static inline int64_t host_live_pages(struct host_platform *hp)
-{
-	return __atomic_load_n(&hp->live_pages, __ATOMIC_RELAXED);
-}
+/* Pages handed out and not freed yet. */
+int64_t host_live_pages(struct host_platform *hp);
 
 #endif

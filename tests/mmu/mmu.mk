@@ -30,12 +30,12 @@ $(MMU_BIN)/mmu_stress_asan: tests/mmu/stress.c $(MMU_HOST_SRCS) $(MMU_HOST_HDRS)
 # Each check asserts the audit, the data and the page accounting (see
 # tests/mmu/stress.c); the sanitizer builds also fail on any report.
 HOST_CHECKS += mmu_stress mmu_stress_tsan mmu_stress_asan
-HOST_CHECK_CMD_mmu_stress := $(MMU_BIN)/mmu_stress -n 10000 -c 2500
+HOST_CHECK_CMD_mmu_stress := $(MMU_BIN)/mmu_stress -n 20000 -c 5000
 HOST_CHECK_CMD_mmu_stress_tsan := TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
-	$(MMU_BIN)/mmu_stress_tsan -n 1500 -c 500
+	$(MMU_BIN)/mmu_stress_tsan -n 3000 -c 1000
 HOST_CHECK_CMD_mmu_stress_asan := ASAN_OPTIONS=detect_leaks=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	$(MMU_BIN)/mmu_stress_asan -n 2500 -c 500
+	$(MMU_BIN)/mmu_stress_asan -n 5000 -c 1000
 HOST_CHECK_DEPS += $(MMU_BIN)/mmu_stress $(MMU_BIN)/mmu_stress_tsan \
 	$(MMU_BIN)/mmu_stress_asan
 
@@ -43,3 +43,45 @@ HOST_CHECK_DEPS += $(MMU_BIN)/mmu_stress $(MMU_BIN)/mmu_stress_tsan \
 # A long run for humans: make mmu-soak (about an hour on two cores).
 mmu-soak: $(MMU_BIN)/mmu_stress
 	$(MMU_BIN)/mmu_stress --soak
+
+# libFuzzer target (clang), compared against a flat model; a short fixed
+# run is a check, `make mmu-fuzz` runs until stopped.
+MMU_CLANG ?= clang
+$(MMU_BIN)/mmu_fuzz: tests/mmu/fuzz.c $(MMU_HOST_SRCS) $(MMU_HOST_HDRS)
+	@mkdir -p $(dir $@)
+	$(MMU_CLANG) $(MMU_HOST_CFLAGS) -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		tests/mmu/fuzz.c $(MMU_HOST_SRCS) -o $@ -lpthread
+
+HOST_CHECKS += mmu_fuzz
+HOST_CHECK_CMD_mmu_fuzz := $(MMU_BIN)/mmu_fuzz -runs=4000 -seed=1 \
+	-max_len=512 -print_final_stats=1
+HOST_CHECK_DEPS += $(MMU_BIN)/mmu_fuzz
+
+.PHONY: mmu-fuzz
+mmu-fuzz: $(MMU_BIN)/mmu_fuzz
+	@mkdir -p $(BUILD)/mmu-fuzz-corpus
+	$(MMU_BIN)/mmu_fuzz -max_len=4096 $(BUILD)/mmu-fuzz-corpus
+
+# Benchmark: figures, not a test. The warm-fault instruction count comes
+# from callgrind over bench_warm_faults() alone.
+$(MMU_BIN)/mmu_bench: tests/mmu/bench.c $(MMU_HOST_SRCS) $(MMU_HOST_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(MMU_HOST_CFLAGS) -O2 tests/mmu/bench.c $(MMU_HOST_SRCS) \
+		-o $@ -lpthread
+
+MMU_WARM_FAULTS := 20000
+
+.PHONY: bench-mmu
+bench-mmu: $(MMU_BIN)/mmu_bench
+	$(MMU_BIN)/mmu_bench
+	@if command -v valgrind >/dev/null; then \
+		valgrind -q --tool=callgrind --collect-atstart=no \
+			--toggle-collect=bench_warm_faults \
+			--callgrind-out-file=$(MMU_BIN)/callgrind.warm \
+			$(MMU_BIN)/mmu_bench --warm $(MMU_WARM_FAULTS) && \
+		awk '/^totals:/ { printf "\nwarm 4K fault (tables and backing present): %.0f instructions\n", $$2 / $(MMU_WARM_FAULTS) }' \
+			$(MMU_BIN)/callgrind.warm; \
+	else echo "valgrind not installed: no instruction count"; fi
+
+bench: bench-mmu

@@ -27,19 +27,19 @@
 #include "tests/mmu/guest_access.h"
 #include "tests/mmu/host_platform.h"
 
-#define DEMAND_GPA 0ull
-#define DEMAND_PAGES 4096ull           /* 16 MiB, 4K leaves */
-#define SMALL_GPA (64 * MiB)
-#define SMALL_PAGES 2048ull            /* 8 MiB, 2M leaves */
-#define HUGE_GPA (1 * GiB)
-#define HUGE_PAGES (1ull << 18)        /* 1 GiB, one 1G leaf */
-#define HUGE_STRIDE 64                 /* pages of it that are accessed */
-#define MMIO_GPA (3 * GiB)
-#define HOT_PAGES 1024ull              /* where half the work goes */
+#define DEMAND_GPA   0ull
+#define DEMAND_PAGES 4096ull /* 16 MiB, 4K leaves */
+#define SMALL_GPA    (64 * MiB)
+#define SMALL_PAGES  2048ull /* 8 MiB, 2M leaves */
+#define HUGE_GPA     (1 * GiB)
+#define HUGE_PAGES   (1ull << 18) /* 1 GiB, one 1G leaf */
+#define HUGE_STRIDE  64		  /* pages of it that are accessed */
+#define MMIO_GPA     (3 * GiB)
+#define HOT_PAGES    1024ull /* where half the work goes */
 
 struct options {
 	unsigned threads;
-	uint64_t ops;       /* per thread */
+	uint64_t ops;	     /* per thread */
 	uint64_t checkpoint; /* ops between checkpoints */
 	uint64_t seed;
 	const struct tdp_format *fmt;
@@ -50,7 +50,7 @@ struct stress {
 	struct host_platform hp;
 	struct tdp_vm vm;
 	int slot_demand, slot_small, slot_huge;
-	uint64_t npages;    /* pages in the model */
+	uint64_t npages; /* pages in the model */
 	pthread_barrier_t barrier;
 	bool failed;
 };
@@ -59,15 +59,25 @@ struct worker {
 	struct stress *st;
 	unsigned id;
 	uint64_t rng;
-	uint64_t *expect;   /* what this thread's word of each page holds */
+	uint64_t *expect; /* what this thread's word of each page holds */
 	uint64_t counts[10];
 };
 
-enum op { OP_WRITE, OP_READ, OP_ZAP, OP_SPLIT, OP_COLLAPSE, OP_WP, OP_AGE,
-	  OP_DIRTY, OP_MMIO, OP_COUNT };
-static const char *const op_names[] = { "write", "read", "zap", "split",
-					"collapse", "wprot", "age", "dirty",
-					"mmio" };
+enum op {
+	OP_WRITE,
+	OP_READ,
+	OP_ZAP,
+	OP_SPLIT,
+	OP_COLLAPSE,
+	OP_WP,
+	OP_AGE,
+	OP_DIRTY,
+	OP_MMIO,
+	OP_COUNT
+};
+static const char *const op_names[] = {"write", "read",	    "zap",
+				       "split", "collapse", "wprot",
+				       "age",	"dirty",    "mmio"};
 
 static uint64_t rnd(struct worker *w)
 {
@@ -101,10 +111,9 @@ static void fail(struct stress *st, const char *what, uint64_t a, uint64_t b)
  * sometimes a whole slot. */
 static void random_range(struct worker *w, uint64_t *start, uint64_t *end)
 {
-	static const uint64_t base[] = { DEMAND_GPA >> 12, SMALL_GPA >> 12,
-					 HUGE_GPA >> 12 };
-	static const uint64_t size[] = { DEMAND_PAGES, SMALL_PAGES,
-					 HUGE_PAGES };
+	static const uint64_t base[] = {DEMAND_GPA >> 12, SMALL_GPA >> 12,
+					HUGE_GPA >> 12};
+	static const uint64_t size[] = {DEMAND_PAGES, SMALL_PAGES, HUGE_PAGES};
 	unsigned s = rnd(w) % 3;
 	uint64_t len;
 
@@ -249,8 +258,8 @@ static void checkpoint(struct stress *st, struct worker *workers)
 	tdp_get_stats(vm, &s);
 	for (t = 0; t < TDP_MAX_CPUS; t++)
 		cached += vm->cpu[t].ncache;
-	expected = 1 + s.table_pages + s.backing_pages + slot_array_pages(vm) +
-		   cached;
+	expected =
+	    1 + s.table_pages + s.backing_pages + slot_array_pages(vm) + cached;
 	if (s.pending_free || host_live_pages(&st->hp) != expected)
 		fail(st, "pages out != pages in use", host_live_pages(&st->hp),
 		     expected);
@@ -285,8 +294,8 @@ static bool setup(struct stress *st)
 	host_platform_set_cpu(0);
 	if (!tdp_vm_init(vm, st->opt.fmt, &st->hp.plat, 3))
 		return false;
-	st->slot_demand = tdp_slot_add(vm, DEMAND_GPA, DEMAND_PAGES * PAGE_SIZE,
-				       0);
+	st->slot_demand =
+	    tdp_slot_add(vm, DEMAND_GPA, DEMAND_PAGES * PAGE_SIZE, 0);
 	st->slot_small = tdp_slot_add(vm, SMALL_GPA, SMALL_PAGES * PAGE_SIZE,
 				      TDP_SLOT_PREALLOC);
 	st->slot_huge = tdp_slot_add(vm, HUGE_GPA, HUGE_PAGES * PAGE_SIZE,
@@ -301,7 +310,7 @@ static int run(struct options *opt)
 	struct stress *st = calloc(1, sizeof(*st));
 	struct worker *w = calloc(opt->threads, sizeof(*w));
 	pthread_t *tid = calloc(opt->threads, sizeof(*tid));
-	uint64_t totals[OP_COUNT] = { 0 };
+	uint64_t totals[OP_COUNT] = {0};
 	struct tdp_stats s;
 	unsigned t, i;
 	bool ok;
@@ -313,8 +322,8 @@ static int run(struct options *opt)
 	}
 	pthread_barrier_init(&st->barrier, NULL, opt->threads);
 	for (t = 0; t < opt->threads; t++) {
-		w[t] = (struct worker){ .st = st, .id = t,
-					.rng = opt->seed * 7919 + t + 1 };
+		w[t] = (struct worker){
+		    .st = st, .id = t, .rng = opt->seed * 7919 + t + 1};
 		w[t].expect = calloc(st->npages, sizeof(uint64_t));
 		pthread_create(&tid[t], NULL, worker_main, &w[t]);
 	}
@@ -328,8 +337,10 @@ static int run(struct options *opt)
 	       (unsigned long long)opt->ops);
 	for (i = 0; i < OP_COUNT; i++)
 		printf(" %s %llu", op_names[i], (unsigned long long)totals[i]);
-	printf("\n  tables freed %lld, flushes %lld, fault restarts",
-	       (long long)s.freed_tables, (long long)st->hp.flushes);
+	printf("\n  tables freed %lld, flushes %lld, walks restarted %lld, "
+	       "of them faults",
+	       (long long)s.freed_tables, (long long)st->hp.flushes,
+	       (long long)s.walk_restarts);
 	{
 		uint64_t restarts = 0;
 
@@ -364,7 +375,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	struct options opt = { .ops = 20000, .checkpoint = 5000, .seed = 1 };
+	struct options opt = {.ops = 20000, .checkpoint = 5000, .seed = 1};
 	const char *fmt = "both";
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int i, rc = 0;

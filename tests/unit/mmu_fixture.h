@@ -52,11 +52,15 @@ static inline int fixture_teardown(void **state)
 	return 0;
 }
 
-#define MMU_TEST(fn, fmt)                                                    \
-	cmocka_unit_test_prestate_setup_teardown(fn, fixture_setup,          \
-						 fixture_teardown,           \
-						 (void *)&(fmt))
+/* One case per format, named fn_ept and fn_npt. */
+#define MMU_TEST(fn, fmt)                                                      \
+	{                                                                      \
+		.name = #fn "_" #fmt, .test_func = fn,                         \
+		.setup_func = fixture_setup,                                   \
+		.teardown_func = fixture_teardown,                             \
+		.initial_state = (void *)&fmt##_format,                        \
+	}
 
-#define MMU_TEST_BOTH(fn) MMU_TEST(fn, ept_format), MMU_TEST(fn, npt_format)
+#define MMU_TEST_BOTH(fn) MMU_TEST(fn, ept), MMU_TEST(fn, npt)
 
 #endif

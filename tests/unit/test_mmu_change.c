@@ -8,7 +8,7 @@
 
 static void test_formats(void **state)
 {
-	const struct tdp_format *fmts[] = { &ept_format, &npt_format };
+	const struct tdp_format *fmts[] = {&ept_format, &npt_format};
 	unsigned i, l;
 
 	for (i = 0; i < ARRAY_SIZE(fmts); i++) {
@@ -40,7 +40,7 @@ static void test_formats(void **state)
 	assert_true(tdp_make_leaf(&npt_format, 0x1000, 1, TDP_ACC_READ) &
 		    NPT_NX);
 	assert_int_equal(tdp_make_leaf(&ept_format, 0x1000, 1, TDP_ACC_ALL) &
-				 0x78,
+			     0x78,
 			 EPT_MEMTYPE_WB | EPT_IGNORE_PAT);
 }
 
@@ -72,8 +72,8 @@ static void test_leaf_transitions(void **state)
 	/* Rights only: no change of the counts; W+D lost is logged dirty. */
 	handle_changed_pte(vm, 3, leaf, leaf | f->dirty_mask, 1);
 	assert_int_equal(s->dirty[0], 0);
-	handle_changed_pte(vm, 3, leaf | f->dirty_mask,
-			   leaf & ~f->write_mask, 1);
+	handle_changed_pte(vm, 3, leaf | f->dirty_mask, leaf & ~f->write_mask,
+			   1);
 	stats(fx, &st);
 	assert_int_equal(st.leaves[1], 1);
 	assert_int_equal(s->dirty[0], 1ull << 3);
@@ -88,7 +88,7 @@ static void test_leaf_transitions(void **state)
 	/* Leaf gone with the accessed bit: young in the slot. */
 	handle_changed_pte(vm, 3,
 			   tdp_make_leaf(f, s->backing[4], 1, TDP_ACC_ALL) |
-				   f->accessed_mask,
+			       f->accessed_mask,
 			   0, 1);
 	stats(fx, &st);
 	assert_int_equal(st.leaves[1], 0);
@@ -96,8 +96,7 @@ static void test_leaf_transitions(void **state)
 	assert_int_equal(s->young[0], 1ull << 3);
 
 	/* A 2 MiB leaf, writable and dirty, disconnected: 512 dirty. */
-	big = tdp_make_leaf(f, s->backing[512], 2, TDP_ACC_ALL) |
-	      f->dirty_mask;
+	big = tdp_make_leaf(f, s->backing[512], 2, TDP_ACC_ALL) | f->dirty_mask;
 	handle_changed_pte(vm, 512, 0, big, 2);
 	stats(fx, &st);
 	assert_int_equal(st.leaves[2], 1);
@@ -108,7 +107,7 @@ static void test_leaf_transitions(void **state)
 	assert_int_equal(st.mapped_pages, 0);
 	assert_int_equal(s->dirty[8], ~0ull);
 	assert_int_equal(s->dirty[15], ~0ull);
-	assert_int_equal(s->dirty[16 - 1 + 1] , 0);
+	assert_int_equal(s->dirty[16 - 1 + 1], 0);
 
 	/* Non-present to DISCONNECTED_PTE: nothing; to anything else: WARN. */
 	handle_changed_pte(vm, 0, 0, DISCONNECTED_PTE, 1);
@@ -256,10 +255,10 @@ static void test_disconnect_subtree(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_formats),
-		MMU_TEST_BOTH(test_leaf_transitions),
-		MMU_TEST_BOTH(test_table_transitions),
-		MMU_TEST_BOTH(test_disconnect_subtree),
+	    cmocka_unit_test(test_formats),
+	    MMU_TEST_BOTH(test_leaf_transitions),
+	    MMU_TEST_BOTH(test_table_transitions),
+	    MMU_TEST_BOTH(test_disconnect_subtree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
