@@ -61,7 +61,7 @@ static uint64_t hc_mmu_chaos(struct vcpu *v, uint64_t ops)
 {
 	struct tdp_vm *mmu = &v->vm->mmu;
 	uint64_t pages = v->vm->mem_size >> PAGE_SHIFT;
-	uint64_t young[8];
+	uint64_t young[8]; /* 512 pages: aging ranges are cut to that */
 
 	ops = MIN(ops, CHAOS_MAX_OPS);
 	for (uint64_t i = 0; i < ops; i++) {
@@ -73,9 +73,7 @@ static uint64_t hc_mmu_chaos(struct vcpu *v, uint64_t ops)
 
 		if (r & (1ull << 40))
 			start = ALIGN_DOWN(start, 512);
-		end = MIN(start + len, pages);
-		start <<= PAGE_SHIFT;
-		end <<= PAGE_SHIFT;
+		end = MIN(start + len, pages); /* the MMU core counts in gfns */
 		switch ((r >> 48) % 5) {
 		case 0:
 			tdp_zap_range(mmu, start, end);
@@ -90,7 +88,7 @@ static uint64_t hc_mmu_chaos(struct vcpu *v, uint64_t ops)
 			tdp_write_protect_range(mmu, start, end);
 			break;
 		default:
-			tdp_age_range(mmu, start, MIN(end, start + 512 * PAGE_SIZE),
+			tdp_age_range(mmu, start, MIN(end, start + 64 * 8),
 				      young);
 			break;
 		}

@@ -211,5 +211,9 @@ __noreturn void hv_main(const struct boot_info *bi)
 		pr_err("virt: %s", err);
 		report_finish(false, err);
 	}
+	if (options.test != OPT_TEST_NONE &&
+	    !guest_run(bi, &options, virt->kind, virt->tdp_1g, err,
+		       sizeof(err)))
+		report_finish(false, err);
 	report_finish(true, NULL);
 }

@@ -8,12 +8,21 @@
  * The format of the entries and the platform (memory, CPU id, TLB flush)
  * are handed in at VM creation, so this code links unchanged into the
  * hypervisor and into host test programs.
+ *
+ * In the hypervisor: tdp_vm_init() with ept_format or npt_format and a
+ * platform over the page allocator; the root goes into the EPTP / nCR3.
+ * A nested page fault calls tdp_fault(gpa, access): OK re-enters the
+ * guest, RETRY too, MMIO goes to the emulator, ERROR stops the VM. Every
+ * operation marks its CPU busy from start to end, so any moment outside
+ * one (VM entry, idle) is a quiescent state with no call needed; flush_tlb
+ * is called after a change that removed rights or mappings, and before a
+ * disconnected table is freed.
  */
 #ifndef MM_TDP_H
 #define MM_TDP_H
 
 #include "mm/tdp_format.h"
-#include "mm/tdp_rwlock.h"
+#include "mm/tdp_lock.h"
 
 #define TDP_MAX_CPUS	64
 #define TDP_MAX_SLOTS	32
@@ -34,6 +43,8 @@ struct tdp_platform {
 	 * call (INVEPT / TLB control on every CPU running it). Must serve
 	 * other CPUs' flush requests while it waits. */
 	void (*flush_tlb)(void *ctx);
+	/* Called while waiting for a lock or a grace period; NULL: PAUSE. */
+	void (*relax)(void *ctx);
 	/* A broken invariant: file:line and the condition; fatal if asked. */
 	void (*report)(void *ctx, const char *file, int line, const char *what,
 		       bool fatal);
@@ -89,9 +100,9 @@ struct tdp_free_batch {
 };
 
 struct tdp_reclaim {
-	struct spinlock queue_lock;  /* pending list */
+	struct tdp_lock queue_lock;  /* pending list */
 	uint64_t pending;	     /* batches disconnected, not yet waited */
-	uint32_t gp_busy;	     /* grace period owner: only try-locked */
+	struct tdp_lock gp_lock;     /* grace period owner: only try-locked */
 	uint64_t waiting;	     /* batches waiting for the grace period */
 	uint64_t snap[TDP_MAX_CPUS]; /* qs_seq when the grace period began */
 };
@@ -102,8 +113,9 @@ struct tdp_vm {
 	uint64_t root; /* phys of the root table */
 	unsigned root_level;
 	unsigned max_level;    /* largest leaf allowed */
-	bool exclusive_faults; /* take the lock exclusively to fault (bench) */
-	struct tdp_rwlock lock;
+	bool exclusive_faults; /* fault as exclusive operations (bench) */
+	uint32_t exclusive;    /* an exclusive operation runs or waits */
+	struct tdp_lock exclusive_lock;
 	struct tdp_memslot slots[TDP_MAX_SLOTS];
 	struct tdp_stats stats;
 	struct tdp_reclaim reclaim;
@@ -195,7 +207,7 @@ struct tdp_audit {
 	    bad_entries; /* non-present but not zero, leaves outside slots */
 };
 
-/* Walks the whole tree with the lock held exclusively and compares it with
+/* Walks the whole tree as an exclusive operation and compares it with
  * the books. True if everything agrees and nothing is wrong. */
 bool tdp_audit(struct tdp_vm *vm, struct tdp_audit *out);
 

@@ -53,10 +53,13 @@ uint64_t tdp_age_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
 		       uint64_t *young)
 {
 	const struct tdp_format *f = vm->fmt;
-	struct tdp_cpu *c = tdp_op_begin(vm, false);
 	uint64_t *out = young, count;
 	struct tdp_iter it;
+	struct tdp_cpu *c;
 
+	if (start >= end)
+		return 0;
+	c = tdp_op_begin(vm, false);
 	memset(out, 0, ALIGN_UP(end - start, 64) / 8);
 	tdp_for_each_pte(it, vm, start, end, 1)
 	{

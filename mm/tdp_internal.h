@@ -123,7 +123,8 @@ static inline bool tdp_iter_covered(const struct tdp_iter *it)
 
 /* --- tdp_vm.c: entering and leaving an operation --- */
 
-/* Marks this CPU inside an operation (not quiescent) and takes the lock. */
+/* Marks this CPU inside an operation (not quiescent); an exclusive one
+ * also waits until every other CPU is outside and keeps them out. */
 struct tdp_cpu *tdp_op_begin(struct tdp_vm *vm, bool exclusive);
 void tdp_op_end(struct tdp_vm *vm, struct tdp_cpu *c, bool exclusive);
 
@@ -156,6 +157,16 @@ uint64_t tdp_write_protect_locked(struct tdp_vm *vm, uint64_t start,
 				  uint64_t end);
 uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c, uint64_t start,
 			  uint64_t end, unsigned level);
+
+static inline void tdp_vm_relax(struct tdp_vm *vm)
+{
+	tdp_relax(vm->plat->relax, vm->plat->ctx);
+}
+
+static inline void tdp_vm_lock(struct tdp_vm *vm, struct tdp_lock *l)
+{
+	tdp_lock(l, vm->plat->relax, vm->plat->ctx);
+}
 
 static inline void tdp_flush(struct tdp_vm *vm)
 {

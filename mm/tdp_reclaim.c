@@ -34,7 +34,7 @@ void tdp_reclaim_queue(struct tdp_vm *vm, uint64_t table)
 	struct tdp_reclaim *r = &vm->reclaim;
 	struct tdp_free_batch *b = NULL;
 
-	spin_lock(&r->queue_lock);
+	tdp_vm_lock(vm, &r->queue_lock);
 	if (r->pending)
 		b = batch_at(vm, r->pending);
 	if (!b || b->count == ARRAY_SIZE(b->tables)) {
@@ -42,7 +42,7 @@ void tdp_reclaim_queue(struct tdp_vm *vm, uint64_t table)
 
 		if (TDP_WARN_ON(vm, !page)) {
 			stat_add(&vm->stats.reclaim_leaked, 1);
-			spin_unlock(&r->queue_lock);
+			tdp_unlock(&r->queue_lock);
 			return;
 		}
 		b = batch_at(vm, page);
@@ -52,7 +52,7 @@ void tdp_reclaim_queue(struct tdp_vm *vm, uint64_t table)
 	}
 	b->tables[b->count++] = table;
 	stat_add(&vm->stats.pending_free, 1);
-	spin_unlock(&r->queue_lock);
+	tdp_unlock(&r->queue_lock);
 }
 
 static bool grace_period_over(struct tdp_vm *vm)
@@ -70,16 +70,16 @@ static bool grace_period_over(struct tdp_vm *vm)
 	return true;
 }
 
-/* Starts a grace period for everything pending; called with gp_busy. */
+/* Starts a grace period for everything pending; called with gp_lock. */
 static void grace_period_begin(struct tdp_vm *vm)
 {
 	struct tdp_reclaim *r = &vm->reclaim;
 	unsigned i;
 
-	spin_lock(&r->queue_lock);
+	tdp_vm_lock(vm, &r->queue_lock);
 	__atomic_store_n(&r->waiting, r->pending, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->pending, 0, __ATOMIC_RELAXED);
-	spin_unlock(&r->queue_lock);
+	tdp_unlock(&r->queue_lock);
 	if (!r->waiting)
 		return;
 	tdp_flush(vm);
@@ -112,7 +112,7 @@ void tdp_reclaim_poll(struct tdp_vm *vm)
 	if (!__atomic_load_n(&r->pending, __ATOMIC_RELAXED) &&
 	    !__atomic_load_n(&r->waiting, __ATOMIC_RELAXED))
 		return;
-	if (__atomic_exchange_n(&r->gp_busy, 1, __ATOMIC_ACQUIRE))
+	if (!tdp_trylock(&r->gp_lock))
 		return;
 	if (r->waiting && grace_period_over(vm)) {
 		done = r->waiting;
@@ -120,7 +120,7 @@ void tdp_reclaim_poll(struct tdp_vm *vm)
 	}
 	if (!r->waiting)
 		grace_period_begin(vm);
-	__atomic_store_n(&r->gp_busy, 0, __ATOMIC_RELEASE);
+	tdp_unlock(&r->gp_lock);
 	free_batches(vm, done);
 }
 
@@ -133,6 +133,6 @@ void tdp_reclaim_barrier(struct tdp_vm *vm)
 		if (!__atomic_load_n(&r->pending, __ATOMIC_RELAXED) &&
 		    !__atomic_load_n(&r->waiting, __ATOMIC_RELAXED))
 			return;
-		cpu_relax();
+		tdp_vm_relax(vm);
 	}
 }

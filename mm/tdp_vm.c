@@ -38,8 +38,10 @@ bool tdp_vm_init(struct tdp_vm *vm, const struct tdp_format *fmt,
 	vm->plat = plat;
 	vm->root_level = fmt->levels;
 	vm->max_level = MIN(MAX(max_level, 1u), fmt->max_leaf_level);
+	if (!plat->nr_cpus || plat->nr_cpus > TDP_MAX_CPUS)
+		return false;
 	vm->root = tdp_alloc_table(vm);
-	return vm->root != 0 && plat->nr_cpus <= TDP_MAX_CPUS;
+	return vm->root != 0;
 }
 
 /*
@@ -49,11 +51,11 @@ bool tdp_vm_init(struct tdp_vm *vm, const struct tdp_format *fmt,
  */
 void tdp_vm_destroy(struct tdp_vm *vm)
 {
+	struct tdp_cpu *c = tdp_op_begin(vm, true);
 	unsigned i;
 
-	tdp_write_lock(&vm->lock);
 	tdp_zap_locked(vm, 0, tdp_level_pages(vm->root_level + 1));
-	tdp_write_unlock(&vm->lock);
+	tdp_op_end(vm, c, true);
 	tdp_flush(vm);
 	tdp_reclaim_barrier(vm);
 	for (i = 0; i < TDP_MAX_SLOTS; i++)
@@ -75,27 +77,59 @@ void tdp_vm_destroy(struct tdp_vm *vm)
  * The CPU's sequence is odd from before it can read any entry until after
  * it read its last: a grace period that began while it was even, or that
  * saw it change, cannot end while this CPU still holds a disconnected table.
+ *
+ * The same sequence excludes: a shared operation enters only while no
+ * exclusive one is announced, and an exclusive one, once announced, waits
+ * for every other CPU to be outside. Both sides write, then read the
+ * other's word, with full barriers between, so at least one sees the
+ * other. Shared operations touch no common cache line.
  */
+static void op_wait_exclusive_done(struct tdp_vm *vm)
+{
+	while (__atomic_load_n(&vm->exclusive, __ATOMIC_ACQUIRE))
+		tdp_vm_relax(vm);
+}
+
+static void op_wait_others_outside(struct tdp_vm *vm, struct tdp_cpu *self)
+{
+	unsigned i;
+
+	for (i = 0; i < vm->plat->nr_cpus; i++)
+		while (
+		    &vm->cpu[i] != self &&
+		    (__atomic_load_n(&vm->cpu[i].qs_seq, __ATOMIC_ACQUIRE) & 1))
+			tdp_vm_relax(vm);
+}
+
 struct tdp_cpu *tdp_op_begin(struct tdp_vm *vm, bool exclusive)
 {
 	struct tdp_cpu *c = &vm->cpu[vm->plat->cpu_id(vm->plat->ctx)];
 
-	__atomic_fetch_add(&c->qs_seq, 1, __ATOMIC_SEQ_CST);
-	tdp_smp_mb();
-	if (exclusive)
-		tdp_write_lock(&vm->lock);
-	else
-		tdp_read_lock(&vm->lock);
-	return c;
+	if (exclusive) {
+		tdp_vm_lock(vm, &vm->exclusive_lock);
+		__atomic_store_n(&vm->exclusive, 1, __ATOMIC_SEQ_CST);
+		__atomic_fetch_add(&c->qs_seq, 1, __ATOMIC_SEQ_CST);
+		tdp_smp_mb();
+		op_wait_others_outside(vm, c);
+		return c;
+	}
+	for (;;) {
+		__atomic_fetch_add(&c->qs_seq, 1, __ATOMIC_SEQ_CST);
+		tdp_smp_mb();
+		if (!__atomic_load_n(&vm->exclusive, __ATOMIC_SEQ_CST))
+			return c;
+		__atomic_fetch_add(&c->qs_seq, 1, __ATOMIC_RELEASE);
+		op_wait_exclusive_done(vm);
+	}
 }
 
 void tdp_op_end(struct tdp_vm *vm, struct tdp_cpu *c, bool exclusive)
 {
-	if (exclusive)
-		tdp_write_unlock(&vm->lock);
-	else
-		tdp_read_unlock(&vm->lock);
-	__atomic_store_n(&c->qs_seq, c->qs_seq + 1, __ATOMIC_RELEASE);
+	if (exclusive) {
+		__atomic_store_n(&vm->exclusive, 0, __ATOMIC_RELEASE);
+		tdp_unlock(&vm->exclusive_lock);
+	}
+	__atomic_fetch_add(&c->qs_seq, 1, __ATOMIC_RELEASE);
 	tdp_reclaim_poll(vm);
 }
 

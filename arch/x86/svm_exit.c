@@ -19,7 +19,6 @@
 #include "arch/x86/svm.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
-#include "hv/log.h"
 #include "lib/string.h"
 
 /* Lengths of the intercepted instructions without prefixes. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
 
 #include "tests/mmu/host_platform.h"
@@ -227,6 +228,12 @@ static void host_flush_tlb(void *ctx)
 	__atomic_add_fetch(&hp->flushes, 1, __ATOMIC_RELAXED);
 }
 
+/* More threads than CPUs: let a preempted lock holder run. */
+static void host_relax(void *ctx)
+{
+	sched_yield();
+}
+
 static void host_report(void *ctx, const char *file, int line, const char *what,
 			bool fatal)
 {
@@ -258,6 +265,7 @@ void host_platform_init(struct host_platform *hp, unsigned nr_cpus, bool track)
 	    .cpu_id = host_cpu_id,
 	    .nr_cpus = nr_cpus,
 	    .flush_tlb = host_flush_tlb,
+	    .relax = host_relax,
 	    .report = host_report,
 	};
 }

@@ -42,6 +42,7 @@ struct options {
 	uint64_t ops;	     /* per thread */
 	uint64_t checkpoint; /* ops between checkpoints */
 	uint64_t seed;
+	bool hot; /* everything within HOT_PAGES of two slots */
 	const struct tdp_format *fmt;
 };
 
@@ -117,6 +118,16 @@ static void random_range(struct worker *w, uint64_t *start, uint64_t *end)
 	unsigned s = rnd(w) % 3;
 	uint64_t len;
 
+	if (w->st->opt.hot) {
+		s = rnd(w) % 2;
+		*start = base[s] + rnd(w) % HOT_PAGES;
+		*end = MIN(*start + 1 + rnd(w) % 64, base[s] + HOT_PAGES);
+		if (rnd(w) % 4 == 0) {
+			*start = ALIGN_DOWN(*start, 512);
+			*end = *start + 512;
+		}
+		return;
+	}
 	if (rnd(w) % 16 == 0) {
 		*start = base[s];
 		*end = base[s] + size[s];
@@ -137,7 +148,7 @@ static void do_access(struct worker *w, bool write)
 
 	/* Half of the accesses go to the first pages of the two small
 	 * slots, where the range operations meet them most. */
-	if (rnd(w) % 2)
+	if (st->opt.hot || rnd(w) % 2)
 		i = (rnd(w) % 2 ? 0 : DEMAND_PAGES) + rnd(w) % HOT_PAGES;
 	gpa = (page_gfn(i) << PAGE_SHIFT) + w->id * 8;
 
@@ -369,7 +380,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: mmu_stress [-t threads] [-n ops-per-thread] "
 			"[-c checkpoint-every] [-s seed] [-f ept|npt|both] "
-			"[--soak]\n");
+			"[--hot] [--soak]\n");
 	exit(2);
 }
 
@@ -387,6 +398,8 @@ int main(int argc, char **argv)
 		if (!strcmp(a, "--soak")) {
 			opt.ops = 2000000;
 			opt.checkpoint = 100000;
+		} else if (!strcmp(a, "--hot")) {
+			opt.hot = true;
 		} else if (v && !strcmp(a, "-t")) {
 			opt.threads = strtoul(v, NULL, 0), i++;
 		} else if (v && !strcmp(a, "-n")) {

@@ -359,6 +359,32 @@ static void test_fault_restart(void **state)
 	assert_audit(fx);
 }
 
+/* Five levels: the same code walks a 57-bit guest-physical space. */
+static void test_five_levels(void **state)
+{
+	struct fixture *fx = *state;
+	struct tdp_format five = *fx->fmt;
+	struct tdp_vm *vm = calloc(1, sizeof(*vm));
+	uint64_t gpa = 1ull << 52, v, ptes[TDP_MAX_LEVELS + 1];
+	struct tdp_stats st;
+
+	five.levels = 5;
+	assert_true(tdp_vm_init(vm, &five, &fx->hp.plat, 3));
+	assert_true(tdp_slot_add(vm, gpa, 4 * MiB, 0) >= 0);
+	assert_int_equal(tdp_slot_add(vm, 1ull << 57, 4096, 0), -1);
+	assert_true(guest_write_faulting(vm, gpa + 8, 55));
+	assert_int_equal(tdp_walk(vm, gpa, ptes), 1);
+	assert_true(tdp_pte_present(&five, ptes[5]));
+	tdp_get_stats(vm, &st);
+	assert_int_equal(st.table_pages, 4);
+	assert_true(tdp_zap_range(vm, 0, 1ull << 45) == 1);
+	assert_true(guest_read_faulting(vm, gpa + 8, &v));
+	assert_int_equal(v, 55);
+	assert_true(tdp_audit(vm, NULL));
+	tdp_vm_destroy(vm);
+	free(vm);
+}
+
 /* Teardown with everything mapped returns every page (the fixture checks
  * the count after destroy). */
 static void test_teardown(void **state)
@@ -398,6 +424,7 @@ int main(void)
 	    MMU_TEST_BOTH(test_aging),
 	    MMU_TEST_BOTH(test_out_of_memory),
 	    MMU_TEST_BOTH(test_fault_restart),
+	    MMU_TEST_BOTH(test_five_levels),
 	    MMU_TEST_BOTH(test_teardown),
 	};
 
