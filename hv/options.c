@@ -47,7 +47,7 @@ static void options_set_defaults(struct hv_options *opt)
 	opt->exit_mode = EXIT_HALT;
 	opt->ap_timeout_ms = 1000;
 	opt->guest_mem = OPT_GUEST_MEM_DEFAULT;
-	opt->test = OPT_TEST_NONE;
+	opt->test = OPT_TEST_FAULT_IN;
 	opt->guest_timeout_s = 300;
 }
 

@@ -203,8 +203,7 @@ struct tdp_audit {
 	int64_t mapped_pages;
 	uint64_t disconnected; /* DISCONNECTED_PTE reachable from the root */
 	uint64_t bad_leaves;   /* wrong backing or rights beyond the slot's */
-	uint64_t
-	    bad_entries; /* non-present but not zero, leaves outside slots */
+	uint64_t bad_entries;  /* non-zero non-present, leaf outside slots */
 };
 
 /* Walks the whole tree as an exclusive operation and compares it with

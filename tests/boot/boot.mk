@@ -47,13 +47,16 @@ BOOT_ARGS_qemu-no-svm-fails := --cpu max,-svm --smp 2
 BOOT_EXPECT_qemu-no-svm-fails := --expect-fail svm --expect virt=none
 
 BOOT_TESTS += bochs-vmx-2cpu
-BOOT_ARGS_bochs-vmx-2cpu := --bochs --bochs-cpu corei7_skylake_x --smp 2 --mem 512
+# Boot and probe only: there is no VMX backend to run a guest with yet.
+BOOT_ARGS_bochs-vmx-2cpu := --bochs --bochs-cpu corei7_skylake_x --smp 2 --mem 512 --cmdline test=none
 BOOT_EXPECT_bochs-vmx-2cpu := --cpus 2 --expect vendor=intel --expect virt=vmx
 BOOT_TIMEOUT_bochs-vmx-2cpu := 600
 
 BOOT_TESTS += bochs-svm-2cpu
 BOOT_ARGS_bochs-svm-2cpu := --bochs --bochs-cpu ryzen --smp 2 --mem 512
-BOOT_EXPECT_bochs-svm-2cpu := --cpus 2 --expect vendor=amd --expect virt=svm
+BOOT_EXPECT_bochs-svm-2cpu := --cpus 2 --expect vendor=amd --expect virt=svm \
+	--expect vcpus=2 --expect leaked_tables=0 --expect leaked_pages=0 \
+	--expect data_errors=0
 BOOT_TIMEOUT_bochs-svm-2cpu := 600
 
 # The ISO that `make iso` ships (no exit= word: the hypervisor halts, and the
@@ -105,3 +108,75 @@ BOOT_EXPECT_qemu-bad-options := --cpus 2 \
 	--expect-log 'options: console=ttyS9: ' \
 	--expect-log 'options: loglevel=loud: ' \
 	--expect-log 'options: frobnicate: unknown option'
+
+# --- the test guest (docs/guest-abi.md) ---------------------------------------
+# Every workload on every machine shape: 1, 2, 4 CPUs under SeaBIOS, 4 under
+# OVMF, and 8 vCPUs on this machine's 2 cores. Each must end with no data
+# error and every page and table given back.
+
+GUEST_WORKLOADS := fault-in zap-under-load dirty-log bench
+GUEST_MACHINES := bios-1cpu bios-2cpu bios-4cpu uefi-4cpu bios-8cpu
+GUEST_ARGS_bios-1cpu := --smp 1
+GUEST_ARGS_bios-2cpu := --smp 2
+GUEST_ARGS_bios-4cpu := --smp 4
+GUEST_ARGS_uefi-4cpu := --firmware uefi --smp 4
+GUEST_ARGS_bios-8cpu := --smp 8
+GUEST_CPUS_bios-1cpu := 1
+GUEST_CPUS_bios-2cpu := 2
+GUEST_CPUS_bios-4cpu := 4
+GUEST_CPUS_uefi-4cpu := 4
+GUEST_CPUS_bios-8cpu := 8
+
+# What each workload must show besides a clean PASS.
+GUEST_EXPECT_fault-in := --expect-log 'pages_touched=[1-9]'
+GUEST_EXPECT_zap-under-load := --expect-log 'disconnected_tables=[1-9]' \
+	--expect-log 'tables_freed=[1-9]'
+GUEST_EXPECT_dirty-log := --expect-log 'dirty-log: [0-9]+ rounds, [1-9][0-9]* pages reported, 0 missed'
+GUEST_EXPECT_bench := --expect-log 'fault_cycles=[1-9]' \
+	--expect-log 'hypercall_cycles=[1-9]'
+
+define guest_case
+BOOT_TESTS += guest-$(1)-$(2)
+BOOT_ARGS_guest-$(1)-$(2) := $$(GUEST_ARGS_$(1)) --cmdline test=$(2)
+BOOT_EXPECT_guest-$(1)-$(2) := --cpus $$(GUEST_CPUS_$(1)) \
+	--expect vcpus=$$(GUEST_CPUS_$(1)) --expect leaked_tables=0 \
+	--expect leaked_pages=0 --expect data_errors=0 $$(GUEST_EXPECT_$(2))
+endef
+$(foreach m,$(GUEST_MACHINES),$(foreach w,$(GUEST_WORKLOADS),\
+	$(eval $(call guest_case,$(m),$(w)))))
+
+# The guest as a Multiboot2 module and as a file next to the UEFI application.
+BOOT_TESTS += guest-module-mb2
+BOOT_ARGS_guest-module-mb2 := --smp 2 --module $(BUILD)/guest/guest.bin \
+	--cmdline guest=guest.bin
+BOOT_EXPECT_guest-module-mb2 := --cpus 2 --expect data_errors=0 \
+	--expect leaked_tables=0 --expect-log 'guest: guest.bin \('
+
+BOOT_TESTS += guest-file-efiapp
+BOOT_ARGS_guest-file-efiapp := --firmware uefi --media efi --smp 2 \
+	--module $(BUILD)/guest/guest.bin --cmdline guest=guest.bin
+BOOT_EXPECT_guest-file-efiapp := --cpus 2 --expect data_errors=0 \
+	--expect leaked_tables=0 --expect-log 'guest: guest.bin \('
+
+BOOT_TESTS += guest-module-missing
+BOOT_ARGS_guest-module-missing := --smp 2 --cmdline guest=nosuch.bin
+BOOT_EXPECT_guest-module-missing := --cpus 2 \
+	--expect-fail 'guest=nosuch.bin: no boot module or file of that name'
+
+comma := ,
+
+# Hostile guests: each stops its VM with one clear line; the hypervisor
+# reports FAIL with that reason, gives every page back and prints no crash.
+define hostile_case
+BOOT_TESTS += guest-hostile-$(1)
+BOOT_ARGS_guest-hostile-$(1) := --smp 2 --cmdline test=hostile-$(1)
+BOOT_EXPECT_guest-hostile-$(1) := --cpus 2 --expect-fail '$(2)' \
+	--expect leaked_tables=0 --expect leaked_pages=0
+endef
+$(eval $(call hostile_case,triple-fault,vcpu0: triple fault \(shutdown\) at RIP 0x))
+$(eval $(call hostile_case,mmio,vcpu0: read of guest-physical 0xe0000000$(comma) outside guest RAM))
+$(eval $(call hostile_case,hypercall,vcpu0: unknown hypercall 0x1234))
+$(eval $(call hostile_case,pointer,vcpu0: HV_HC_CONSOLE_WRITE buffer .* is outside guest RAM))
+$(eval $(call hostile_case,svm-insn,vcpu0: triple fault))
+$(eval $(call hostile_case,port,vcpu0: write to I/O port 0x3f8$(comma) which the hypervisor owns))
+BOOT_EXPECT_guest-hostile-svm-insn += --expect-log 'virtualization instruction at RIP 0x[0-9a-f]+: injecting \#UD'

@@ -209,7 +209,7 @@ static void assert_defaults(const struct hv_options *opt)
 	assert_int_equal(opt->selftest, SELFTEST_NONE);
 	assert_int_equal(opt->vcpus, 0);
 	assert_int_equal(opt->guest_mem, OPT_GUEST_MEM_DEFAULT);
-	assert_int_equal(opt->test, OPT_TEST_NONE);
+	assert_int_equal(opt->test, OPT_TEST_FAULT_IN);
 	assert_string_equal(opt->guest, "");
 }
 
@@ -233,7 +233,7 @@ static void test_options_vm(void **state)
 			 6);
 	assert_int_equal(opt.vcpus, 0);
 	assert_int_equal(opt.guest_mem, OPT_GUEST_MEM_DEFAULT);
-	assert_int_equal(opt.test, OPT_TEST_NONE);
+	assert_int_equal(opt.test, OPT_TEST_FAULT_IN);
 	assert_non_null(strstr(c.msg[1], "guest_mem=1M"));
 	assert_non_null(strstr(c.msg[3], "test=mmu_stress"));
 	assert_non_null(strstr(c.msg[3], "hostile-port"));
