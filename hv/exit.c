@@ -94,7 +94,8 @@ static void vcpu_handle_io(struct vcpu *v, struct vcpu_exit *e)
 				(1ull << (8 * e->io.size)) - 1;
 
 		e->io.value = (uint32_t)mask;
-		v->regs.rax = (v->regs.rax & ~mask) | mask;
+		/* IN AL/AX merge; IN EAX zero-extends into RAX. */
+		v->regs.rax = e->io.size == 4 ? mask : (v->regs.rax & ~mask) | mask;
 	}
 	vm->backend->vcpu_skip_instruction(v->hw, e);
 }

@@ -128,6 +128,18 @@ static double bench_faults(unsigned nthreads, bool overlap, bool exclusive,
 	return FAULT_PAGES * nthreads / t0;
 }
 
+/* The best of three runs: the machine may be busy with other work. */
+static double best_faults(unsigned nthreads, unsigned mode, int64_t *leaked)
+{
+	double best = 0;
+	int run;
+
+	for (run = 0; run < 3; run++)
+		best = MAX(best,
+			   bench_faults(nthreads, mode & 1, mode & 2, leaked));
+	return best;
+}
+
 /*
  * Spinning for a lock whose holder is preempted makes no sense to measure:
  * the exclusive-lock columns stop at one thread per CPU, as in the
@@ -139,9 +151,10 @@ static void table_faults(int64_t *leaked)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned i, mode;
 
-	printf("\n4K demand faults (first touch: backing page allocated from a "
-	       "per-CPU pool and zeroed), %llu per thread, Mfaults/s\n",
-	       (unsigned long long)FAULT_PAGES);
+	printf(
+	    "\n4K demand faults (first touch: backing page allocated from a "
+	    "per-CPU pool and zeroed), %llu per thread, Mfaults/s, best of 3\n",
+	    (unsigned long long)FAULT_PAGES);
 	printf("| threads | disjoint | overlapping | disjoint, exclusive lock "
 	       "| overlapping, exclusive lock |\n|---|---|---|---|---|\n");
 	for (i = 0; i < ARRAY_SIZE(threads); i++) {
@@ -151,9 +164,8 @@ static void table_faults(int64_t *leaked)
 				printf(" - |");
 				continue;
 			}
-			printf(" %.3f |", bench_faults(threads[i], mode & 1,
-						       mode & 2, leaked) /
-					      1e6);
+			printf(" %.3f |",
+			       best_faults(threads[i], mode, leaked) / 1e6);
 		}
 		printf("\n");
 	}
