@@ -110,6 +110,7 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 unit: $(UNIT_BINS)
 
 -include tests/mmu/mmu.mk
+-include tests/guests/guests.mk
 -include tests/tests.mk
 
 # --- editor support --------------------------------------------------------

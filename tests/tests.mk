@@ -34,7 +34,7 @@ TAB := $(empty)	$(empty)
 
 .PHONY: test-plan
 
-test: $(DEPS_STAMP) hv iso efi unit $(HOST_CHECK_DEPS)
+test: $(DEPS_STAMP) hv iso efi unit $(GUEST_TEST_BINS) $(HOST_CHECK_DEPS)
 	@$(MAKE) --no-print-directory test-plan
 	BUILD=$(BUILD) BOOT_JOBS=$(BOOT_JOBS) tools/test-runner --plan $(TEST_PLAN) \
 		$(if $(T),--filter '$(T)')

@@ -158,6 +158,14 @@ BOOT_ARGS_guest-file-efiapp := --firmware uefi --media efi --smp 2 \
 BOOT_EXPECT_guest-file-efiapp := --cpus 2 --expect data_errors=0 \
 	--expect leaked_tables=0 --expect-log 'guest: guest.bin \('
 
+# A guest that is not the test guest, written from the ABI document alone.
+BOOT_TESTS += guest-module-hello
+BOOT_ARGS_guest-module-hello := --smp 4 --module $(BUILD)/guests/hello.bin \
+	--cmdline guest=hello.bin
+BOOT_EXPECT_guest-module-hello := --cpus 4 --expect vcpus=4 \
+	--expect data_errors=0 --expect leaked_tables=0 \
+	--expect-log 'guest vcpu3: hello from a guest written from the ABI document'
+
 BOOT_TESTS += guest-module-missing
 BOOT_ARGS_guest-module-missing := --smp 2 --cmdline guest=nosuch.bin
 BOOT_EXPECT_guest-module-missing := --cpus 2 \
