@@ -31,7 +31,7 @@ static inline void spin_lock(struct spinlock *l)
 /* Takes the lock only if nobody holds or waits for it. */
 static inline bool spin_trylock(struct spinlock *l)
 {
-	uint32_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+	uint32_t owner = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);
 	uint32_t expected = owner;
 
 	return __atomic_compare_exchange_n(&l->next, &expected, owner + 1, false,
@@ -40,7 +40,9 @@ static inline bool spin_trylock(struct spinlock *l)
 
 static inline void spin_unlock(struct spinlock *l)
 {
-	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+	uint32_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&l->owner, owner + 1, __ATOMIC_RELEASE);
 }
 
 static inline bool spin_is_locked(struct spinlock *l)
