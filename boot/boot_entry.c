@@ -80,8 +80,12 @@ void boot_entry(uint64_t magic, uint64_t info_phys, uint64_t image_phys)
 	}
 	boot_info.image_start = image_phys;
 	boot_info.image_end = image_phys + (__image_end - __image_start);
-	pr_debug("boot: TSC %llu kHz (%s)", (unsigned long long)tsc_khz(),
-		 tsc_note);
+	if (strncmp(tsc_note, "no PIT", 6) == 0)
+		pr_warn("boot: TSC %llu kHz (%s)", (unsigned long long)tsc_khz(),
+			tsc_note);
+	else
+		pr_debug("boot: TSC %llu kHz (%s)",
+			 (unsigned long long)tsc_khz(), tsc_note);
 
 	if (!ok)
 		hv_boot_failed(err);

@@ -5,18 +5,12 @@
  */
 #include "hv/vm.h"
 #include "hv/log.h"
-#include "arch/x86/cpu.h"
-#include "arch/x86/percpu.h"
-#include "hv/options.h"
+#include "arch/x86/guest_cpuid.h"
+#include "arch/x86/machine.h"
 
-#define CPUID_1_ECX_VMX (1u << 5)
-#define CPUID_1_ECX_X2APIC (1u << 21)
-#define CPUID_1_ECX_HYPERVISOR (1u << 31)
-#define CPUID_1_EDX_APIC (1u << 9)
-#define CPUID_80000001_ECX_SVM (1u << 2)
-#define CPUID_LEAF_HYPERVISOR 0x40000000u
 #define VEC_UD 6
 #define VEC_GP 13
+#define VIRT_INSN_REPORTS 4 /* per vCPU: a guest cannot flood the console */
 
 static const char *vcpu_access_name(uint32_t access)
 {
@@ -49,31 +43,6 @@ static void vcpu_handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 	}
 }
 
-/* Ports the hypervisor itself drives: a guest write there stops the VM. */
-static bool io_port_is_owned(uint16_t port)
-{
-	static const struct {
-		uint16_t first, last;
-	} owned[] = {
-		{ 0x20, 0x21 },   /* 8259 PIC */
-		{ 0x40, 0x43 },   /* PIT */
-		{ 0x61, 0x61 },   /* PIT gate */
-		{ 0xa0, 0xa1 },   /* 8259 PIC */
-		{ 0xe9, 0xe9 },   /* debug console */
-		{ 0xf4, 0xf7 },   /* QEMU exit */
-		{ 0x2e8, 0x2ef }, /* COM4 */
-		{ 0x2f8, 0x2ff }, /* COM2 */
-		{ 0x3e8, 0x3ef }, /* COM3 */
-		{ 0x3f8, 0x3ff }, /* COM1 */
-		{ 0x8900, 0x8900 }, /* Bochs shutdown */
-	};
-
-	for (unsigned i = 0; i < ARRAY_SIZE(owned); i++)
-		if (port >= owned[i].first && port <= owned[i].last)
-			return true;
-	return false;
-}
-
 /* No devices: reads see all ones, writes vanish, owned ports stop the VM. */
 static void vcpu_handle_io(struct vcpu *v, struct vcpu_exit *e)
 {
@@ -84,7 +53,7 @@ static void vcpu_handle_io(struct vcpu *v, struct vcpu_exit *e)
 			v->id, e->io.port, (unsigned long long)e->rip);
 		return;
 	}
-	if (!e->io.in && io_port_is_owned(e->io.port)) {
+	if (!e->io.in && machine_port_is_owned(e->io.port)) {
 		vm_stop(vm, "vcpu%u: write to I/O port %#x, which the hypervisor owns, at RIP %#llx",
 			v->id, e->io.port, (unsigned long long)e->rip);
 		return;
@@ -97,38 +66,28 @@ static void vcpu_handle_io(struct vcpu *v, struct vcpu_exit *e)
 		/* IN AL/AX merge; IN EAX zero-extends into RAX. */
 		v->regs.rax = e->io.size == 4 ? mask : (v->regs.rax & ~mask) | mask;
 	}
-	vm->backend->vcpu_skip_instruction(v->hw, e);
+	vcpu_skip_instruction(v, e);
 }
 
-/* The host's CPUID without VMX, SVM or APICs, with the hypervisor bit. */
+/* CPUID as the guest ABI describes it (arch/x86/guest_cpuid.c). */
 static void vcpu_handle_cpuid(struct vcpu *v, const struct vcpu_exit *e)
 {
-	uint32_t leaf = (uint32_t)v->regs.rax, sub = (uint32_t)v->regs.rcx;
-	struct cpuid_regs r = { 0 };
+	struct cpuid_regs r = guest_cpuid((uint32_t)v->regs.rax,
+					  (uint32_t)v->regs.rcx);
 
-	if (leaf == CPUID_LEAF_HYPERVISOR) {
-		r.eax = CPUID_LEAF_HYPERVISOR;
-		/* "HvMicroHV v1" */
-		__builtin_memcpy(&r.ebx, "HvMi", 4);
-		__builtin_memcpy(&r.ecx, "croH", 4);
-		__builtin_memcpy(&r.edx, "V v1", 4);
-	} else if (leaf == 0x8000000a) {
-		/* SVM features: none. */
-	} else if (leaf < CPUID_LEAF_HYPERVISOR || leaf >= 0x80000000u) {
-		r = cpuid(leaf, sub);
-	}
-	if (leaf == 1) {
-		r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_X2APIC);
-		r.ecx |= CPUID_1_ECX_HYPERVISOR;
-		r.edx &= ~CPUID_1_EDX_APIC;
-	}
-	if (leaf == 0x80000001)
-		r.ecx &= ~CPUID_80000001_ECX_SVM;
 	v->regs.rax = r.eax;
 	v->regs.rbx = r.ebx;
 	v->regs.rcx = r.ecx;
 	v->regs.rdx = r.edx;
-	v->vm->backend->vcpu_skip_instruction(v->hw, e);
+	vcpu_skip_instruction(v, e);
+}
+
+void vcpu_skip_instruction(struct vcpu *v, const struct vcpu_exit *e)
+{
+	if (!v->vm->backend->vcpu_skip_instruction(v->hw, e))
+		vm_stop(v->vm, "vcpu%u: cannot step over the instruction at RIP %#llx (exit code %#llx)",
+			v->id, (unsigned long long)e->rip,
+			(unsigned long long)e->raw_code);
 }
 
 void vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
@@ -156,8 +115,9 @@ void vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 	case VCPU_EXIT_INTERRUPT:
 		break; /* taken when interrupts came back on */
 	case VCPU_EXIT_VIRT_INSN:
-		pr_info("vcpu%u: virtualization instruction at RIP %#llx: injecting #UD",
-			v->id, (unsigned long long)e->rip);
+		if (v->virt_insns++ < VIRT_INSN_REPORTS)
+			pr_info("vcpu%u: virtualization instruction at RIP %#llx: injecting #UD",
+				v->id, (unsigned long long)e->rip);
 		be->vcpu_inject_exception(v->hw, VEC_UD, false, 0);
 		break;
 	case VCPU_EXIT_HLT:

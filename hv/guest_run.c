@@ -1,3 +1,8 @@
+/*
+ * One run of the test= workload: create the VM, load the guest, run a vCPU
+ * on every CPU, collect the verdicts and figures, tear it all down and
+ * check that every page came back.
+ */
 #include "hv/guest_run.h"
 #include "hv/guest_image.h"
 #include "hv/log.h"
@@ -6,6 +11,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/virt_probe.h"
 #include "lib/format.h"
 #include "mm/pmm.h"
 
@@ -60,8 +66,11 @@ static bool guest_load(struct vm *vm, const struct boot_info *bi,
 	return true;
 }
 
-/* Starts vCPU i on CPU i (vCPU 0 here) and waits for all of them. */
-static void guest_run_vcpus(struct vm *vm)
+/*
+ * Starts vCPU i on CPU i (vCPU 0 here) and waits for all of them; false
+ * if some never ended.
+ */
+static bool guest_run_vcpus(struct vm *vm)
 {
 	__atomic_store_n(&vm->vcpus_running, vm->vcpu_count, __ATOMIC_RELEASE);
 	for (unsigned i = 1; i < vm->vcpu_count; i++) {
@@ -72,8 +81,17 @@ static void guest_run_vcpus(struct vm *vm)
 		}
 	}
 	vcpu_run_loop(&vm->vcpus[0]);
-	while (__atomic_load_n(&vm->vcpus_running, __ATOMIC_ACQUIRE))
+	/* The others end within a tick of a stop; give them ten seconds. */
+	while (__atomic_load_n(&vm->vcpus_running, __ATOMIC_ACQUIRE)) {
+		if (tsc_us_since_boot() > vm->deadline_us + 10 * 1000000ull) {
+			vm_stop(vm, "watchdog: %u vCPU(s) did not end after the guest timeout",
+				__atomic_load_n(&vm->vcpus_running,
+						__ATOMIC_ACQUIRE));
+			return false;
+		}
 		cpu_relax();
+	}
+	return true;
 }
 
 /* Sums the vCPUs' figures and checks their verdicts. */
@@ -160,8 +178,8 @@ bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
 	bool pass;
 
 	if (!be) {
-		fmt_snprintf(why, whysz, "this build has no backend for %s yet",
-			     virt_kind == 1 ? "VMX" : "this CPU");
+		fmt_snprintf(why, whysz, "this build has no %s backend yet: guests cannot run",
+			     virt_kind_name(virt_kind));
 		return false;
 	}
 	if (vcpus > cpus) {
@@ -184,7 +202,11 @@ bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
 	}
 	vm->timeout_s = opt->guest_timeout_s;
 	vm->deadline_us = tsc_us_since_boot() + opt->guest_timeout_s * 1000000ull;
-	guest_run_vcpus(vm);
+	if (!guest_run_vcpus(vm)) {
+		/* A vCPU may still be running: its memory cannot be freed. */
+		guest_collect(vm, why, whysz);
+		return false;
+	}
 	pass = guest_collect(vm, why, whysz);
 	if (!guest_teardown(vm, before.free_pages, why, whysz))
 		pass = false;

@@ -178,5 +178,5 @@ void vcpu_handle_hypercall(struct vcpu *v, struct vcpu_exit *e)
 	if (vm_is_stopped(v->vm))
 		return;
 	r->rax = (uint32_t)status;
-	v->vm->backend->vcpu_skip_instruction(v->hw, e);
+	vcpu_skip_instruction(v, e);
 }

@@ -2,6 +2,7 @@
 
 #include "hv/log.h"
 #include "arch/x86/console.h"
+#include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
 #include "lib/format.h"
@@ -54,24 +55,32 @@ void log_replay_to_console(void)
 }
 
 /*
- * Takes the log lock unless this CPU already holds it (a fault or NMI
- * while logging) or we are panicking. Returns whether it must be released.
+ * Takes the log lock, with interrupts off so that a handler that logs
+ * cannot queue behind its own CPU, unless this CPU already holds it (an
+ * exception or NMI while logging) or we are panicking. Returns the flags
+ * to give back to log_lock_release(); LOG_NOT_TAKEN when not taken.
  */
-static bool log_lock_take(int cpu)
+#define LOG_NOT_TAKEN (~0ull)
+static uint64_t log_lock_take(int cpu)
 {
+	uint64_t flags = read_rflags();
+
 	if (panic_mode || log_owner == cpu)
-		return false;
+		return LOG_NOT_TAKEN;
+	irq_disable();
 	spin_lock(&log_lock);
 	log_owner = cpu;
-	return true;
+	return flags;
 }
 
-static void log_lock_release(bool taken)
+static void log_lock_release(uint64_t flags)
 {
-	if (!taken)
+	if (flags == LOG_NOT_TAKEN)
 		return;
 	log_owner = -1;
 	spin_unlock(&log_lock);
+	if (flags & RFLAGS_IF)
+		irq_enable();
 }
 
 void log_vprintf(unsigned level, const char *fmt, va_list ap)
@@ -81,7 +90,7 @@ void log_vprintf(unsigned level, const char *fmt, va_list ap)
 	int cpu = (int)this_cpu_id();
 	uint64_t us = tsc_us_since_boot();
 	int plen, mlen;
-	bool taken;
+	uint64_t taken;
 
 	if (level > log_level)
 		return;

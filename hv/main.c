@@ -54,8 +54,10 @@ static void hv_console_start(void)
 
 __noreturn void hv_boot_failed(const char *reason)
 {
-	console_init(NULL, 0, NULL, 0);
-	log_replay_to_console();
+	if (!console_is_ready()) { /* failed before the options were read */
+		console_init(NULL, 0, NULL, 0);
+		log_replay_to_console();
+	}
 	pr_err("boot: %s", reason);
 	report_set_u64("cpus", 1);
 	report_set_str("vendor", cpu_vendor_name(cpu_vendor()));
@@ -185,9 +187,11 @@ __noreturn void hv_main(const struct boot_info *bi)
 	pic_mask_all();
 	lapic_init_this_cpu();
 	virt_probe_this_cpu(&this_cpu()->virt);
-	if (acpi.has_madt && !memory_trampoline_page())
+	if (!acpi.has_madt)
+		; /* the boot CPU alone */
+	else if (!memory_trampoline_page())
 		pr_warn("smp: no free page below 1 MiB to start other CPUs from");
-	if (acpi.has_madt && memory_trampoline_page())
+	else
 		smp_start_aps(&acpi.cpus, options.maxcpus,
 			      options.ap_timeout_ms, memory_trampoline_page());
 	percpu_area[0].online = true;
@@ -199,9 +203,10 @@ __noreturn void hv_main(const struct boot_info *bi)
 
 	pr_info("smp: %u CPU(s) online (%s mode LAPIC)", cpus,
 		lapic_is_x2apic() ? "x2APIC" : "xAPIC");
-	if (options.maxcpus < acpi.cpus.count)
-		pr_info("smp: %u more CPU(s) left off by maxcpus=%u",
-			acpi.cpus.count - options.maxcpus, options.maxcpus);
+	if (cpus < acpi.cpus.count)
+		pr_info("smp: %u of the %u CPU(s) the MADT lists are not used (maxcpus=%u, at most %u, or they did not start)",
+			acpi.cpus.count - cpus, acpi.cpus.count, options.maxcpus,
+			MAX_CPUS);
 	report_set_u64("cpus", cpus);
 	virt = hv_check_virt(err, sizeof(err));
 	report_set_str("virt", virt ? virt_kind_name(virt->kind) : "none");

@@ -82,7 +82,7 @@ void vcpu_run_loop(struct vcpu *v)
 		.vcpu_id = v->id,
 		.tdp_root = vm->mmu.root,
 		.tdp_levels = vm->mmu.root_level,
-		.asid = 1,
+		.asid = vm->asid,
 		.entry = {
 			.rip = HV_GUEST_LOAD_GPA,
 			.regs = {

@@ -128,6 +128,7 @@ bool vm_create(struct vm *vm, const struct virt_backend *backend,
 	memset(vm, 0, sizeof(*vm));
 	vm->backend = backend;
 	vm->mem_size = mem_size;
+	vm->asid = 1; /* one VM at a time; ASID 0 is the host's */
 	vm->vcpu_count = vcpu_count;
 	vm->plat = (struct tdp_platform){
 		.ctx = vm,

@@ -37,7 +37,7 @@ struct vcpu {
 	uint64_t data_errors;
 
 	/* Figures. */
-	uint64_t exits, npf_exits, fault_retries, hypercalls;
+	uint64_t exits, npf_exits, fault_retries, hypercalls, virt_insns;
 	uint64_t rng; /* for HV_HC_MMU_CHAOS */
 } __aligned(64);
 
@@ -54,6 +54,7 @@ struct vm {
 	struct tdp_platform plat;
 	const struct virt_backend *backend;
 	uint64_t mem_size;
+	uint32_t asid;       /* the VM's ASID / VPID: never 0 */
 	int slot[VM_REGIONS];
 	struct hv_guest_params params;
 
@@ -109,6 +110,12 @@ void vm_flush_tlb(struct vm *vm);
  * destroys it. The calling CPU must be v->cpu.
  */
 void vcpu_run_loop(struct vcpu *v);
+
+/*
+ * Moves the guest past the instruction that exited; stops the VM when the
+ * backend cannot tell where the next instruction is.
+ */
+void vcpu_skip_instruction(struct vcpu *v, const struct vcpu_exit *exit);
 
 /* The exit handlers (hv/exit.c, hv/hypercall.c). */
 void vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *exit);

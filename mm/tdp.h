@@ -71,7 +71,12 @@ struct tdp_memslot {
 	unsigned bitmap_order;
 };
 
-/* The books, kept by the change handler alone. */
+/*
+ * The books, kept by the change handler alone. Each CPU keeps its own share
+ * (struct tdp_cpu), so that no counter's cache line moves between CPUs on
+ * the fault path; a share may go negative (a leaf mapped on one CPU and
+ * zapped on another), the sum over the CPUs is the count.
+ */
 struct tdp_stats {
 	int64_t leaves[TDP_MAX_LEVELS + 1]; /* present leaves per level */
 	int64_t table_pages;		    /* tables linked below the root */
@@ -85,11 +90,13 @@ struct tdp_stats {
 	int64_t walk_restarts; /* walks that met DISCONNECTED_PTE */
 };
 
+/* Written only by its CPU (qs_seq is also read by the others). */
 struct tdp_cpu {
 	uint64_t qs_seq; /* odd while inside an MMU operation */
 	unsigned ncache;
 	uint64_t cache[TDP_CACHE_PAGES]; /* zeroed table pages */
 	uint64_t restarts;
+	struct tdp_stats stats; /* this CPU's share of the books */
 } __aligned(64);
 
 /* A batch of disconnected tables, in a page of its own. */
@@ -117,7 +124,6 @@ struct tdp_vm {
 	uint32_t exclusive;    /* an exclusive operation runs or waits */
 	struct tdp_lock exclusive_lock;
 	struct tdp_memslot slots[TDP_MAX_SLOTS];
-	struct tdp_stats stats;
 	struct tdp_reclaim reclaim;
 	struct tdp_cpu cpu[TDP_MAX_CPUS];
 };
@@ -210,7 +216,8 @@ struct tdp_audit {
  * the books. True if everything agrees and nothing is wrong. */
 bool tdp_audit(struct tdp_vm *vm, struct tdp_audit *out);
 
-/* A snapshot of the books (each counter read atomically). */
+/* The books: every CPU's share summed (each read atomically). Exact while
+ * no operation runs, or from inside an exclusive one. */
 void tdp_get_stats(struct tdp_vm *vm, struct tdp_stats *st);
 
 #endif

@@ -13,15 +13,15 @@ static void handle_disconnected_pt(struct tdp_vm *vm, uint64_t table,
 
 /* A leaf stopped mapping its page: its dirty and accessed state survive in
  * the slot's bitmaps. */
-static void account_leaf_gone(struct tdp_vm *vm, uint64_t gfn, uint64_t old,
-			      unsigned level)
+static void account_leaf_gone(struct tdp_vm *vm, struct tdp_stats *st,
+			      uint64_t gfn, uint64_t old, unsigned level)
 {
 	const struct tdp_format *f = vm->fmt;
 	uint64_t n = tdp_level_pages(level);
 	struct tdp_memslot *s;
 
-	stat_add(&vm->stats.leaves[level], -1);
-	stat_add(&vm->stats.mapped_pages, -(int64_t)n);
+	stat_add(&st->leaves[level], -1);
+	stat_add(&st->mapped_pages, -(int64_t)n);
 	if (!(old & (f->accessed_mask | f->dirty_mask)))
 		return;
 	s = tdp_slot_find(vm, gfn);
@@ -62,6 +62,7 @@ void handle_changed_pte(struct tdp_vm *vm, uint64_t gfn, uint64_t old,
 	bool is_present = tdp_pte_present(f, new);
 	bool was_leaf = was_present && tdp_pte_leaf(f, old, level);
 	bool is_leaf = is_present && tdp_pte_leaf(f, new, level);
+	struct tdp_stats *st;
 	bool same_page;
 
 	TDP_BUG_ON(vm, level < 1 || level > vm->root_level);
@@ -79,26 +80,27 @@ void handle_changed_pte(struct tdp_vm *vm, uint64_t gfn, uint64_t old,
 
 	same_page = was_present && is_present && was_leaf == is_leaf &&
 		    tdp_pte_addr(f, old, level) == tdp_pte_addr(f, new, level);
+	st = tdp_my_stats(vm);
 
 	if (was_leaf) {
 		if (same_page)
 			account_leaf_rights(vm, gfn, old, new, level);
 		else
-			account_leaf_gone(vm, gfn, old, level);
+			account_leaf_gone(vm, st, gfn, old, level);
 	}
 	if (is_leaf && !same_page) {
-		stat_add(&vm->stats.leaves[level], 1);
-		stat_add(&vm->stats.mapped_pages, tdp_level_pages(level));
+		stat_add(&st->leaves[level], 1);
+		stat_add(&st->mapped_pages, tdp_level_pages(level));
 	}
 	if (is_present && !is_leaf && !same_page)
-		stat_add(&vm->stats.table_pages, 1);
+		stat_add(&st->table_pages, 1);
 
 	/*
 	 * A table that was linked here is gone from the tree: become the one
 	 * owner of everything it mapped.
 	 */
 	if (was_present && !was_leaf && !same_page) {
-		stat_add(&vm->stats.table_pages, -1);
+		stat_add(&st->table_pages, -1);
 		handle_disconnected_pt(vm, tdp_pte_addr(f, old, level),
 				       level - 1, gfn);
 	}

@@ -79,7 +79,7 @@ restart:
 		return TDP_FAULT_RETRY;
 	if (restarts > 1) {
 		c->restarts++;
-		stat_add(&vm->stats.walk_restarts, 1);
+		tdp_stat_add(vm, walk_restarts, 1);
 	}
 	level = vm->root_level;
 	want = flt->level;

@@ -21,10 +21,23 @@
 void tdp_report(struct tdp_vm *vm, const char *file, int line, const char *what,
 		bool fatal);
 
+/*
+ * The calling CPU's share of the books. Only that CPU writes it (each CPU
+ * id is used by one thread of control at a time), so an update is a plain
+ * load and store, atomic only so that tdp_get_stats() may read it meanwhile.
+ */
+static inline struct tdp_stats *tdp_my_stats(struct tdp_vm *vm)
+{
+	return &vm->cpu[vm->plat->cpu_id(vm->plat->ctx)].stats;
+}
+
 static inline void stat_add(int64_t *counter, int64_t v)
 {
-	__atomic_fetch_add(counter, v, __ATOMIC_RELAXED);
+	__atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + v,
+			 __ATOMIC_RELAXED);
 }
+
+#define tdp_stat_add(vm, field, v) stat_add(&tdp_my_stats(vm)->field, (v))
 
 /* Bits set in x (no libgcc in the hypervisor for __builtin_popcountll). */
 static inline unsigned tdp_popcount(uint64_t x)

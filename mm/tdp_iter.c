@@ -80,7 +80,7 @@ static bool iter_step_side(struct tdp_iter *it)
 void tdp_iter_next(struct tdp_iter *it)
 {
 	if (tdp_pte_read(it->ptep) == DISCONNECTED_PTE) {
-		stat_add(&it->vm->stats.walk_restarts, 1);
+		tdp_stat_add(it->vm, walk_restarts, 1);
 		it->target = MAX(it->gfn, it->start);
 		iter_restart(it);
 	} else if (!iter_step_down(it) && !iter_step_side(it)) {
@@ -88,7 +88,7 @@ void tdp_iter_next(struct tdp_iter *it)
 		return;
 	}
 	while (it->old == DISCONNECTED_PTE) {
-		stat_add(&it->vm->stats.walk_restarts, 1);
+		tdp_stat_add(it->vm, walk_restarts, 1);
 		it->target = MAX(it->gfn, it->start);
 		iter_restart(it);
 	}

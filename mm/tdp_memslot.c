@@ -71,7 +71,7 @@ uint64_t tdp_slot_backing(struct tdp_vm *vm, struct tdp_memslot *s,
 		return 0;
 	if (__atomic_compare_exchange_n(slotp, &expected, page, false,
 					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		stat_add(&vm->stats.backing_pages, 1);
+		tdp_stat_add(vm, backing_pages, 1);
 		return page;
 	}
 	vm->plat->free_pages(vm->plat->ctx, page, 0);
@@ -108,7 +108,7 @@ static void slot_free_backing(struct tdp_vm *vm, struct tdp_memslot *s)
 			continue;
 		vm->plat->free_pages(vm->plat->ctx, s->backing[i],
 				     step == 1 ? 0 : s->chunk_order);
-		stat_add(&vm->stats.backing_pages, -(int64_t)step);
+		tdp_stat_add(vm, backing_pages, -(int64_t)step);
 		s->backing[i] = 0;
 	}
 }
@@ -131,7 +131,7 @@ static bool slot_prealloc(struct tdp_vm *vm, struct tdp_memslot *s,
 		}
 		for (j = 0; j < n; j++)
 			s->backing[i + j] = chunk + j * PAGE_SIZE;
-		stat_add(&vm->stats.backing_pages, n);
+		tdp_stat_add(vm, backing_pages, n);
 	}
 	return true;
 }
@@ -255,7 +255,7 @@ void tdp_slot_discard(struct tdp_vm *vm, uint64_t gfn, uint64_t n)
 			if (!s->backing[i])
 				continue;
 			vm->plat->free_pages(vm->plat->ctx, s->backing[i], 0);
-			stat_add(&vm->stats.backing_pages, -1);
+			tdp_stat_add(vm, backing_pages, -1);
 			s->backing[i] = 0;
 		}
 	}

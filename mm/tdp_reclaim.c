@@ -41,7 +41,7 @@ void tdp_reclaim_queue(struct tdp_vm *vm, uint64_t table)
 		uint64_t page = batch_alloc(vm);
 
 		if (TDP_WARN_ON(vm, !page)) {
-			stat_add(&vm->stats.reclaim_leaked, 1);
+			tdp_stat_add(vm, reclaim_leaked, 1);
 			tdp_unlock(&r->queue_lock);
 			return;
 		}
@@ -51,7 +51,7 @@ void tdp_reclaim_queue(struct tdp_vm *vm, uint64_t table)
 		__atomic_store_n(&r->pending, page, __ATOMIC_RELAXED);
 	}
 	b->tables[b->count++] = table;
-	stat_add(&vm->stats.pending_free, 1);
+	tdp_stat_add(vm, pending_free, 1);
 	tdp_unlock(&r->queue_lock);
 }
 
@@ -97,8 +97,8 @@ static void free_batches(struct tdp_vm *vm, uint64_t list)
 
 		for (i = 0; i < b->count; i++)
 			vm->plat->free_pages(vm->plat->ctx, b->tables[i], 0);
-		stat_add(&vm->stats.pending_free, -(int64_t)b->count);
-		stat_add(&vm->stats.freed_tables, b->count);
+		tdp_stat_add(vm, pending_free, -(int64_t)b->count);
+		tdp_stat_add(vm, freed_tables, b->count);
 		vm->plat->free_pages(vm->plat->ctx, list, 0);
 		list = next;
 	}

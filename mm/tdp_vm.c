@@ -8,7 +8,7 @@ void tdp_report(struct tdp_vm *vm, const char *file, int line, const char *what,
 		bool fatal)
 {
 	if (!fatal)
-		stat_add(&vm->stats.warnings, 1);
+		tdp_stat_add(vm, warnings, 1);
 	vm->plat->report(vm->plat->ctx, file, line, what, fatal);
 }
 
@@ -133,12 +133,19 @@ void tdp_op_end(struct tdp_vm *vm, struct tdp_cpu *c, bool exclusive)
 	tdp_reclaim_poll(vm);
 }
 
+/* Every CPU slot is summed, not only the first nr_cpus: a share is never
+ * lost, whatever id the platform hands out. */
 void tdp_get_stats(struct tdp_vm *vm, struct tdp_stats *st)
 {
-	const int64_t *src = (const int64_t *)&vm->stats;
 	int64_t *dst = (int64_t *)st;
+	unsigned cpu;
 	size_t i;
 
-	for (i = 0; i < sizeof(*st) / sizeof(int64_t); i++)
-		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+	memset(st, 0, sizeof(*st));
+	for (cpu = 0; cpu < TDP_MAX_CPUS; cpu++) {
+		const int64_t *src = (const int64_t *)&vm->cpu[cpu].stats;
+
+		for (i = 0; i < sizeof(*st) / sizeof(int64_t); i++)
+			dst[i] += __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+	}
 }

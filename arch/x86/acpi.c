@@ -90,11 +90,16 @@ static const struct acpi_header *acpi_table(struct acpi_info *info,
 	return h;
 }
 
+/*
+ * Keeps CPUs that are there now: Enabled. "Online Capable" without Enabled
+ * is a hot-plug slot with nothing in it yet, and the broadcast IDs would
+ * reach every CPU at once.
+ */
 static void acpi_add_cpu(struct acpi_cpus *cpus, uint32_t apic_id,
-			 uint32_t flags)
+			 uint32_t flags, uint32_t broadcast_id)
 {
 	cpus->listed++;
-	if (!(flags & (MADT_ENABLED | MADT_ONLINE_CAPABLE)))
+	if (!(flags & MADT_ENABLED) || apic_id == broadcast_id)
 		return;
 	for (unsigned i = 0; i < cpus->count; i++)
 		if (cpus->apic_ids[i] == apic_id)
@@ -121,14 +126,14 @@ static void acpi_parse_madt(const struct madt *madt, struct acpi_cpus *cpus)
 			uint32_t flags;
 
 			memcpy(&flags, p + 4, 4);
-			acpi_add_cpu(cpus, p[3], flags);
+			acpi_add_cpu(cpus, p[3], flags, 0xff);
 		} else if (type == MADT_LOCAL_X2APIC && len >= 16) {
 			uint32_t id, flags;
 
 			memcpy(&id, p + 4, 4);
 			memcpy(&flags, p + 8, 4);
 			cpus->x2apic_entries++;
-			acpi_add_cpu(cpus, id, flags);
+			acpi_add_cpu(cpus, id, flags, 0xffffffffu);
 		} else if (type == MADT_LAPIC_ADDRESS_OVERRIDE && len >= 12) {
 			memcpy(&cpus->lapic_phys, p + 4, 8);
 		}

@@ -31,7 +31,6 @@ enum {
 #define ICR_STARTUP (6u << 8)
 #define ICR_DELIVERY_PENDING (1u << 12)
 #define ICR_LEVEL_ASSERT (1u << 14)
-#define ICR_ALL_BUT_SELF (3u << 18)
 #define CPUID_1_ECX_X2APIC (1u << 21)
 
 static bool x2apic;
@@ -100,6 +99,12 @@ void lapic_eoi(void)
 static bool lapic_send_icr(uint32_t dest, uint32_t low)
 {
 	if (x2apic) {
+		/*
+		 * WRMSR to the x2APIC ICR is not serializing: without the
+		 * fences the IPI may overtake stores the target is woken to
+		 * see (SDM Vol. 3A 11.12.3).
+		 */
+		__asm__ volatile("mfence; lfence" ::: "memory");
 		wrmsr(MSR_X2APIC_BASE + LAPIC_ICR_LOW / 16,
 		      ((uint64_t)dest << 32) | low);
 		return true;
@@ -129,10 +134,10 @@ bool lapic_send_fixed(uint32_t apic_id, uint8_t vector)
 	return lapic_send_icr(apic_id, ICR_FIXED | vector);
 }
 
-void lapic_send_nmi_all_but_self(void)
+void lapic_send_nmi(uint32_t apic_id)
 {
 	if (ready)
-		lapic_send_icr(0, ICR_NMI | ICR_ALL_BUT_SELF);
+		lapic_send_icr(apic_id, ICR_NMI);
 }
 
 void lapic_timer_start_periodic(uint8_t vector, uint32_t initial_count)

@@ -24,8 +24,8 @@ bool lapic_send_startup(uint32_t apic_id, uint8_t vector_page);
 /* A fixed interrupt to one CPU. */
 bool lapic_send_fixed(uint32_t apic_id, uint8_t vector);
 
-/* An NMI to every CPU but this one. */
-void lapic_send_nmi_all_but_self(void);
+/* An NMI to one CPU. */
+void lapic_send_nmi(uint32_t apic_id);
 
 /*
  * A periodic interrupt on this CPU: initial_count ticks of the APIC timer

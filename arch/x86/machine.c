@@ -5,6 +5,30 @@
 #define QEMU_DEBUG_EXIT_PORT 0xf4
 #define BOCHS_SHUTDOWN_PORT 0x8900
 
+bool machine_port_is_owned(uint16_t port)
+{
+	static const struct {
+		uint16_t first, last;
+	} owned[] = {
+		{ 0x20, 0x21 },     /* 8259 PIC */
+		{ 0x40, 0x43 },     /* PIT */
+		{ 0x61, 0x61 },     /* PIT gate */
+		{ 0xa0, 0xa1 },     /* 8259 PIC */
+		{ 0xe9, 0xe9 },     /* debug console */
+		{ QEMU_DEBUG_EXIT_PORT, QEMU_DEBUG_EXIT_PORT + 3 },
+		{ 0x2e8, 0x2ef },   /* COM4 */
+		{ 0x2f8, 0x2ff },   /* COM2 */
+		{ 0x3e8, 0x3ef },   /* COM3 */
+		{ 0x3f8, 0x3ff },   /* COM1 */
+		{ BOCHS_SHUTDOWN_PORT, BOCHS_SHUTDOWN_PORT },
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(owned); i++)
+		if (port >= owned[i].first && port <= owned[i].last)
+			return true;
+	return false;
+}
+
 __noreturn void machine_exit(unsigned exit_mode, bool pass)
 {
 	irq_disable();

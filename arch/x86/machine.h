@@ -12,4 +12,11 @@
  */
 __noreturn void machine_exit(unsigned exit_mode, bool pass);
 
+/*
+ * Whether the hypervisor itself drives this I/O port (its serial ports,
+ * the debug console, the emulator exit ports, PIC and PIT): a guest write
+ * there must not reach the hardware.
+ */
+bool machine_port_is_owned(uint16_t port);
+
 #endif

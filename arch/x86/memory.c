@@ -17,6 +17,7 @@ static struct mem_range map[BOOT_MEMMAP_MAX];
 static size_t map_count;
 static struct mem_range reserved[RESERVED_MAX];
 static size_t reserved_count;
+static bool reserved_overflow; /* a range could not be recorded */
 static struct mem_range usable[BOOT_MEMMAP_MAX];
 static uint64_t trampoline_page;
 
@@ -33,8 +34,8 @@ void memory_reserve(const struct mem_range *ranges, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (reserved_count == RESERVED_MAX) {
-			/* Never hand out what we could not record: fail loud. */
-			pr_err("memory: more than %u reserved ranges", RESERVED_MAX);
+			/* Never hand out what we could not record. */
+			reserved_overflow = true;
 			return;
 		}
 		reserved[reserved_count++] = ranges[i];
@@ -61,20 +62,22 @@ static uint64_t early_alloc_page(void)
 	return page;
 }
 
-/* Picks the early pool: the first usable stretch above 1 MiB below 4 GiB. */
+/* Picks the early pool: the largest usable stretch from 1 MiB to 4 GiB. */
 static bool early_pool_pick(size_t n)
 {
+	uint64_t best = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		uint64_t base = MAX(usable[i].base, LOW_MEMORY_END);
 		uint64_t end = MIN(usable[i].base + usable[i].length, 4 * GiB);
 
-		if (end > base && end - base >= 64 * PAGE_SIZE) {
+		if (end > base && end - base > best) {
+			best = end - base;
 			early_start = early_next = base;
 			early_end = MIN(end, base + EARLY_POOL_MAX);
-			return true;
 		}
 	}
-	return false;
+	return best >= 64 * PAGE_SIZE;
 }
 
 /*
@@ -191,6 +194,11 @@ bool memory_init_allocator(char *err, size_t errsz)
 	size_t n = memmap_usable(map, map_count, reserved, reserved_count,
 				 usable, BOOT_MEMMAP_MAX);
 
+	if (reserved_overflow) {
+		fmt_snprintf(err, errsz, "more than %u ranges to keep from the allocator (ACPI tables, modules)",
+			     (unsigned)RESERVED_MAX);
+		return false;
+	}
 	if (!pmm_init(&plat, usable, n)) {
 		fmt_snprintf(err, errsz, "the page allocator could not start (too little RAM for its metadata)");
 		return false;

@@ -172,9 +172,12 @@ bool paging_init(const struct mem_range *ranges, size_t n,
 
 	if (!map_direct(0, LOW_4G))
 		return false;
+	/* Above 4 GiB only memory: reserved ranges there are MMIO holes. */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t end = ranges[i].base + ranges[i].length;
 
+		if (ranges[i].type == MEM_RESERVED)
+			continue;
 		if (end > LOW_4G && !map_direct(MAX(ranges[i].base, LOW_4G), end))
 			return false;
 	}

@@ -32,7 +32,8 @@ uint64_t virt_to_phys(const void *virt);
 
 /*
  * Builds and switches to the final tables. ranges is the sanitized memory
- * map (every range of it is direct-mapped, and everything below 4 GiB);
+ * map (everything below 4 GiB is direct-mapped, and above it every range
+ * that is not reserved);
  * alloc_page returns zeroed-or-not physical pages below 4 GiB reachable
  * through the current map, 0 when out. Returns false (still on the entry
  * tables) when it runs out of pages.

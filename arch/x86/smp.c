@@ -42,11 +42,21 @@ bool smp_stop_requested(void)
 unsigned smp_stop_other_cpus(void)
 {
 	__atomic_store_n(&stop_requested, true, __ATOMIC_RELEASE);
-	if (online_count < 2)
-		return 0;
-	lapic_send_nmi_all_but_self();
-	tsc_delay_us(10000); /* let them reach their halt */
-	return online_count - 1;
+	unsigned me = this_cpu_id(), stopped = 0;
+
+	/*
+	 * Only the CPUs we started: others may sit in firmware code whose
+	 * IDT is memory we have reused.
+	 */
+	for (unsigned i = 0; i < MAX_CPUS; i++) {
+		if (i == me || !percpu_area[i].online)
+			continue;
+		lapic_send_nmi(percpu_area[i].apic_id);
+		stopped++;
+	}
+	if (stopped)
+		tsc_delay_us(10000); /* let them reach their halt */
+	return stopped;
 }
 
 void smp_call_one(unsigned cpu_id, void (*fn)(void))
@@ -94,12 +104,16 @@ static __noreturn void ap_entry(uint64_t cpu_id)
 
 	/* Idle: woken by IPIs only; runs the work smp_run_on() hands over. */
 	for (;;) {
-		void (*fn)(void *) = __atomic_exchange_n(&p->work_fn, NULL,
-							  __ATOMIC_ACQUIRE);
+		void (*fn)(void *) = __atomic_load_n(&p->work_fn,
+						      __ATOMIC_ACQUIRE);
 
 		if (fn) {
+			/* The argument first: the slot frees up at the store. */
+			void *arg = p->work_arg;
+
+			__atomic_store_n(&p->work_fn, NULL, __ATOMIC_RELEASE);
 			irq_enable();
-			fn(p->work_arg);
+			fn(arg);
 			irq_disable();
 			continue;
 		}
@@ -117,6 +131,7 @@ void smp_kick(unsigned cpu_id)
 	lapic_send_fixed(percpu_area[cpu_id].apic_id, VEC_KICK);
 }
 
+/* Called by one CPU at a time (the boot CPU hands out the vCPUs). */
 bool smp_run_on(unsigned cpu_id, void (*fn)(void *arg), void *arg)
 {
 	struct percpu *p = &percpu_area[cpu_id];
@@ -146,6 +161,8 @@ static bool smp_start_one(unsigned cpu_id, uint32_t apic_id,
 		return false;
 	}
 	p->apic_id = apic_id;
+	/* The slot may be one a CPU that timed out earlier had. */
+	__atomic_store_n(&p->online, false, __ATOMIC_RELEASE);
 	p->kernel_stack_bottom = (uint64_t)phys_to_virt(stacks_phys);
 	p->kernel_stack_top = p->kernel_stack_bottom + KERNEL_STACK_SIZE;
 
@@ -178,6 +195,7 @@ static bool smp_start_one(unsigned cpu_id, uint32_t apic_id,
 			 * stacks in case it is already running.
 			 */
 			lapic_send_init(apic_id);
+			__atomic_store_n(&p->online, false, __ATOMIC_RELEASE);
 			return false;
 		}
 		cpu_relax();

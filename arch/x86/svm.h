@@ -37,7 +37,7 @@ void svm_cpu_disable(void);
 uint64_t svm_cpu_host_state_pa(void);
 
 /* svm_vcpu.c */
-void svm_vcpu_skip_instruction(struct vcpu_hw *hw,
+bool svm_vcpu_skip_instruction(struct vcpu_hw *hw,
 			       const struct vcpu_exit *exit);
 void svm_vcpu_inject_exception(struct vcpu_hw *hw, uint8_t vector,
 			       bool has_error_code, uint32_t error_code);

@@ -367,26 +367,32 @@ static bool svm_guest_code_is_64bit(const struct vmcb_save *s)
 }
 
 /*
- * Moves RIP past the instruction exit describes: to NRIP where the CPU
- * saves it, else by exit->insn_len (svm_exit.c); clears the interrupt
- * shadow as completing the instruction would. Only for the exit just
- * returned by vcpu_run, once, and only for exits with insn_len set.
+ * Moves RIP past the instruction exit describes: for IN/OUT to EXITINFO2
+ * (the next rIP, with or without NRIP save: APM 15.10.2), else to NRIP
+ * where the CPU saves it, else by exit->insn_len (svm_exit.c); clears the
+ * interrupt shadow as completing the instruction would. Only for the exit
+ * just returned by vcpu_run, once. False, with RIP unchanged, when the
+ * length is unknown.
  */
-void svm_vcpu_skip_instruction(struct vcpu_hw *hw, const struct vcpu_exit *exit)
+bool svm_vcpu_skip_instruction(struct vcpu_hw *hw, const struct vcpu_exit *exit)
 {
 	struct vmcb *vmcb = hw->vmcb;
 	uint64_t next;
 
 	BUG_ON(exit->rip != vmcb->save.rip);
-	BUG_ON(exit->insn_len == 0);
-	if (hw->nrip_save && vmcb->control.nrip)
+	if (exit->kind == VCPU_EXIT_IO)
+		next = vmcb->control.exitinfo2;
+	else if (hw->nrip_save && vmcb->control.nrip)
 		next = vmcb->control.nrip;
-	else
+	else if (exit->insn_len)
 		next = exit->rip + exit->insn_len;
+	else
+		return false;
 	if (!svm_guest_code_is_64bit(&vmcb->save))
 		next = (uint32_t)next;
 	vmcb->save.rip = next;
 	vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW;
+	return true;
 }
 
 /*

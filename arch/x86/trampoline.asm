@@ -9,8 +9,14 @@ MSR_EFER	equ 0xc0000080
 EFER_LME	equ 1 << 8
 EFER_NXE	equ 1 << 11
 CR0_PE		equ 1 << 0
+CR0_MP		equ 1 << 1
+CR0_ET		equ 1 << 4
+CR0_NE		equ 1 << 5
 CR0_WP		equ 1 << 16
 CR0_PG		equ 1 << 31
+; INIT leaves CR0.CD/NW as they were: set CR0 whole, caches on.
+CR0_PROTECTED	equ CR0_PE | CR0_MP | CR0_ET | CR0_NE
+CR0_PAGED	equ CR0_PROTECTED | CR0_WP | CR0_PG
 CR4_PAE		equ 1 << 5
 
 section .rodata
@@ -36,8 +42,7 @@ trampoline_start:
 	mov [tr_long_ptr - trampoline_start], eax
 
 	lgdt [tr_gdt_ptr - trampoline_start]
-	mov eax, cr0
-	or eax, CR0_PE
+	mov eax, CR0_PROTECTED
 	mov cr0, eax
 	jmp far dword [tr_protected_ptr - trampoline_start]
 
@@ -61,8 +66,7 @@ tr_protected:
 	or eax, EFER_NXE
 .no_nx:
 	wrmsr
-	mov eax, cr0
-	or eax, CR0_PG | CR0_WP
+	mov eax, CR0_PAGED
 	mov cr0, eax
 	jmp far dword [ebx + tr_long_ptr - trampoline_start]
 

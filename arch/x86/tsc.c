@@ -10,7 +10,11 @@
 static uint64_t khz;
 static uint64_t boot_tsc;
 
-/* Counts TSC ticks while PIT channel 2 counts down CALIBRATE_MS. */
+/*
+ * Counts TSC ticks while PIT channel 2 counts down CALIBRATE_MS; 0 when
+ * the PIT does not behave (gated off on many newer PCs: its output is
+ * high before it was started, or never rises).
+ */
 static uint64_t tsc_measure_with_pit(void)
 {
 	uint16_t count = (uint16_t)(PIT_HZ * CALIBRATE_MS / 1000);
@@ -24,37 +28,51 @@ static uint64_t tsc_measure_with_pit(void)
 	outb(PIT_CH2_DATA, count >> 8);
 
 	start = rdtsc();
+	if (inb(PIT_GATE_PORT) & 0x20)
+		return 0; /* mode 0 starts low: nothing is there */
 	while (!(inb(PIT_GATE_PORT) & 0x20)) {
-		if (++spins > 100000000ul)
-			return 0; /* no PIT: the output never rose */
+		if (++spins > 2000000ul)
+			return 0; /* never rose */
 	}
 	end = rdtsc();
 	outb(PIT_GATE_PORT, gate);
 	return (end - start) / CALIBRATE_MS;
 }
 
+/* A frequency in kHz we can believe: 1 MHz (slow emulators) to 10 GHz. */
+static bool tsc_khz_plausible(uint64_t k)
+{
+	return k >= 1000 && k <= 10000000;
+}
+
 uint64_t tsc_calibrate(const char **note)
 {
-	struct cpuid_regs r = cpuid(0, 0);
+	uint32_t max_leaf = cpuid(0, 0).eax;
 
-	*note = NULL;
 	boot_tsc = rdtsc();
-	if (r.eax >= 0x15) {
+	if (max_leaf >= 0x15) {
 		struct cpuid_regs t = cpuid(0x15, 0);
 
-		if (t.eax && t.ebx && t.ecx) {
-			khz = (uint64_t)t.ecx * t.ebx / t.eax / 1000;
+		khz = t.eax ? (uint64_t)t.ecx * t.ebx / t.eax / 1000 : 0;
+		if (tsc_khz_plausible(khz)) {
 			*note = "from CPUID leaf 0x15";
 			return khz;
 		}
 	}
 	khz = tsc_measure_with_pit();
-	if (khz == 0) {
-		khz = 1000000;
-		*note = "PIT did not count: assuming 1 GHz, times are rough";
-	} else {
+	if (tsc_khz_plausible(khz)) {
 		*note = "measured against the PIT";
+		return khz;
 	}
+	if (max_leaf >= 0x16) {
+		khz = (uint64_t)(cpuid(0x16, 0).eax & 0xffff) * 1000;
+		if (tsc_khz_plausible(khz)) {
+			*note = "no PIT: the base frequency from CPUID leaf 0x16";
+			return khz;
+		}
+	}
+	khz = 1000000;
+	*note = "no PIT and no CPUID frequency: assuming 1 GHz, times and timeouts are rough";
 	return khz;
 }
 

@@ -5,9 +5,9 @@
 #include "lib/compiler.h"
 
 /*
- * Measures the TSC frequency (CPUID leaf 0x15 when it states it, else
- * 10 ms of PIT channel 2). Returns the frequency in kHz; on failure
- * assumes 1 GHz so that time still advances, and says so via *note.
+ * Finds the TSC frequency: CPUID leaf 0x15 when it states it, else 10 ms
+ * of PIT channel 2, else CPUID leaf 0x16's base frequency, else it assumes
+ * 1 GHz so that time still advances. Returns kHz; *note says which.
  */
 uint64_t tsc_calibrate(const char **note);
 

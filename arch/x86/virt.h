@@ -56,8 +56,11 @@ struct virt_backend {
 			 struct vcpu_exit *exit);
 	void (*vcpu_request_flush)(struct vcpu_hw *hw);
 
-	/* Moves RIP past the exiting instruction (NRIP or the known length). */
-	void (*vcpu_skip_instruction)(struct vcpu_hw *hw,
+	/*
+	 * Moves RIP past the exiting instruction (NRIP or the known length).
+	 * False, RIP unchanged, when its length cannot be known.
+	 */
+	bool (*vcpu_skip_instruction)(struct vcpu_hw *hw,
 				      const struct vcpu_exit *exit);
 	/* Queues a hardware exception for the next entry. */
 	void (*vcpu_inject_exception)(struct vcpu_hw *hw, uint8_t vector,

@@ -96,7 +96,7 @@ BOOT_EXPECT_qemu-selftest-bug := --cpus 2 --crash-expected \
 # WARN_ON reports and goes on.
 BOOT_TESTS += qemu-selftest-warn
 BOOT_ARGS_qemu-selftest-warn := --smp 2 --cmdline selftest=warn
-BOOT_EXPECT_qemu-selftest-warn := --cpus 2 \
+BOOT_EXPECT_qemu-selftest-warn := --cpus 2 --crash-expected \
 	--expect-log 'WARN_ON\(cpus > 0\) at hv/main\.c:[0-9]+ on cpu0' \
 	--expect-log '\] hv_main\+0x'
 

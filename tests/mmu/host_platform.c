@@ -64,18 +64,33 @@ static bool track_remove(struct host_platform *hp, uint64_t phys,
 	return false;
 }
 
-static void *map_aligned(uint64_t size)
+void host_prefault(void *p, uint64_t size)
 {
-	uint8_t *p = mmap(NULL, size * 2, PROT_READ | PROT_WRITE,
+	uint8_t *a = (uint8_t *)ALIGN_DOWN((uintptr_t)p, PAGE_SIZE);
+	uint64_t off, n = ALIGN_UP((uintptr_t)p + size, PAGE_SIZE) - (uintptr_t)a;
+
+#ifdef MADV_POPULATE_WRITE
+	if (!madvise(a, n, MADV_POPULATE_WRITE))
+		return;
+#endif
+	/* Adding zero atomically writes without changing the contents. */
+	for (off = 0; off < n; off += PAGE_SIZE)
+		__atomic_fetch_add(&a[off], 0, __ATOMIC_RELAXED);
+}
+
+/* size bytes aligned to align (both powers of two, at least a page). */
+static uint8_t *map_aligned(uint64_t size, uint64_t align)
+{
+	uint8_t *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	uint8_t *a;
 
 	if (p == MAP_FAILED)
 		return NULL;
-	a = (uint8_t *)ALIGN_UP((uintptr_t)p, size);
+	a = (uint8_t *)ALIGN_UP((uintptr_t)p, align);
 	if (a > p)
 		munmap(p, a - p);
-	munmap(a + size, p + size * 2 - (a + size));
+	munmap(a + size, p + size + align - (a + size));
 	return a;
 }
 
@@ -122,18 +137,32 @@ int64_t host_live_pages(struct host_platform *hp)
 	return n;
 }
 
+/*
+ * The pools live in 2 MiB-aligned memory that the host may back with huge
+ * pages (as the hypervisor's direct map is), all of it mapped before use.
+ * The pool heads are cache-line aligned: calloc() would not honour the
+ * alignment of struct host_pool, and two CPUs' heads on one line would
+ * bounce it on every allocation.
+ */
 void host_platform_use_pool(struct host_platform *hp, uint64_t pages_per_cpu)
 {
 	uint64_t bytes = pages_per_cpu * PAGE_SIZE;
+	uint64_t total = ALIGN_UP(bytes * hp->plat.nr_cpus, 2 * MiB);
+	size_t heads = hp->plat.nr_cpus * sizeof(*hp->pools);
 	unsigned i;
 
-	hp->pool_base =
-	    mmap(NULL, bytes * hp->plat.nr_cpus, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (hp->pool_base == MAP_FAILED)
+	hp->pool_base = map_aligned(total, 2 * MiB);
+	if (!hp->pool_base)
 		abort();
-	hp->pool_end = hp->pool_base + bytes * hp->plat.nr_cpus;
-	hp->pools = calloc(hp->plat.nr_cpus, sizeof(*hp->pools));
+#ifdef MADV_HUGEPAGE
+	madvise(hp->pool_base, total, MADV_HUGEPAGE);
+#endif
+	host_prefault(hp->pool_base, total);
+	hp->pool_end = hp->pool_base + total;
+	hp->pools = aligned_alloc(64, ALIGN_UP(heads, 64));
+	if (!hp->pools)
+		abort();
+	memset(hp->pools, 0, heads);
 	for (i = 0; i < hp->plat.nr_cpus; i++) {
 		hp->pools[i].next = hp->pool_base + bytes * i;
 		hp->pools[i].end = hp->pools[i].next + bytes;
@@ -165,7 +194,8 @@ static uint64_t host_alloc_pages(void *ctx, unsigned order, bool zero)
 		else if (p)
 			memset(p, 0xa5, PAGE_SIZE); /* catch reliance on zero */
 	} else {
-		p = map_aligned(PAGE_SIZE << order); /* zero already */
+		/* zero already */
+		p = map_aligned(PAGE_SIZE << order, PAGE_SIZE << order);
 	}
 	if (!p) {
 		if (hp->limit_pages)

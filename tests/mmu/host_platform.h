@@ -37,10 +37,14 @@ struct host_platform {
 /* track: keep the set of live allocations (slower, catches bad frees). */
 void host_platform_init(struct host_platform *hp, unsigned nr_cpus, bool track);
 void host_platform_fini(struct host_platform *hp);
-/* Single pages from per-CPU pools of pages_per_cpu pre-faulted pages:
- * no lock and no host page fault on the way (benchmarks). Order > 0 still
- * goes to mmap. */
+/* Single pages from per-CPU pools of pages_per_cpu pre-faulted pages (in
+ * huge pages where the host allows), pool heads on cache lines of their
+ * own: no lock, no false sharing and no host page fault on the way
+ * (benchmarks). Order > 0 still goes to mmap, mapped on first touch. */
 void host_platform_use_pool(struct host_platform *hp, uint64_t pages_per_cpu);
+/* Has the host map every page of [p, p + size) now, contents unchanged:
+ * what a timed loop touches must not fault in the host kernel. */
+void host_prefault(void *p, uint64_t size);
 /* The CPU id the calling thread reports to the MMU core. */
 void host_platform_set_cpu(unsigned cpu);
 
