@@ -408,7 +408,7 @@ static void test_acpi1_rsdt(void **state)
 	madt_ioapic(b, 8, 0xfec00000);
 	madt_lapic(b, 1, 2, 1);
 	madt_lapic(b, 2, 4, 0); /* disabled */
-	madt_lapic(b, 3, 6, 2); /* online-capable */
+	madt_lapic(b, 3, 6, 2); /* online-capable: an empty hot-plug slot */
 	madt_lapic(b, 4, 8, 3);
 	t[1] = table_new(LOW, "FACP", 116);
 	t[2] = madt_place(b, LOW);
@@ -419,7 +419,7 @@ static void test_acpi1_rsdt(void **state)
 	r = parse(bi);
 	assert_true(r->ok);
 	assert_true(r->info.has_madt);
-	expect_cpus(&r->info.cpus, (const uint32_t[]){0, 2, 6, 8}, 4);
+	expect_cpus(&r->info.cpus, (const uint32_t[]){0, 2, 8}, 3);
 	assert_int_equal(r->info.cpus.listed, 5);
 	assert_int_equal(r->info.cpus.x2apic_entries, 0);
 	assert_int_equal(r->info.cpus.lapic_phys, 0xfee00000);
@@ -704,10 +704,10 @@ static void test_madt_flags(void **state)
 
 	madt_lapic(b, 0, 0, 1);		      /* enabled */
 	madt_lapic(b, 1, 1, 0);		      /* disabled */
-	madt_lapic(b, 2, 2, 2);		      /* online-capable */
+	madt_lapic(b, 2, 2, 2);		      /* online-capable: not there yet */
 	madt_lapic(b, 3, 3, 0xfffffffc);      /* reserved bits only */
 	madt_x2apic(b, 0x400, 0, 4);	      /* disabled */
-	madt_x2apic(b, 0x401, 2, 5);	      /* online-capable */
+	madt_x2apic(b, 0x401, 2, 5);	      /* online-capable: not there yet */
 	madt_x2apic(b, 0x402, 0x80000001, 6); /* enabled */
 	madt_x2apic(b, 0x403, 0xfffffffc, 7); /* reserved bits only */
 	t[1] = madt_place(b, LOW);
@@ -716,10 +716,34 @@ static void test_madt_flags(void **state)
 
 	r = parse(bi);
 	assert_true(r->ok);
-	expect_cpus(&r->info.cpus, (const uint32_t[]){0, 2, 0x401, 0x402}, 4);
+	expect_cpus(&r->info.cpus, (const uint32_t[]){0, 0x402}, 2);
 	assert_int_equal(r->info.cpus.listed, 8);
 	assert_int_equal(r->info.cpus.x2apic_entries, 4);
 	expect_no_log();
+	free(r);
+	free(bi);
+}
+
+/* The broadcast IDs are never CPUs. */
+static void test_madt_broadcast_ids(void **state)
+{
+	struct boot_info *bi = bi_new();
+	struct madt_builder *b = madt_begin(0xfee00000);
+	uint64_t t[2];
+	struct result *r;
+
+	madt_lapic(b, 0, 0, 1);
+	madt_lapic(b, 1, 0xff, 1);
+	madt_x2apic(b, 0xffffffffu, 1, 2);
+	madt_x2apic(b, 0x100, 1, 3);
+	t[1] = madt_place(b, LOW);
+	t[0] = root_new(LOW, false, t + 1, 1);
+	rsdp_v1(bi, t[0]);
+
+	r = parse(bi);
+	assert_true(r->ok);
+	expect_cpus(&r->info.cpus, (const uint32_t[]){0, 0x100}, 2);
+	assert_int_equal(r->info.cpus.listed, 4);
 	free(r);
 	free(bi);
 }
@@ -1020,6 +1044,7 @@ int main(void)
 	    T(test_table_length),
 	    T(test_root_entries),
 	    T(test_madt_flags),
+	    T(test_madt_broadcast_ids),
 	    T(test_madt_duplicates),
 	    T(test_madt_short_entries),
 	    T(test_lapic_override),
