@@ -38,8 +38,14 @@ static bool boot_check_handoff(struct boot_info *bi, char *err, size_t errsz)
 	}
 	bi->cmdline[BOOT_CMDLINE_MAX - 1] = '\0';
 	bi->loader_name[BOOT_LOADER_NAME_MAX - 1] = '\0';
-	for (unsigned i = 0; i < bi->module_count; i++)
+	for (unsigned i = 0; i < bi->module_count; i++) {
 		bi->modules[i].cmdline[BOOT_MODULE_CMDLINE_MAX - 1] = '\0';
+		if (bi->modules[i].end < bi->modules[i].start) {
+			fmt_snprintf(err, errsz, "handoff module %u ends before it starts",
+				     i);
+			return false;
+		}
+	}
 	if (bi->memmap_count == 0) {
 		fmt_snprintf(err, errsz, "handoff boot_info has no memory map");
 		return false;

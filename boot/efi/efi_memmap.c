@@ -51,7 +51,11 @@ UINTN efi_memmap_convert(const struct efi_memmap *map, struct boot_info *bi)
 		d = (const void *)((const UINT8 *)map->desc + off);
 		if (!d->NumberOfPages)
 			continue;
-		length = d->NumberOfPages * EFI_PAGE_SIZE;
+		/* A page count past 2^52 would wrap: clamp, the hypervisor
+		 * sanitizes the map anyway. */
+		length = d->NumberOfPages > (~0ull >> EFI_PAGE_SHIFT) ?
+				 ~0ull :
+				 d->NumberOfPages * EFI_PAGE_SIZE;
 		type = efi_memtype_to_mem_type(d->Type);
 
 		if (last && last->type == type &&
