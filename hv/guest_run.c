@@ -60,9 +60,9 @@ static bool guest_load(struct vm *vm, const struct boot_info *bi,
 		fmt_snprintf(why, whysz, "out of memory loading the guest");
 		return false;
 	}
-	pr_info("vm: %u vCPU(s), %llu MiB RAM, guest: %s (%zu bytes), test %u",
+	pr_info("vm: %u vCPU(s), %llu MiB RAM, guest: %s (%zu bytes), test=%s",
 		vm->vcpu_count, (unsigned long long)(vm->mem_size >> 20),
-		img.origin, img.size, vm->params.test);
+		img.origin, img.size, options_test_name(opt->test));
 	return true;
 }
 

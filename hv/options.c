@@ -37,6 +37,13 @@ static const char *const options_test_names[] = {
     [OPT_TEST_HOSTILE_PORT] = "hostile-port",
 };
 
+const char *options_test_name(unsigned test)
+{
+	return test < ARRAY_SIZE(options_test_names) && options_test_names[test] ?
+		       options_test_names[test] :
+		       "?";
+}
+
 static const uint16_t options_com_ports[] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
 
 static void options_set_defaults(struct hv_options *opt)

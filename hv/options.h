@@ -103,6 +103,9 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
 unsigned options_parse(const char *cmdline, struct hv_options *opt,
 		       options_warn_fn warn, void *ctx);
 
+/* The test= name of an enum opt_test value. */
+const char *options_test_name(unsigned test);
+
 /* Parses one console= value; returns false with a reason in err. */
 bool options_parse_console(const char *val, struct console_spec *out,
 			   char *err, size_t errsz);
