@@ -33,8 +33,9 @@ static inline struct tdp_stats *tdp_my_stats(struct tdp_vm *vm)
 
 static inline void stat_add(int64_t *counter, int64_t v)
 {
-	__atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + v,
-			 __ATOMIC_RELAXED);
+	int64_t n = __atomic_load_n(counter, __ATOMIC_RELAXED) + v;
+
+	__atomic_store_n(counter, n, __ATOMIC_RELAXED);
 }
 
 #define tdp_stat_add(vm, field, v) stat_add(&tdp_my_stats(vm)->field, (v))

@@ -274,8 +274,8 @@ static void table_faults(int64_t *leaked)
 		bool overlap, exclusive;
 		enum fault_kind kind;
 	} cols[] = {
-	    {false, false, FAULT_FIRST}, {true, false, FAULT_FIRST},
-	    {false, true, FAULT_FIRST},	 {true, true, FAULT_FIRST},
+	    {false, false, FAULT_FIRST},  {true, false, FAULT_FIRST},
+	    {false, true, FAULT_FIRST},	  {true, true, FAULT_FIRST},
 	    {false, false, FAULT_BACKED}, {false, false, FAULT_ZEROING},
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -67,7 +67,8 @@ static bool track_remove(struct host_platform *hp, uint64_t phys,
 void host_prefault(void *p, uint64_t size)
 {
 	uint8_t *a = (uint8_t *)ALIGN_DOWN((uintptr_t)p, PAGE_SIZE);
-	uint64_t off, n = ALIGN_UP((uintptr_t)p + size, PAGE_SIZE) - (uintptr_t)a;
+	uint8_t *end = (uint8_t *)ALIGN_UP((uintptr_t)p + size, PAGE_SIZE);
+	uint64_t off, n = end - a;
 
 #ifdef MADV_POPULATE_WRITE
 	if (!madvise(a, n, MADV_POPULATE_WRITE))
