@@ -13,7 +13,6 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/pmm.h"
-#include "mm/tdp_internal.h"
 
 #define LOW_REGION_SIZE (16ull << 20) /* params, image, the guest's .bss */
 #define MMIO_GPA 0xe0000000ull       /* above the largest guest_mem */

@@ -155,6 +155,14 @@ void tdp_slot_remove(struct tdp_vm *vm, int id);
  * the guest reads zeros there afterwards. */
 void tdp_slot_discard(struct tdp_vm *vm, uint64_t gfn, uint64_t n);
 struct tdp_memslot *tdp_slot_find(struct tdp_vm *vm, uint64_t gfn);
+/*
+ * Backing page of gfn in slot s, allocated (zeroed) on first use; 0 if out
+ * of memory. The page stays the slot's until a discard, the slot's removal
+ * or the VM's teardown, so a caller may use it while none of those runs
+ * (the hypervisor copies to and from guest RAM with it).
+ */
+uint64_t tdp_slot_backing(struct tdp_vm *vm, struct tdp_memslot *s,
+			  uint64_t gfn);
 
 /* --- operations, all safe in parallel with each other --- */
 

@@ -148,10 +148,6 @@ uint64_t tdp_alloc_table(struct tdp_vm *vm);
 
 /* --- tdp_memslot.c --- */
 
-/* Backing page of gfn in slot, allocated (zeroed) on first use; 0 if out
- * of memory. */
-uint64_t tdp_slot_backing(struct tdp_vm *vm, struct tdp_memslot *s,
-			  uint64_t gfn);
 /* Largest leaf level the slot's backing allows at gfn. */
 unsigned tdp_slot_max_level(struct tdp_vm *vm, struct tdp_memslot *s,
 			    uint64_t gfn);
