@@ -6,10 +6,9 @@
 #include "hv/vm.h"
 #include "hv/log.h"
 #include "arch/x86/guest_cpuid.h"
+#include "arch/x86/idt.h"
 #include "arch/x86/machine.h"
 
-#define VEC_UD 6
-#define VEC_GP 13
 #define VIRT_INSN_REPORTS 4 /* per vCPU: a guest cannot flood the console */
 
 static const char *vcpu_access_name(uint32_t access)
@@ -110,7 +109,7 @@ void vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		break;
 	case VCPU_EXIT_MSR:
 		/* No MSR beyond what the backend handles is offered. */
-		be->vcpu_inject_exception(v->hw, VEC_GP, true, 0);
+		be->vcpu_inject_exception(v->hw, VEC_GENERAL_PROTECTION, true, 0);
 		break;
 	case VCPU_EXIT_INTERRUPT:
 		break; /* taken when interrupts came back on */
@@ -118,7 +117,7 @@ void vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		if (v->virt_insns++ < VIRT_INSN_REPORTS)
 			pr_info("vcpu%u: virtualization instruction at RIP %#llx: injecting #UD",
 				v->id, (unsigned long long)e->rip);
-		be->vcpu_inject_exception(v->hw, VEC_UD, false, 0);
+		be->vcpu_inject_exception(v->hw, VEC_INVALID_OPCODE, false, 0);
 		break;
 	case VCPU_EXIT_HLT:
 		vm_stop(vm, "vcpu%u: HLT at RIP %#llx with no interrupt that could wake it (no HV_HC_DONE)",

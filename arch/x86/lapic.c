@@ -72,11 +72,6 @@ void lapic_init_this_cpu(void)
 	ready = true;
 }
 
-bool lapic_ready(void)
-{
-	return ready;
-}
-
 bool lapic_is_x2apic(void)
 {
 	return x2apic;

@@ -10,8 +10,6 @@
 /* Enables this CPU's LAPIC (x2APIC mode when available), masks its LVTs. */
 void lapic_init_this_cpu(void);
 
-/* Whether lapic_init_this_cpu() has run on the boot CPU. */
-bool lapic_ready(void);
 bool lapic_is_x2apic(void);
 
 uint32_t lapic_id(void);

@@ -16,6 +16,7 @@
  * Then it calls vcpu_skip_instruction(); or, to fault the instruction,
  * vcpu_inject_exception() without skipping.
  */
+#include "arch/x86/idt.h"
 #include "arch/x86/svm.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
@@ -28,7 +29,6 @@
 #define INSN_LEN_RDWRMSR 2 /* 0f 32, 0f 30 */
 #define INSN_LEN_SVM	 3 /* 0f 01 d8..df: VMRUN..INVLPGA, VMMCALL */
 
-#define X86_TRAP_GP 13
 
 /* EFER bits a guest may set (APM 3.1.7); LMA is the processor's. */
 #define GUEST_EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
@@ -197,7 +197,7 @@ static void svm_exit_efer(struct vcpu_hw *hw, struct vcpu_regs *regs,
 
 		if ((v & ~(GUEST_EFER_WRITABLE | EFER_LMA)) ||
 		    ((save->cr0 & CR0_PG) && ((v ^ save->efer) & EFER_LME))) {
-			svm_vcpu_inject_exception(hw, X86_TRAP_GP, true, 0);
+			svm_vcpu_inject_exception(hw, VEC_GENERAL_PROTECTION, true, 0);
 			return;
 		}
 		save->efer = (v & GUEST_EFER_WRITABLE) |
@@ -239,7 +239,7 @@ bool svm_exit_handle_in_backend(struct vcpu_hw *hw, struct vcpu_regs *regs,
 		svm_vcpu_skip_instruction(hw, exit);
 		return true;
 	case MSR_VM_HSAVE_PA:
-		svm_vcpu_inject_exception(hw, X86_TRAP_GP, true, 0);
+		svm_vcpu_inject_exception(hw, VEC_GENERAL_PROTECTION, true, 0);
 		return true;
 	default:
 		return false;

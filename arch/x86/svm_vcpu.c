@@ -9,6 +9,7 @@
  * hardware that has them a wrong clean bit silently runs the guest with
  * stale state; the cost is a little time per VMRUN.
  */
+#include "arch/x86/idt.h"
 #include "arch/x86/svm.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
@@ -59,9 +60,6 @@ _Static_assert(offsetof(struct vcpu_regs, r15) == 112, "vcpu_regs");
 #define GUEST_RFLAGS 0x2ull
 #define GUEST_G_PAT  0x0007040600070406ull /* the power-on PAT */
 
-#define X86_TRAP_NMI 2
-#define X86_TRAP_BP  3
-#define X86_TRAP_OF  4
 
 /*
  * Not intercepted: their guest values live in the VMCB and the world
@@ -287,7 +285,7 @@ static uint64_t svm_vcpu_reinjection(uint64_t exitintinfo)
 	if (type == SVM_EVENTINJ_TYPE_SOFT_INT)
 		return 0;
 	if (type == SVM_EVENTINJ_TYPE_EXCEPTION &&
-	    (vector == X86_TRAP_BP || vector == X86_TRAP_OF))
+	    (vector == VEC_BREAKPOINT || vector == VEC_OVERFLOW))
 		return 0;
 	return exitintinfo;
 }
@@ -405,7 +403,7 @@ void svm_vcpu_inject_exception(struct vcpu_hw *hw, uint8_t vector,
 {
 	uint64_t ev = SVM_EVENTINJ_V | SVM_EVENTINJ_TYPE_EXCEPTION | vector;
 
-	BUG_ON(vector >= 32 || vector == X86_TRAP_NMI);
+	BUG_ON(vector >= 32 || vector == VEC_NMI);
 	WARN_ON(hw->inject);
 	if (has_error_code && (hw->vmcb->save.cr0 & CR0_PE))
 		ev |= SVM_EVENTINJ_EV | (uint64_t)error_code
