@@ -108,7 +108,45 @@ static bool map_one(uint64_t va, uint64_t pa, unsigned level, uint64_t flags)
 	return true;
 }
 
-/* Maps [pa, pa+len) at DIRECT_MAP_BASE + pa with the largest pages that fit. */
+/* The image's physical range (its alias in the direct map is read-only). */
+static uint64_t image_phys_start(void)
+{
+	return image_phys_base;
+}
+
+static uint64_t image_phys_end(void)
+{
+	return image_phys_base + (uint64_t)(__image_end - __image_start);
+}
+
+/*
+ * The 2 MiB blocks around the image, with 4 KiB pages: the image's own
+ * pages read-only (W^X holds for its alias too), the rest writable.
+ */
+static bool map_direct_around_image(void)
+{
+	uint64_t nx = has_nx ? PTE_NX : 0;
+	uint64_t start = image_phys_start(), end = image_phys_end();
+
+	for (uint64_t pa = ALIGN_DOWN(start, 2 * MiB);
+	     pa < ALIGN_UP(end, 2 * MiB); pa += PAGE_SIZE) {
+		uint64_t flags = pa >= start && pa < end ? nx : PTE_W | nx;
+
+		if (!map_one(DIRECT_MAP_BASE + pa, pa, 1, flags))
+			return false;
+	}
+	return true;
+}
+
+static bool overlaps_image(uint64_t pa, uint64_t size)
+{
+	return pa < image_phys_end() && pa + size > image_phys_start();
+}
+
+/*
+ * Maps [pa, pa+len) at DIRECT_MAP_BASE + pa with the largest pages that
+ * fit, leaving out the 2 MiB blocks map_direct_around_image() maps.
+ */
 static bool map_direct(uint64_t pa, uint64_t end)
 {
 	uint64_t nx = has_nx ? PTE_NX : 0;
@@ -116,6 +154,10 @@ static bool map_direct(uint64_t pa, uint64_t end)
 	pa = ALIGN_DOWN(pa, 2 * MiB);
 	end = ALIGN_UP(end, 2 * MiB);
 	while (pa < end) {
+		if (overlaps_image(pa, 2 * MiB)) {
+			pa += 2 * MiB;
+			continue;
+		}
 		/*
 		 * 1 GiB pages only above 4 GiB: below, RAM and MMIO of
 		 * different MTRR types share gigabytes, and a large page
@@ -170,7 +212,7 @@ bool paging_init(const struct mem_range *ranges, size_t n,
 	if (!root)
 		return false;
 
-	if (!map_direct(0, LOW_4G))
+	if (!map_direct_around_image() || !map_direct(0, LOW_4G))
 		return false;
 	/* Above 4 GiB only memory: reserved ranges there are MMIO holes. */
 	for (size_t i = 0; i < n; i++) {

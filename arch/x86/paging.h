@@ -1,8 +1,9 @@
 /*
  * The hypervisor's own page tables: all physical memory in a direct map at
- * DIRECT_MAP_BASE (large pages, no execute), the image at its link address
- * with 4 KiB pages and W^X per section, and, while CPUs are being started,
- * an identity map of low memory for the start-up trampoline.
+ * DIRECT_MAP_BASE (large pages, no execute; the image's own pages there
+ * read-only), the image at its link address with 4 KiB pages and W^X per
+ * section, and, while CPUs are being started, an identity map of low
+ * memory for the start-up trampoline.
  */
 #ifndef ARCH_X86_PAGING_H
 #define ARCH_X86_PAGING_H
