@@ -119,33 +119,49 @@ static uint64_t image_phys_end(void)
 	return image_phys_base + (uint64_t)(__image_end - __image_start);
 }
 
-/*
- * The 2 MiB blocks around the image, with 4 KiB pages: the image's own
- * pages read-only (W^X holds for its alias too), the rest writable.
- */
-static bool map_direct_around_image(void)
+/* The local APIC's registers (the xAPIC page), read once by paging_init. */
+static uint64_t lapic_phys;
+
+static uint64_t lapic_page(void)
 {
-	uint64_t nx = has_nx ? PTE_NX : 0;
-	uint64_t start = image_phys_start(), end = image_phys_end();
-
-	for (uint64_t pa = ALIGN_DOWN(start, 2 * MiB);
-	     pa < ALIGN_UP(end, 2 * MiB); pa += PAGE_SIZE) {
-		uint64_t flags = pa >= start && pa < end ? nx : PTE_W | nx;
-
-		if (!map_one(DIRECT_MAP_BASE + pa, pa, 1, flags))
-			return false;
-	}
-	return true;
+	return lapic_phys;
 }
 
-static bool overlaps_image(uint64_t pa, uint64_t size)
+/*
+ * Whether the 2 MiB block at pa is mapped with 4 KiB pages because it
+ * holds the image (read-only alias) or the LAPIC (uncached).
+ */
+static bool block_needs_small_pages(uint64_t pa)
 {
-	return pa < image_phys_end() && pa + size > image_phys_start();
+	uint64_t lapic = lapic_page();
+
+	return (pa < image_phys_end() && pa + 2 * MiB > image_phys_start()) ||
+	       (lapic >= pa && lapic < pa + 2 * MiB);
+}
+
+/* Flags of the 4 KiB direct-map page at pa in such a block. */
+static uint64_t small_page_flags(uint64_t pa)
+{
+	uint64_t nx = has_nx ? PTE_NX : 0;
+
+	if (pa >= image_phys_start() && pa < image_phys_end())
+		return nx; /* W^X holds for the image's alias too */
+	if (pa == lapic_page())
+		return PTE_W | PTE_PCD | PTE_PWT | nx; /* MMIO: uncached */
+	return PTE_W | nx;
+}
+
+static bool map_direct_block_small(uint64_t block)
+{
+	for (uint64_t pa = block; pa < block + 2 * MiB; pa += PAGE_SIZE)
+		if (!map_one(DIRECT_MAP_BASE + pa, pa, 1, small_page_flags(pa)))
+			return false;
+	return true;
 }
 
 /*
  * Maps [pa, pa+len) at DIRECT_MAP_BASE + pa with the largest pages that
- * fit, leaving out the 2 MiB blocks map_direct_around_image() maps.
+ * fit; the blocks of the image and the LAPIC get 4 KiB pages.
  */
 static bool map_direct(uint64_t pa, uint64_t end)
 {
@@ -154,7 +170,9 @@ static bool map_direct(uint64_t pa, uint64_t end)
 	pa = ALIGN_DOWN(pa, 2 * MiB);
 	end = ALIGN_UP(end, 2 * MiB);
 	while (pa < end) {
-		if (overlaps_image(pa, 2 * MiB)) {
+		if (block_needs_small_pages(pa)) {
+			if (!map_direct_block_small(pa))
+				return false;
 			pa += 2 * MiB;
 			continue;
 		}
@@ -208,11 +226,12 @@ bool paging_init(const struct mem_range *ranges, size_t n,
 	has_nx = ext.edx & CPUID_80000001_EDX_NX;
 	has_1g = ext.edx & CPUID_80000001_EDX_PDPE1GB;
 	table_alloc = alloc_page;
+	lapic_phys = rdmsr(MSR_IA32_APIC_BASE) & PTE_ADDR_MASK;
 	root = table_new(&root_phys);
 	if (!root)
 		return false;
 
-	if (!map_direct_around_image() || !map_direct(0, LOW_4G))
+	if (!map_direct(0, LOW_4G))
 		return false;
 	/* Above 4 GiB only memory: reserved ranges there are MMIO holes. */
 	for (size_t i = 0; i < n; i++) {
