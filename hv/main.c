@@ -23,6 +23,8 @@
 #include "lib/string.h"
 
 #define HV_VERSION "0.1"
+
+_Static_assert(OPT_MAX_CPUS == MAX_CPUS, "maxcpus= must fit the per-CPU areas");
 #define OPTION_COMPLAINTS_MAX 8
 
 static struct hv_options options;

@@ -7,9 +7,8 @@
 
 #include "arch/x86/descriptors.h"
 #include "arch/x86/virt_probe.h"
-#include "hv/options.h"
 
-#define MAX_CPUS OPT_MAX_CPUS
+#define MAX_CPUS 64 /* hv/main.c checks that maxcpus= agrees */
 #define KERNEL_STACK_SIZE 16384
 #define IST_STACK_SIZE 8192
 
