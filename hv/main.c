@@ -41,12 +41,18 @@ static void hv_collect_complaint(void *ctx, const char *msg)
 			     "%s", msg);
 }
 
-static void hv_console_start(void)
+/*
+ * The consoles the options name (COM1 when none), and after a BIOS boot
+ * also the VGA text screen, for PCs without a serial port.
+ */
+static void hv_console_start(const struct boot_info *bi)
 {
 	char missing[160];
 
 	console_init(options.consoles, options.console_count, missing,
 		     sizeof(missing));
+	if (bi->fb.type == BOOT_FB_EGA_TEXT)
+		console_add_vga_text(bi->fb.addr, bi->fb.width, bi->fb.height);
 	log_set_level(options.loglevel);
 	report_set_exit_mode(options.exit_mode);
 	log_replay_to_console();
@@ -82,6 +88,10 @@ static void hv_print_boot_info(const struct boot_info *bi)
 		(unsigned long long)bi->image_end - 1,
 		(unsigned long long)(tsc_khz() / 1000), bi->module_count,
 		bi->efi_system_table ? ", EFI system table present" : "");
+	if (bi->fb.type != BOOT_FB_NONE)
+		pr_info("hv: framebuffer type %u at %#llx, %ux%u, %u bpp",
+			bi->fb.type, (unsigned long long)bi->fb.addr,
+			bi->fb.width, bi->fb.height, bi->fb.bpp);
 }
 
 /* Every online CPU must be able to run guests, the same way. */
@@ -161,7 +171,7 @@ __noreturn void hv_main(const struct boot_info *bi)
 
 	/* Options first: they say where the console is. */
 	options_parse(bi->cmdline, &options, hv_collect_complaint, NULL);
-	hv_console_start();
+	hv_console_start(bi);
 	hv_print_boot_info(bi);
 	report_set_u64("cpus", 1);
 	report_set_str("vendor", cpu_vendor_name(cpu_vendor()));

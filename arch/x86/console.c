@@ -1,6 +1,7 @@
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/uart.h"
+#include "arch/x86/vga_text.h"
 #include "lib/format.h"
 
 #define E9_PORT 0xe9
@@ -8,6 +9,13 @@
 static struct console_spec active[OPT_MAX_CONSOLES];
 static unsigned active_count;
 static bool ready;
+static bool vga_active;
+
+bool console_add_vga_text(uint64_t phys, unsigned width, unsigned height)
+{
+	vga_active = vga_text_init(phys, width, height);
+	return vga_active;
+}
 
 void console_init(const struct console_spec *specs, unsigned count,
 		  char *missing, size_t missingsz)
@@ -57,6 +65,8 @@ static void console_putc(const struct console_spec *s, char c)
 void console_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (vga_active)
+			vga_text_putc(s[i]);
 		for (unsigned k = 0; k < active_count; k++) {
 			if (s[i] == '\n' && active[k].kind == CONSOLE_UART)
 				console_putc(&active[k], '\r');

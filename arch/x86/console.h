@@ -16,6 +16,12 @@
 void console_init(const struct console_spec *specs, unsigned count,
 		  char *missing, size_t missingsz);
 
+/*
+ * Adds the VGA text screen (a BIOS boot's EGA text framebuffer) as one more
+ * output; false when its geometry is implausible.
+ */
+bool console_add_vga_text(uint64_t phys, unsigned width, unsigned height);
+
 /* Sends bytes to every output. The caller serializes (the log does). */
 void console_write(const char *s, size_t n);
 
