@@ -34,6 +34,14 @@ static const struct {
 	[OPT_TEST_HOSTILE_PORT] = { HV_TEST_HOSTILE_PORT, 1 },
 };
 
+/* Summary keys of the figures a guest reports (enum hv_report_key). */
+static const char *const guest_report_names[] = {
+	[HV_REPORT_FAULT_CYCLES] = "fault_cycles",
+	[HV_REPORT_HYPERCALL_CYCLES] = "hypercall_cycles",
+	[HV_REPORT_PAGES_TOUCHED] = "pages_touched",
+	[HV_REPORT_DIRTY_PAGES] = "dirty_pages",
+};
+
 static void guest_vcpu_thread(void *arg)
 {
 	vcpu_run_loop(arg);
@@ -123,15 +131,9 @@ static bool guest_collect(struct vm *vm, char *why, size_t whysz)
 	report_set_u64("fault_retries", retries);
 	report_set_u64("data_errors", data_errors);
 	report_set_u64("tlb_flushes", vm->flushes);
-	if (vm->report[HV_REPORT_FAULT_CYCLES])
-		report_set_u64("fault_cycles", vm->report[HV_REPORT_FAULT_CYCLES]);
-	if (vm->report[HV_REPORT_HYPERCALL_CYCLES])
-		report_set_u64("hypercall_cycles",
-			       vm->report[HV_REPORT_HYPERCALL_CYCLES]);
-	if (vm->report[HV_REPORT_PAGES_TOUCHED])
-		report_set_u64("pages_touched", vm->report[HV_REPORT_PAGES_TOUCHED]);
-	if (vm->report[HV_REPORT_DIRTY_PAGES])
-		report_set_u64("dirty_pages", vm->report[HV_REPORT_DIRTY_PAGES]);
+	for (unsigned key = 0; key < ARRAY_SIZE(guest_report_names); key++)
+		if (guest_report_names[key] && vm->report[key])
+			report_set_u64(guest_report_names[key], vm->report[key]);
 	return pass;
 }
 

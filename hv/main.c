@@ -199,11 +199,10 @@ __noreturn void hv_main(const struct boot_info *bi)
 	pic_mask_all();
 	lapic_init_this_cpu();
 	virt_probe_this_cpu(&this_cpu()->virt);
-	if (!acpi.has_madt)
-		; /* the boot CPU alone */
-	else if (!memory_trampoline_page())
+	/* Without a MADT the boot CPU runs alone (already said above). */
+	if (acpi.has_madt && !memory_trampoline_page())
 		pr_warn("smp: no free page below 1 MiB to start other CPUs from");
-	else
+	else if (acpi.has_madt)
 		smp_start_aps(&acpi.cpus, options.maxcpus,
 			      options.ap_timeout_ms, memory_trampoline_page());
 	percpu_area[0].online = true;

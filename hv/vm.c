@@ -187,22 +187,25 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 }
 
 /*
- * The host address of guest page gfn, backing it if write is set; NULL
- * when gfn is not RAM. A page never written reads as zeros (zero_out).
+ * Finds the host address of guest page gfn in *page, backing the page
+ * first if write is set. False when gfn is not RAM (or no memory to back
+ * it); true with *page NULL for a page never written, which reads as zeros.
  */
-static void *vm_guest_page(struct vm *vm, uint64_t gfn, bool write)
+static bool vm_guest_page(struct vm *vm, uint64_t gfn, bool write,
+			  uint8_t **page)
 {
 	struct tdp_memslot *s = tdp_slot_find(&vm->mmu, gfn);
 	uint64_t phys;
 
 	if (!s)
-		return NULL;
+		return false;
 	phys = write ? tdp_slot_backing(&vm->mmu, s, gfn) :
 		       __atomic_load_n(&s->backing[gfn - s->base_gfn],
 				       __ATOMIC_ACQUIRE);
-	if (!phys)
-		return write ? NULL : (void *)-1;
-	return phys_to_virt(phys);
+	if (!phys && write)
+		return false;
+	*page = phys ? phys_to_virt(phys) : NULL;
+	return true;
 }
 
 static bool vm_copy_guest(struct vm *vm, uint64_t gpa, void *buf, size_t len,
@@ -215,16 +218,16 @@ static bool vm_copy_guest(struct vm *vm, uint64_t gpa, void *buf, size_t len,
 	while (len) {
 		size_t off = gpa & (PAGE_SIZE - 1);
 		size_t n = MIN(len, PAGE_SIZE - off);
-		uint8_t *page = vm_guest_page(vm, gpa >> PAGE_SHIFT, write);
+		uint8_t *page;
 
-		if (!page)
+		if (!vm_guest_page(vm, gpa >> PAGE_SHIFT, write, &page))
 			return false;
 		if (write)
 			memcpy(page + off, b, n);
-		else if (page == (void *)-1)
-			memset(b, 0, n); /* never backed: zeros */
-		else
+		else if (page)
 			memcpy(b, page + off, n);
+		else
+			memset(b, 0, n);
 		gpa += n;
 		b += n;
 		len -= n;
