@@ -74,6 +74,45 @@ static bool guest_load(struct vm *vm, const struct boot_info *bi,
 	return true;
 }
 
+/* How long vCPUs get to end once the VM was stopped. */
+#define VCPU_STOP_GRACE_US (10 * 1000000ull)
+
+/*
+ * Waits for every vCPU to end. Past the guest's deadline the watchdog
+ * stops the VM (vCPUs that are stuck in the guest get no tick exit on
+ * Bochs: see hv/vcpu.c); vCPUs that do not end within
+ * VCPU_STOP_GRACE_US of that are named, and false returned.
+ */
+static bool guest_wait_vcpus(struct vm *vm)
+{
+	uint64_t give_up_us = 0;
+
+	while (__atomic_load_n(&vm->vcpus_running, __ATOMIC_ACQUIRE)) {
+		uint64_t now = tsc_us_since_boot();
+
+		if (!give_up_us && (vm_is_stopped(vm) || now > vm->deadline_us)) {
+			vm_stop(vm, "watchdog: the guest still ran after %llu s (guest_timeout_s=)",
+				(unsigned long long)vm->timeout_s);
+			give_up_us = now + VCPU_STOP_GRACE_US;
+		}
+		if (give_up_us && now > give_up_us)
+			break;
+		cpu_relax();
+	}
+	if (!__atomic_load_n(&vm->vcpus_running, __ATOMIC_ACQUIRE))
+		return true;
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (!__atomic_load_n(&vm->vcpus[i].ended, __ATOMIC_ACQUIRE))
+			pr_err("vm: vcpu%u on cpu%u did not end %llu s after the VM stopped (%s)",
+			       i, vm->vcpus[i].cpu,
+			       (unsigned long long)(VCPU_STOP_GRACE_US / 1000000),
+			       __atomic_load_n(&vm->vcpus[i].mode, __ATOMIC_ACQUIRE) ==
+					   VCPU_IN_GUEST
+				       ? "still in the guest"
+				       : "in the hypervisor");
+	return false;
+}
+
 /*
  * Starts vCPU i on CPU i (vCPU 0 here) and waits for all of them; false
  * if some never ended.
@@ -84,22 +123,16 @@ static bool guest_run_vcpus(struct vm *vm)
 	for (unsigned i = 1; i < vm->vcpu_count; i++) {
 		if (!smp_run_on(i, guest_vcpu_thread, &vm->vcpus[i])) {
 			vm_stop(vm, "cpu%u is busy and cannot run vcpu%u", i, i);
+			__atomic_store_n(&vm->vcpus[i].ended, true,
+					 __ATOMIC_RELEASE);
 			__atomic_fetch_sub(&vm->vcpus_running, 1,
 					   __ATOMIC_ACQ_REL);
 		}
 	}
+	if (vm->deaf_vcpu)
+		vcpu_selftest_flush_deaf(vm);
 	vcpu_run_loop(&vm->vcpus[0]);
-	/* The others end within a tick of a stop; give them ten seconds. */
-	while (__atomic_load_n(&vm->vcpus_running, __ATOMIC_ACQUIRE)) {
-		if (tsc_us_since_boot() > vm->deadline_us + 10 * 1000000ull) {
-			vm_stop(vm, "watchdog: %u vCPU(s) did not end after the guest timeout",
-				__atomic_load_n(&vm->vcpus_running,
-						__ATOMIC_ACQUIRE));
-			return false;
-		}
-		cpu_relax();
-	}
-	return true;
+	return guest_wait_vcpus(vm);
 }
 
 /* Sums the vCPUs' figures and checks their verdicts. */
@@ -131,6 +164,7 @@ static bool guest_collect(struct vm *vm, char *why, size_t whysz)
 	report_set_u64("fault_retries", retries);
 	report_set_u64("data_errors", data_errors);
 	report_set_u64("tlb_flushes", vm->flushes);
+	report_set_u64("nmi_kicks", vm->nmi_kicks);
 	for (unsigned key = 0; key < ARRAY_SIZE(guest_report_names); key++)
 		if (guest_report_names[key] && vm->report[key])
 			report_set_u64(guest_report_names[key], vm->report[key]);
@@ -201,6 +235,14 @@ bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
 	if (!guest_load(vm, bi, opt, why, whysz)) {
 		vm_destroy(vm);
 		return false;
+	}
+	if (opt->selftest == SELFTEST_DEAF_CPU) {
+		if (vcpus < 2) {
+			fmt_snprintf(why, whysz, "selftest=deaf-cpu needs two vCPUs");
+			vm_destroy(vm);
+			return false;
+		}
+		vm->deaf_vcpu = vcpus; /* the last one */
 	}
 	vm->timeout_s = opt->guest_timeout_s;
 	vm->deadline_us = tsc_us_since_boot() + opt->guest_timeout_s * 1000000ull;

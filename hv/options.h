@@ -42,6 +42,7 @@ enum selftest {
 	SELFTEST_AP_PAGE_FAULT = 2, /* the last CPU started does */
 	SELFTEST_BUG = 3,           /* a BUG_ON() fires */
 	SELFTEST_WARN = 4,          /* a WARN_ON() fires; the run goes on */
+	SELFTEST_DEAF_CPU = 5,      /* the last vCPU's CPU answers no kick */
 };
 
 /* What the VM runs (test=); none boots without starting a VM. */
@@ -94,7 +95,7 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  * number of complaints. Options:
  *   console=ttyS<n>[,<baud>]  console=io:<port>[,<baud>]  console=e9
  *   loglevel=<0-3|error|warn|info|debug>  maxcpus=<n>  exit=qemu|bochs|halt
- *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn
+ *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn|deaf-cpu
  *   vcpus=<n>  guest_mem=<size>  test=<name>  guest=<module or file>
  *   guest_timeout_s=<n>
  * Words the loader or later issues own (e.g. BOOT_IMAGE=, guest=) are

@@ -10,39 +10,109 @@
  * flush once vm_flush_tlb() returns. vCPUs outside the guest are not waited
  * for: they flush at their next entry, so waiting flushers never wait on
  * each other.
+ *
+ * Kicks. A kick is a fixed IPI: the guest runs with physical interrupts
+ * intercepted and not masked by its own RFLAGS.IF (SVM: V_INTR_MASKING
+ * with the host's IF set at VMRUN, APM Vol. 2, 15.21.1 "Physical (INTR)
+ * Interrupt Masking in EFLAGS"; VMX: external-interrupt exiting, SDM
+ * Vol. 3C, "Pin-Based VM-Execution Controls"), so it exits at once,
+ * whatever the guest did with IF. A vCPU that has not left the guest
+ * after VCPU_NMI_KICK_US is kicked again with an NMI, which no guest
+ * state can hold off (NMIs are intercepted). Bochs 2.7 (and Bochs up to
+ * at least 3.0) needs that: it evaluates the guest's RFLAGS.IF while
+ * loading the guest state, before it marks the CPU as in guest mode
+ * (cpu/svm.cc SvmEnterLoadCheckGuestState and cpu/vmx.cc
+ * VMenterLoadCheckGuestState call setEFlags first), so a guest entered
+ * with IF = 0 has physical interrupts masked until it sets IF itself: the
+ * IPI stays pending while the guest spins, and every CPU that flushes
+ * waits for it. Hardware needs no NMI; the IPI always comes first, so
+ * the NMI is only the fallback, and no wait is unbounded: one that lasts
+ * is reported and then ends the run (arch/x86/spin_wait.h).
  */
 #include "hv/vm.h"
 #include "hv/log.h"
+#include "hv/panic.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/idt.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/spin_wait.h"
 #include "arch/x86/tsc.h"
 
 /* APIC timer ticks between watchdog looks (bus clock / 16: ~1-20 ms). */
 #define VCPU_TICK_COUNT 100000
+
+/* When a kicked vCPU still runs its guest: NMI it, and again this often. */
+#define VCPU_NMI_KICK_US 1000ull
+#define VCPU_NMI_KICK_AGAIN_US 100000ull
+
+/* Whether v may still run on translations from before flush seq. */
+static bool vcpu_holds_stale_tlb(struct vcpu *v, uint64_t seq)
+{
+	return __atomic_load_n(&v->mode, __ATOMIC_ACQUIRE) == VCPU_IN_GUEST &&
+	       __atomic_load_n(&v->flush_seen, __ATOMIC_ACQUIRE) < seq;
+}
+
+/*
+ * Waits until v has left the guest or entered it after flush seq, with
+ * NMI kicks when the IPI kick did not take it out (see above).
+ */
+static void vcpu_wait_flushed(struct vcpu *v, uint64_t seq)
+{
+	struct spin_wait w = SPIN_WAIT_INIT(
+	    (int)v->cpu, "leave the guest for a TLB flush (kicked by IPI, then NMI)");
+	uint64_t next_nmi_us = VCPU_NMI_KICK_US;
+
+	while (vcpu_holds_stale_tlb(v, seq)) {
+		if (spin_wait_step(&w) >= next_nmi_us) {
+			smp_kick_nmi(v->cpu);
+			__atomic_fetch_add(&v->vm->nmi_kicks, 1,
+					   __ATOMIC_RELAXED);
+			next_nmi_us += VCPU_NMI_KICK_AGAIN_US;
+		}
+	}
+	spin_wait_end(&w);
+}
 
 void vm_flush_tlb(struct vm *vm)
 {
 	uint64_t seq = __atomic_add_fetch(&vm->flush_seq, 1, __ATOMIC_SEQ_CST);
 
 	__atomic_fetch_add(&vm->flushes, 1, __ATOMIC_RELAXED);
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		struct vcpu *v = &vm->vcpus[i];
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		if (vcpu_holds_stale_tlb(&vm->vcpus[i], seq))
+			smp_kick(vm->vcpus[i].cpu);
+	for (unsigned i = 0; i < vm->vcpu_count; i++)
+		vcpu_wait_flushed(&vm->vcpus[i], seq);
+}
 
-		if (__atomic_load_n(&v->mode, __ATOMIC_SEQ_CST) == VCPU_IN_GUEST &&
-		    __atomic_load_n(&v->flush_seen, __ATOMIC_ACQUIRE) < seq)
-			smp_kick(v->cpu);
-	}
-	for (unsigned i = 0; i < vm->vcpu_count; i++) {
-		struct vcpu *v = &vm->vcpus[i];
+/*
+ * selftest=deaf-cpu: behaves as a CPU wedged in guest mode would. It
+ * claims to be in the guest and never looks at its kicks again (NMIs are
+ * taken, and it goes on spinning), until the fatal path stops it.
+ */
+static __noreturn void vcpu_play_deaf(struct vcpu *v)
+{
+	irq_disable();
+	pr_info("selftest: cpu%u (vcpu%u) stops answering kicks", v->cpu,
+		v->id);
+	__atomic_store_n(&v->mode, VCPU_IN_GUEST, __ATOMIC_SEQ_CST);
+	for (;;)
+		cpu_relax();
+}
 
-		while (__atomic_load_n(&v->mode, __ATOMIC_ACQUIRE) ==
-			       VCPU_IN_GUEST &&
-		       __atomic_load_n(&v->flush_seen, __ATOMIC_ACQUIRE) < seq)
-			cpu_relax();
-	}
+void vcpu_selftest_flush_deaf(struct vm *vm)
+{
+	struct vcpu *v = &vm->vcpus[vm->deaf_vcpu - 1];
+	struct spin_wait w = SPIN_WAIT_INIT((int)v->cpu, "play deaf");
+
+	while (__atomic_load_n(&v->mode, __ATOMIC_ACQUIRE) != VCPU_IN_GUEST)
+		spin_wait_step(&w);
+	pr_info("selftest: cpu%u asks for a TLB flush", this_cpu_id());
+	vm_flush_tlb(vm);
+	panic("selftest=deaf-cpu: the TLB flush returned while cpu%u was deaf",
+	      v->cpu);
 }
 
 /*
@@ -107,6 +177,8 @@ void vcpu_run_loop(struct vcpu *v)
 		vm_stop(vm, "vcpu%u: %s", v->id, err);
 		goto disable;
 	}
+	if (vm->deaf_vcpu == v->id + 1)
+		vcpu_play_deaf(v);
 	/* Ticks make a guest that never exits come back for the watchdog. */
 	lapic_timer_start_periodic(VEC_TICK, VCPU_TICK_COUNT);
 	while (!v->done && vcpu_enter(v, &exit)) {
@@ -122,5 +194,6 @@ void vcpu_run_loop(struct vcpu *v)
 disable:
 	be->cpu_disable();
 out:
+	__atomic_store_n(&v->ended, true, __ATOMIC_RELEASE);
 	__atomic_fetch_sub(&vm->vcpus_running, 1, __ATOMIC_ACQ_REL);
 }

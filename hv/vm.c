@@ -10,6 +10,7 @@
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/spin_wait.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/pmm.h"
@@ -47,6 +48,21 @@ static unsigned vm_cpu_id(void *ctx)
 static void vm_platform_flush_tlb(void *ctx)
 {
 	vm_flush_tlb(ctx);
+}
+
+/* MMU core waits are bounded like every other (arch/x86/spin_wait.h). */
+static void vm_relax(void *ctx, struct tdp_wait *tw)
+{
+	struct spin_wait w = {
+		.what = tw->what,
+		.cpu = tw->cpu,
+		.since_us = tw->since,
+		.reported = tw->reported,
+	};
+
+	spin_wait_step(&w);
+	tw->since = w.since_us;
+	tw->reported = w.reported;
 }
 
 static void vm_report(void *ctx, const char *file, int line, const char *what,
@@ -137,6 +153,7 @@ bool vm_create(struct vm *vm, const struct virt_backend *backend,
 		.cpu_id = vm_cpu_id,
 		.nr_cpus = smp_online_count(),
 		.flush_tlb = vm_platform_flush_tlb,
+		.relax = vm_relax,
 		.report = vm_report,
 	};
 	if (!tdp_vm_init(&vm->mmu, backend->tdp_format, &vm->plat, max_level)) {
@@ -181,9 +198,19 @@ void vm_stop(struct vm *vm, const char *fmt, ...)
 		pr_err("vm: stopped: %s", vm->stop_reason);
 		__atomic_store_n(&vm->stopped, true, __ATOMIC_RELEASE);
 	}
-	for (unsigned i = 0; i < vm->vcpu_count; i++)
-		if (vm->vcpus[i].cpu != this_cpu_id())
-			smp_kick(vm->vcpus[i].cpu);
+	/*
+	 * An IPI, and an NMI for a vCPU in the guest: a guest that holds
+	 * maskable interrupts off on Bochs (hv/vcpu.c) still leaves.
+	 */
+	for (unsigned i = 0; i < vm->vcpu_count; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (v->cpu == this_cpu_id())
+			continue;
+		smp_kick(v->cpu);
+		if (__atomic_load_n(&v->mode, __ATOMIC_SEQ_CST) == VCPU_IN_GUEST)
+			smp_kick_nmi(v->cpu);
+	}
 }
 
 /*

@@ -31,8 +31,9 @@ struct vcpu {
 	uint32_t mode;       /* enum vcpu_mode */
 	uint64_t flush_seen; /* vm->flush_seq acted on before the last entry */
 
-	/* How it ended (HV_HC_DONE). */
+	/* How it ended (HV_HC_DONE); ended: its run loop returned. */
 	bool done;
+	bool ended;
 	int32_t result;
 	uint64_t data_errors;
 
@@ -67,6 +68,10 @@ struct vm {
 
 	uint64_t flush_seq;  /* bumped by every remote TLB flush request */
 	uint64_t flushes;
+	uint64_t nmi_kicks;  /* kicks that needed an NMI (see hv/vcpu.c) */
+
+	/* selftest=deaf-cpu: vCPU deaf_vcpu - 1 plays a wedged CPU; 0: none. */
+	unsigned deaf_vcpu;
 
 	bool stop_claimed;   /* set by the first vm_stop() */
 	bool stopped;        /* the guest stopped its VM (reason below) */
@@ -104,6 +109,13 @@ bool vm_read_guest(struct vm *vm, uint64_t gpa, void *dst, size_t len);
 
 /* The remote TLB flush (struct tdp_platform.flush_tlb): see hv/vcpu.c. */
 void vm_flush_tlb(struct vm *vm);
+
+/*
+ * selftest=deaf-cpu, on the boot CPU once every vCPU was handed out:
+ * waits until the deaf vCPU sits "in the guest" and asks for a TLB flush,
+ * which must end the run with a FAIL that names that CPU.
+ */
+void vcpu_selftest_flush_deaf(struct vm *vm);
 
 /*
  * Runs vCPU v on the calling CPU until it is done or the VM stops, then

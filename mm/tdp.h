@@ -43,8 +43,9 @@ struct tdp_platform {
 	 * call (INVEPT / TLB control on every CPU running it). Must serve
 	 * other CPUs' flush requests while it waits. */
 	void (*flush_tlb)(void *ctx);
-	/* Called while waiting for a lock or a grace period; NULL: PAUSE. */
-	void (*relax)(void *ctx);
+	/* Called at each turn of a wait for a lock, another CPU or a grace
+	 * period, with what the wait is for; NULL: PAUSE. */
+	void (*relax)(void *ctx, struct tdp_wait *w);
 	/* A broken invariant: file:line and the condition; fatal if asked. */
 	void (*report)(void *ctx, const char *file, int line, const char *what,
 		       bool fatal);
@@ -121,7 +122,7 @@ struct tdp_vm {
 	unsigned root_level;
 	unsigned max_level;    /* largest leaf allowed */
 	bool exclusive_faults; /* fault as exclusive operations (bench) */
-	uint32_t exclusive;    /* an exclusive operation runs or waits */
+	uint32_t exclusive;    /* 1 + the CPU of the exclusive operation that runs or waits; 0: none */
 	struct tdp_lock exclusive_lock;
 	struct tdp_memslot slots[TDP_MAX_SLOTS];
 	struct tdp_reclaim reclaim;

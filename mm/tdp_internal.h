@@ -168,14 +168,15 @@ uint64_t tdp_write_protect_locked(struct tdp_vm *vm, uint64_t start,
 uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c, uint64_t start,
 			  uint64_t end, unsigned level);
 
-static inline void tdp_vm_relax(struct tdp_vm *vm)
+static inline void tdp_vm_relax(struct tdp_vm *vm, struct tdp_wait *w)
 {
-	tdp_relax(vm->plat->relax, vm->plat->ctx);
+	tdp_relax(vm->plat->relax, vm->plat->ctx, w);
 }
 
-static inline void tdp_vm_lock(struct tdp_vm *vm, struct tdp_lock *l)
+static inline void tdp_vm_lock(struct tdp_vm *vm, struct tdp_lock *l,
+			       const char *what)
 {
-	tdp_lock(l, vm->plat->relax, vm->plat->ctx);
+	tdp_lock(l, vm->plat->relax, vm->plat->ctx, what);
 }
 
 static inline void tdp_flush(struct tdp_vm *vm)

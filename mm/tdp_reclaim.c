@@ -34,7 +34,7 @@ void tdp_reclaim_queue(struct tdp_vm *vm, uint64_t table)
 	struct tdp_reclaim *r = &vm->reclaim;
 	struct tdp_free_batch *b = NULL;
 
-	tdp_vm_lock(vm, &r->queue_lock);
+	tdp_vm_lock(vm, &r->queue_lock, "take the reclaim queue lock");
 	if (r->pending)
 		b = batch_at(vm, r->pending);
 	if (!b || b->count == ARRAY_SIZE(b->tables)) {
@@ -76,7 +76,7 @@ static void grace_period_begin(struct tdp_vm *vm)
 	struct tdp_reclaim *r = &vm->reclaim;
 	unsigned i;
 
-	tdp_vm_lock(vm, &r->queue_lock);
+	tdp_vm_lock(vm, &r->queue_lock, "take the reclaim queue lock");
 	__atomic_store_n(&r->waiting, r->pending, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->pending, 0, __ATOMIC_RELAXED);
 	tdp_unlock(&r->queue_lock);
@@ -127,12 +127,13 @@ void tdp_reclaim_poll(struct tdp_vm *vm)
 void tdp_reclaim_barrier(struct tdp_vm *vm)
 {
 	struct tdp_reclaim *r = &vm->reclaim;
+	struct tdp_wait w = TDP_WAIT_INIT(-1, "see a grace period end");
 
 	for (;;) {
 		tdp_reclaim_poll(vm);
 		if (!__atomic_load_n(&r->pending, __ATOMIC_RELAXED) &&
 		    !__atomic_load_n(&r->waiting, __ATOMIC_RELAXED))
 			return;
-		tdp_vm_relax(vm);
+		tdp_vm_relax(vm, &w);
 	}
 }

@@ -86,28 +86,38 @@ void tdp_vm_destroy(struct tdp_vm *vm)
  */
 static void op_wait_exclusive_done(struct tdp_vm *vm)
 {
+	uint32_t owner = __atomic_load_n(&vm->exclusive, __ATOMIC_ACQUIRE);
+	struct tdp_wait w = TDP_WAIT_INIT((int)owner - 1,
+					  "end its exclusive MMU operation");
+
 	while (__atomic_load_n(&vm->exclusive, __ATOMIC_ACQUIRE))
-		tdp_vm_relax(vm);
+		tdp_vm_relax(vm, &w);
 }
 
 static void op_wait_others_outside(struct tdp_vm *vm, struct tdp_cpu *self)
 {
 	unsigned i;
 
-	for (i = 0; i < vm->plat->nr_cpus; i++)
+	for (i = 0; i < vm->plat->nr_cpus; i++) {
+		struct tdp_wait w = TDP_WAIT_INIT(
+		    (int)i, "leave its MMU operation for an exclusive one");
+
 		while (
 		    &vm->cpu[i] != self &&
 		    (__atomic_load_n(&vm->cpu[i].qs_seq, __ATOMIC_ACQUIRE) & 1))
-			tdp_vm_relax(vm);
+			tdp_vm_relax(vm, &w);
+	}
 }
 
 struct tdp_cpu *tdp_op_begin(struct tdp_vm *vm, bool exclusive)
 {
-	struct tdp_cpu *c = &vm->cpu[vm->plat->cpu_id(vm->plat->ctx)];
+	unsigned cpu = vm->plat->cpu_id(vm->plat->ctx);
+	struct tdp_cpu *c = &vm->cpu[cpu];
 
 	if (exclusive) {
-		tdp_vm_lock(vm, &vm->exclusive_lock);
-		__atomic_store_n(&vm->exclusive, 1, __ATOMIC_SEQ_CST);
+		tdp_vm_lock(vm, &vm->exclusive_lock,
+			    "take the MMU's exclusive-operation lock");
+		__atomic_store_n(&vm->exclusive, cpu + 1, __ATOMIC_SEQ_CST);
 		__atomic_fetch_add(&c->qs_seq, 1, __ATOMIC_SEQ_CST);
 		tdp_smp_mb();
 		op_wait_others_outside(vm, c);

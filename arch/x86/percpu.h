@@ -37,6 +37,8 @@ struct percpu {
 	/* Work handed to this CPU's idle loop (smp_run_on). */
 	void (*volatile work_fn)(void *arg);
 	void *volatile work_arg;
+	/* NMIs sent as kicks (smp_kick_nmi) and not yet taken. */
+	uint32_t nmi_kicks;
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

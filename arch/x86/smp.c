@@ -4,6 +4,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/spin_wait.h"
 #include "arch/x86/traps.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/virt_probe.h"
@@ -76,6 +77,7 @@ void smp_call_others(void (*fn)(void))
 {
 	unsigned me = this_cpu_id();
 	unsigned expected = 0;
+	struct spin_wait w = SPIN_WAIT_INIT(-1, "see every other CPU run a call");
 
 	call_fn = fn;
 	__atomic_store_n(&call_done, 0, __ATOMIC_RELEASE);
@@ -86,7 +88,8 @@ void smp_call_others(void (*fn)(void))
 		expected++;
 	}
 	while (__atomic_load_n(&call_done, __ATOMIC_ACQUIRE) < expected)
-		cpu_relax();
+		spin_wait_step(&w);
+	spin_wait_end(&w);
 }
 
 /* Where an AP arrives from the trampoline, on its own stack. */
@@ -129,6 +132,26 @@ static void smp_kick_handler(struct trap_frame *frame)
 void smp_kick(unsigned cpu_id)
 {
 	lapic_send_fixed(percpu_area[cpu_id].apic_id, VEC_KICK);
+}
+
+void smp_kick_nmi(unsigned cpu_id)
+{
+	struct percpu *p = &percpu_area[cpu_id];
+
+	__atomic_fetch_add(&p->nmi_kicks, 1, __ATOMIC_SEQ_CST);
+	lapic_send_nmi(p->apic_id);
+}
+
+bool smp_take_nmi_kick(void)
+{
+	uint32_t *kicks = &this_cpu()->nmi_kicks;
+	uint32_t n = __atomic_load_n(kicks, __ATOMIC_ACQUIRE);
+
+	while (n && !__atomic_compare_exchange_n(kicks, &n, n - 1, false,
+						 __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE))
+		;
+	return n != 0;
 }
 
 /* Called by one CPU at a time (the boot CPU hands out the vCPUs). */

@@ -28,6 +28,19 @@ bool smp_run_on(unsigned cpu_id, void (*fn)(void *arg), void *arg);
 /* Makes CPU cpu_id leave guest mode or halt, so it looks at its work. */
 void smp_kick(unsigned cpu_id);
 
+/*
+ * Kicks CPU cpu_id with an NMI: for a CPU that may be in a guest that
+ * holds maskable interrupts off (see hv/vcpu.c). Its NMI handler knows
+ * the NMI for a kick and returns.
+ */
+void smp_kick_nmi(unsigned cpu_id);
+
+/*
+ * In the NMI handler: true (and one fewer pending) when an NMI kick was
+ * sent to this CPU and not yet taken, so the NMI was that kick.
+ */
+bool smp_take_nmi_kick(void);
+
 /* Runs fn on online CPU cpu_id (not this one) without waiting for it. */
 void smp_call_one(unsigned cpu_id, void (*fn)(void));
 

@@ -106,6 +106,8 @@ void trap_dispatch(struct trap_frame *f)
 	if (vector == VEC_NMI) {
 		if (smp_stop_requested())
 			cpu_halt_forever();
+		if (smp_take_nmi_kick())
+			return; /* its work is done: we left guest mode */
 		pr_warn("unexpected NMI on cpu%u at RIP %#llx (ignored)",
 			this_cpu_id(), (unsigned long long)f->rip);
 		return;

@@ -260,7 +260,7 @@ static void host_flush_tlb(void *ctx)
 }
 
 /* More threads than CPUs: let a preempted lock holder run. */
-static void host_relax(void *ctx)
+static void host_relax(void *ctx, struct tdp_wait *w)
 {
 	sched_yield();
 }
