@@ -57,18 +57,44 @@ void log_replay_to_console(void)
 /*
  * Takes the log lock, with interrupts off so that a handler that logs
  * cannot queue behind its own CPU, unless this CPU already holds it (an
- * exception or NMI while logging) or we are panicking. Returns the flags
- * to give back to log_lock_release(); LOG_NOT_TAKEN when not taken.
+ * exception or NMI while logging) or we are panicking. A CPU that has
+ * held it for LOG_LOCK_WAIT_US is taken to be wedged: the waiter says so
+ * and writes without the lock, as does everyone after it while that CPU
+ * still holds it, so a wedged CPU can garble the log but never silence
+ * it. Returns the flags to give back to log_lock_release();
+ * LOG_NOT_TAKEN when not taken, LOG_BYPASSED set when written without.
  */
 #define LOG_NOT_TAKEN (~0ull)
+#define LOG_BYPASSED (1ull << 63) /* not an RFLAGS bit */
+#define LOG_LOCK_WAIT_US 2000000ull
+static int log_wedged_owner = -1;
+
 static uint64_t log_lock_take(int cpu)
 {
 	uint64_t flags = read_rflags();
+	uint64_t since = 0;
+	char note[96];
 
 	if (panic_mode || log_owner == cpu)
 		return LOG_NOT_TAKEN;
 	irq_disable();
-	spin_lock(&log_lock);
+	while (!spin_trylock(&log_lock)) {
+		int owner = log_owner;
+		uint64_t now = tsc_us_since_boot();
+
+		if (owner >= 0 && owner == log_wedged_owner)
+			return flags | LOG_BYPASSED;
+		if (now && !since)
+			since = now;
+		if (since && now - since > LOG_LOCK_WAIT_US && owner >= 0) {
+			log_wedged_owner = owner;
+			log_emit(note, fmt_snprintf(note, sizeof(note),
+				"[log: cpu%d has held the log lock for %llu s: writing without it]\n",
+				owner, (unsigned long long)(LOG_LOCK_WAIT_US / 1000000)));
+			return flags | LOG_BYPASSED;
+		}
+		cpu_relax();
+	}
 	log_owner = cpu;
 	return flags;
 }
@@ -77,8 +103,10 @@ static void log_lock_release(uint64_t flags)
 {
 	if (flags == LOG_NOT_TAKEN)
 		return;
-	log_owner = -1;
-	spin_unlock(&log_lock);
+	if (!(flags & LOG_BYPASSED)) {
+		log_owner = -1;
+		spin_unlock(&log_lock);
+	}
 	if (flags & RFLAGS_IF)
 		irq_enable();
 }
