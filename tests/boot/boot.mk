@@ -52,12 +52,24 @@ BOOT_ARGS_bochs-vmx-2cpu := --bochs --bochs-cpu corei7_skylake_x --smp 2 --mem 5
 BOOT_EXPECT_bochs-vmx-2cpu := --cpus 2 --expect vendor=intel --expect virt=vmx
 BOOT_TIMEOUT_bochs-vmx-2cpu := 600
 
-BOOT_TESTS += bochs-svm-2cpu
-BOOT_ARGS_bochs-svm-2cpu := --bochs --bochs-cpu ryzen --smp 2 --mem 512
-BOOT_EXPECT_bochs-svm-2cpu := --cpus 2 --expect vendor=amd --expect virt=svm \
-	--expect vcpus=2 --expect leaked_tables=0 --expect leaked_pages=0 \
-	--expect data_errors=0
-BOOT_TIMEOUT_bochs-svm-2cpu := 600
+# Every workload under Bochs' ryzen (SVM + NPT with NRIP, flush-by-ASID),
+# whose CPUs take turns in one thread: a wait for another CPU only ends if
+# that CPU gets to run, and a guest entered with RFLAGS.IF = 0 takes no
+# interrupt exit there, so remote TLB flushes need the NMI kick (hv/vcpu.c).
+# The flushing workloads must really have flushed.
+BOCHS_SVM_ARGS := --bochs --bochs-cpu ryzen --mem 512
+BOCHS_SVM_EXPECT := --expect vendor=amd --expect virt=svm \
+	--expect leaked_tables=0 --expect leaked_pages=0 --expect data_errors=0
+BOCHS_FLUSHED := --expect-log 'tlb_flushes=[1-9]'
+
+define bochs_svm_case
+BOOT_TESTS += bochs-svm-$(1)cpu-$(2)
+BOOT_ARGS_bochs-svm-$(1)cpu-$(2) := $$(BOCHS_SVM_ARGS) --smp $(1) \
+	--cmdline 'test=$(2) guest_mem=32M'
+BOOT_EXPECT_bochs-svm-$(1)cpu-$(2) := --cpus $(1) --expect vcpus=$(1) \
+	$$(BOCHS_SVM_EXPECT) $$(GUEST_EXPECT_$(2)) $(3)
+BOOT_TIMEOUT_bochs-svm-$(1)cpu-$(2) := 600
+endef
 
 # The ISO that `make iso` ships (no exit= word: the hypervisor halts, and the
 # launcher stops QEMU once the log has ended), as a USB stick under UEFI.
@@ -99,6 +111,17 @@ BOOT_ARGS_qemu-selftest-warn := --smp 2 --cmdline selftest=warn
 BOOT_EXPECT_qemu-selftest-warn := --cpus 2 --crash-expected \
 	--expect-log 'WARN_ON\(cpus > 0\) at hv/main\.c:[0-9]+ on cpu0' \
 	--expect-log '\] hv_main\+0x'
+
+# A CPU that answers no kick (neither the IPI nor the NMI), as one wedged in
+# guest mode would: the flush that waits for it must name it after a second
+# and end the run in a FAIL, never hang.
+BOOT_TESTS += qemu-selftest-deaf-cpu
+BOOT_ARGS_qemu-selftest-deaf-cpu := --smp 2 --cmdline selftest=deaf-cpu
+BOOT_EXPECT_qemu-selftest-deaf-cpu := --cpus 2 --crash-expected \
+	--expect-fail 'wait: cpu0 waits for cpu1 to leave the guest for a TLB flush .* gave up after 10 s' \
+	--expect-log 'cpu1 selftest: cpu1 \(vcpu1\) stops answering kicks' \
+	--expect-log 'WARNING: wait: cpu0 waits for cpu1 to leave the guest for a TLB flush .*for 1[0-9][0-9][0-9] ms now' \
+	--expect-log '\] vm_flush_tlb\+0x'
 
 # Wrong options are reported and ignored; the boot goes on.
 BOOT_TESTS += qemu-bad-options
@@ -144,6 +167,12 @@ BOOT_EXPECT_guest-$(1)-$(2) := --cpus $$(GUEST_CPUS_$(1)) \
 endef
 $(foreach m,$(GUEST_MACHINES),$(foreach w,$(GUEST_WORKLOADS),\
 	$(eval $(call guest_case,$(m),$(w)))))
+
+$(eval $(call bochs_svm_case,2,fault-in))
+$(eval $(call bochs_svm_case,2,zap-under-load,$(BOCHS_FLUSHED)))
+$(eval $(call bochs_svm_case,2,dirty-log,$(BOCHS_FLUSHED)))
+$(eval $(call bochs_svm_case,2,bench))
+$(eval $(call bochs_svm_case,4,zap-under-load,$(BOCHS_FLUSHED)))
 
 # The guest as a Multiboot2 module and as a file next to the UEFI application.
 BOOT_TESTS += guest-module-mb2
