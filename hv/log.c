@@ -111,6 +111,11 @@ static void log_lock_release(uint64_t flags)
 		irq_enable();
 }
 
+void log_selftest_hold_lock(void)
+{
+	log_lock_take((int)this_cpu_id());
+}
+
 void log_vprintf(unsigned level, const char *fmt, va_list ap)
 {
 	char msg[LOG_LINE_MAX];

@@ -37,4 +37,10 @@ void log_replay_to_console(void);
  */
 void log_enter_panic_mode(void);
 
+/*
+ * selftest=deaf-cpu: takes the log lock for good, as a CPU wedged in the
+ * middle of a line would; other CPUs must still be heard.
+ */
+void log_selftest_hold_lock(void);
+
 #endif

@@ -113,13 +113,15 @@ BOOT_EXPECT_qemu-selftest-warn := --cpus 2 --crash-expected \
 	--expect-log '\] hv_main\+0x'
 
 # A CPU that answers no kick (neither the IPI nor the NMI), as one wedged in
-# guest mode would: the flush that waits for it must name it after a second
-# and end the run in a FAIL, never hang.
+# guest mode would, and holds the log lock: the log must go on without the
+# lock, and the flush that waits for the CPU must name it after a second and
+# end the run in a FAIL, never hang.
 BOOT_TESTS += qemu-selftest-deaf-cpu
 BOOT_ARGS_qemu-selftest-deaf-cpu := --smp 2 --cmdline selftest=deaf-cpu
 BOOT_EXPECT_qemu-selftest-deaf-cpu := --cpus 2 --crash-expected \
 	--expect-fail 'wait: cpu0 waits for cpu1 to leave the guest for a TLB flush .* gave up after 10 s' \
-	--expect-log 'cpu1 selftest: cpu1 \(vcpu1\) stops answering kicks' \
+	--expect-log 'cpu1 selftest: cpu1 \(vcpu1\) stops answering kicks, holding the log lock' \
+	--expect-log '^\[log: cpu1 has held the log lock for 2 s: writing without it\]' \
 	--expect-log 'WARNING: wait: cpu0 waits for cpu1 to leave the guest for a TLB flush .*for 1[0-9][0-9][0-9] ms now' \
 	--expect-log '\] vm_flush_tlb\+0x'
 
