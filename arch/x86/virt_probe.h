@@ -45,7 +45,7 @@ const char *virt_kind_name(enum virt_kind k);   /* "vmx", "svm", "none" */
 /* Probes this CPU (and enables VMX in IA32_FEATURE_CONTROL if unlocked). */
 void virt_probe_this_cpu(struct virt_caps *out);
 
-/* Vendor halves, in vmx_probe.c and svm_probe.c. */
+/* Vendor halves, in arch/x86/vmx/probe.c and arch/x86/svm/probe.c. */
 void vmx_probe(struct virt_caps *out);
 void svm_probe(struct virt_caps *out);
 

@@ -1,14 +1,14 @@
 /*
- * The AMD SVM backend's own interface between its files: svm_cpu.c (SVM on
- * and off per CPU), svm_vcpu.c (the vCPU and struct virt_backend),
- * svm_exit.c (exit decoding and the exits the backend completes itself)
- * and svm_entry.asm (the world switch). Nothing outside arch/x86/svm_*
- * includes it.
+ * The AMD SVM backend's own interface between its files in arch/x86/svm/:
+ * cpu.c (SVM on and off per CPU), vcpu.c (the vCPU and struct
+ * virt_backend), exit.c (exit decoding and the exits the backend completes
+ * itself), entry.asm (the world switch) and probe.c (what the CPU offers).
+ * Nothing outside arch/x86/svm/ includes it.
  */
-#ifndef ARCH_X86_SVM_H
-#define ARCH_X86_SVM_H
+#ifndef ARCH_X86_SVM_SVM_H
+#define ARCH_X86_SVM_SVM_H
 
-#include "arch/x86/svm_vmcb.h"
+#include "arch/x86/svm/vmcb.h"
 #include "arch/x86/virt.h"
 
 /* One vCPU: its VMCB and permission maps, pinned to the CPU it was made on. */
@@ -30,19 +30,19 @@ struct vcpu_hw {
 	struct vcpu_regs entry_regs;
 };
 
-/* svm_cpu.c */
+/* cpu.c */
 bool svm_cpu_enable(char *err, size_t errsz);
 void svm_cpu_disable(void);
 /* The calling CPU's host-state page for VMSAVE/VMLOAD; 0 if SVM is off. */
 uint64_t svm_cpu_host_state_pa(void);
 
-/* svm_vcpu.c */
+/* vcpu.c */
 bool svm_vcpu_skip_instruction(struct vcpu_hw *hw,
 			       const struct vcpu_exit *exit);
 void svm_vcpu_inject_exception(struct vcpu_hw *hw, uint8_t vector,
 			       bool has_error_code, uint32_t error_code);
 
-/* svm_exit.c */
+/* exit.c */
 void svm_exit_decode(const struct vcpu_hw *hw, const struct vcpu_regs *regs,
 		     struct vcpu_exit *exit);
 bool svm_exit_handle_in_backend(struct vcpu_hw *hw, struct vcpu_regs *regs,
@@ -50,7 +50,7 @@ bool svm_exit_handle_in_backend(struct vcpu_hw *hw, struct vcpu_regs *regs,
 const char *svm_exit_entry_failure(const struct vcpu_hw *hw);
 
 /*
- * svm_entry.asm: one world switch. With GIF clear it saves the host's
+ * entry.asm: one world switch. With GIF clear it saves the host's
  * VMSAVE state to host_state_pa, loads the guest's with VMLOAD, loads
  * regs (all but RAX, which VMRUN takes from the VMCB), runs the guest
  * until #VMEXIT, stores its registers back to regs, VMSAVEs the guest and

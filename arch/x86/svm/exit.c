@@ -17,7 +17,7 @@
  * vcpu_inject_exception() without skipping.
  */
 #include "arch/x86/idt.h"
-#include "arch/x86/svm.h"
+#include "arch/x86/svm/svm.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "lib/string.h"

@@ -3,7 +3,7 @@
  * area that VMRUN and #VMEXIT use (VM_HSAVE_PA), and a second page where
  * the world switch VMSAVEs the host state VMRUN does not keep.
  */
-#include "arch/x86/svm.h"
+#include "arch/x86/svm/svm.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/paging.h"

@@ -10,7 +10,7 @@
  * stale state; the cost is a little time per VMRUN.
  */
 #include "arch/x86/idt.h"
-#include "arch/x86/svm.h"
+#include "arch/x86/svm/svm.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/npt_format.h"
@@ -23,7 +23,7 @@
 #include "lib/string.h"
 #include "mm/pmm.h"
 
-/* svm_entry.asm addresses struct vcpu_regs by these offsets. */
+/* entry.asm addresses struct vcpu_regs by these offsets. */
 _Static_assert(offsetof(struct vcpu_regs, rax) == 0, "vcpu_regs");
 _Static_assert(offsetof(struct vcpu_regs, rbx) == 8, "vcpu_regs");
 _Static_assert(offsetof(struct vcpu_regs, rcx) == 16, "vcpu_regs");
@@ -367,7 +367,7 @@ static bool svm_guest_code_is_64bit(const struct vmcb_save *s)
 /*
  * Moves RIP past the instruction exit describes: for IN/OUT to EXITINFO2
  * (the next rIP, with or without NRIP save: APM 15.10.2), else to NRIP
- * where the CPU saves it, else by exit->insn_len (svm_exit.c); clears the
+ * where the CPU saves it, else by exit->insn_len (exit.c); clears the
  * interrupt shadow as completing the instruction would. Only for the exit
  * just returned by vcpu_run, once. False, with RIP unchanged, when the
  * length is unknown.
