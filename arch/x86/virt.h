@@ -49,6 +49,10 @@ struct virt_backend {
 	 * regs are loaded before and saved after. Called with interrupts
 	 * off; a host interrupt that arrives in the guest makes it exit with
 	 * VCPU_EXIT_INTERRUPT and is taken once the caller enables them.
+	 * An NMI that arrives in the guest also ends in VCPU_EXIT_INTERRUPT,
+	 * and the host's NMI handler must still see it (kicks and the fatal
+	 * stop rely on it): SVM holds it with GIF = 0 until STGI; a backend
+	 * whose exit consumes the NMI (VMX) delivers it to the host itself.
 	 * If a flush was requested, the guest's TLB entries (of this VM's
 	 * ASID/VPID and EPT/NPT root) are gone before the guest runs again.
 	 */
