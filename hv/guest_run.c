@@ -90,11 +90,11 @@ static bool guest_wait_vcpus(struct vm *vm)
 	while (__atomic_load_n(&vm->vcpus_running, __ATOMIC_ACQUIRE)) {
 		uint64_t now = tsc_us_since_boot();
 
-		if (!give_up_us && (vm_is_stopped(vm) || now > vm->deadline_us)) {
+		if (!give_up_us && now > vm->deadline_us)
 			vm_stop(vm, "watchdog: the guest still ran after %llu s (guest_timeout_s=)",
 				(unsigned long long)vm->timeout_s);
+		if (!give_up_us && vm_is_stopped(vm))
 			give_up_us = now + VCPU_STOP_GRACE_US;
-		}
 		if (give_up_us && now > give_up_us)
 			break;
 		cpu_relax();
