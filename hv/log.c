@@ -73,7 +73,7 @@ static uint64_t log_lock_take(int cpu)
 {
 	uint64_t flags = read_rflags();
 	uint64_t since = 0;
-	char note[96];
+	char note[112], holder[24];
 
 	if (panic_mode || log_owner == cpu)
 		return LOG_NOT_TAKEN;
@@ -86,11 +86,20 @@ static uint64_t log_lock_take(int cpu)
 			return flags | LOG_BYPASSED;
 		if (now && !since)
 			since = now;
-		if (since && now - since > LOG_LOCK_WAIT_US && owner >= 0) {
+		/*
+		 * Also when no owner is recorded yet: the holder sits between
+		 * its trylock and its store of log_owner, and may be this very
+		 * CPU, interrupted there by an NMI that logs.
+		 */
+		if (since && now - since > LOG_LOCK_WAIT_US) {
 			log_wedged_owner = owner;
+			if (owner >= 0)
+				fmt_snprintf(holder, sizeof(holder), "cpu%d", owner);
+			else
+				fmt_snprintf(holder, sizeof(holder), "a CPU not yet named");
 			log_emit(note, fmt_snprintf(note, sizeof(note),
-				"[log: cpu%d has held the log lock for %llu s: writing without it]\n",
-				owner, (unsigned long long)(LOG_LOCK_WAIT_US / 1000000)));
+				"[log: %s has held the log lock for %llu s: writing without it]\n",
+				holder, (unsigned long long)(LOG_LOCK_WAIT_US / 1000000)));
 			return flags | LOG_BYPASSED;
 		}
 		cpu_relax();
