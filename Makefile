@@ -2,6 +2,8 @@
 # Everything goes to $(BUILD); `make help` lists the targets.
 
 BUILD ?= build
+# Plain `make` builds everything, whatever the included makefiles define first.
+.DEFAULT_GOAL := all
 CC ?= gcc
 HOST_CC ?= gcc
 NASM ?= nasm

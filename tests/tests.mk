@@ -17,6 +17,15 @@
 
 HOST_CHECKS ?=
 HOST_CHECK_DEPS ?=
+
+# Plain `make` (what the README tells a newcomer) must build the hypervisor,
+# the ISO and the UEFI application, not only what an included makefile
+# happens to define first. A dry run into a scratch build directory.
+HOST_CHECKS += plain-make-builds-all
+HOST_CHECK_CMD_plain-make-builds-all := make -n --no-print-directory \
+	BUILD=$(BUILD)/plain-make-check | grep -q 'hv\.iso' && \
+	make -n --no-print-directory BUILD=$(BUILD)/plain-make-check | \
+	grep -q 'BOOTX64\.EFI'
 BOOT_TESTS :=
 include tests/boot/boot.mk
 
