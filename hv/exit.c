@@ -42,6 +42,26 @@ static void vcpu_handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 	}
 }
 
+/*
+ * The CPU found an EPT entry it cannot use: the MMU core wrote something
+ * the format forbids, a hypervisor bug. The walk of the MMU core's own
+ * view of that address goes to the console, and the VM stops.
+ */
+static void vcpu_handle_tdp_misconfig(struct vcpu *v, const struct vcpu_exit *e)
+{
+	struct vm *vm = v->vm;
+	uint64_t ptes[TDP_MAX_LEVELS + 1] = {0};
+	unsigned last = tdp_walk(&vm->mmu, e->npf.gpa, ptes);
+
+	pr_err("vcpu%u: %s misconfiguration at guest-physical %#llx; the MMU core's walk:",
+	       v->id, vm->mmu.fmt->name, (unsigned long long)e->npf.gpa);
+	for (unsigned level = vm->mmu.root_level; level >= last && level >= 1; level--)
+		pr_err("vcpu%u:   level %u entry %#018llx", v->id, level,
+		       (unsigned long long)ptes[level]);
+	vm_stop(vm, "vcpu%u: the CPU found a malformed %s entry for guest-physical %#llx (a hypervisor bug)",
+		v->id, vm->mmu.fmt->name, (unsigned long long)e->npf.gpa);
+}
+
 /* No devices: reads see all ones, writes vanish, owned ports stop the VM. */
 static void vcpu_handle_io(struct vcpu *v, struct vcpu_exit *e)
 {
@@ -97,6 +117,9 @@ void vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 	switch (e->kind) {
 	case VCPU_EXIT_NPF:
 		vcpu_handle_npf(v, e);
+		break;
+	case VCPU_EXIT_TDP_MISCONFIG:
+		vcpu_handle_tdp_misconfig(v, e);
 		break;
 	case VCPU_EXIT_HYPERCALL:
 		vcpu_handle_hypercall(v, e);

@@ -118,13 +118,21 @@ static inline void invlpg(uint64_t va)
 }
 
 #define CR0_PE (1ull << 0)
+#define CR0_ET (1ull << 4)
+#define CR0_NE (1ull << 5)
 #define CR0_WP (1ull << 16)
+#define CR0_NW (1ull << 29)
+#define CR0_CD (1ull << 30)
 #define CR0_PG (1ull << 31)
 #define CR4_PAE (1ull << 5)
 #define CR4_PGE (1ull << 7)
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_VMXE (1ull << 13)
+#define CR4_SMXE (1ull << 14)
 #define CR4_SMEP (1ull << 20)
 #define RFLAGS_IF (1ull << 9)
+/* Reset values of the debug registers (SDM Vol. 3B, 18.2; APM 13.1.1). */
+#define DR6_RESET 0xffff0ff0ull
+#define DR7_RESET 0x400ull
 
 #endif

@@ -8,6 +8,12 @@
 #define GDT_DATA 0x10
 #define GDT_TSS 0x18
 
+/* Descriptor types (SDM Vol. 3A, 3.4.5.1 and 3.5; APM Vol. 2, 4.7, 4.8). */
+#define SEG_TYPE_DATA_RW_ACCESSED 0x3
+#define SEG_TYPE_CODE_XR_ACCESSED 0xb
+#define SEG_TYPE_LDT		  0x2
+#define SEG_TYPE_TSS32_BUSY	  0xb
+
 struct tss {
 	uint32_t reserved0;
 	uint64_t rsp[3];

@@ -27,12 +27,6 @@ struct vmcb_seg {
 #define VMCB_ATTR_DB	  (1u << 10)
 #define VMCB_ATTR_G	  (1u << 11)
 
-/* Descriptor types used in attrib (SDM/APM system and code/data types). */
-#define SEG_TYPE_DATA_RW_ACCESSED 0x3
-#define SEG_TYPE_CODE_XR_ACCESSED 0xb
-#define SEG_TYPE_LDT		  0x2
-#define SEG_TYPE_TSS32_BUSY	  0xb
-
 /* The control area (APM Table B-1). */
 struct vmcb_control {
 	uint32_t intercept_cr;	       /* 000h: 15:0 reads, 31:16 writes */
@@ -364,13 +358,5 @@ _Static_assert(VMCB_SAVE_OFFSET(lastexcpto) == 0x290, "VMCB");
 /* Permission maps (APM 15.10.1 and 15.11). */
 #define SVM_IOPM_SIZE  (12 * 1024) /* one bit per port, 3 pages */
 #define SVM_MSRPM_SIZE (8 * 1024)  /* two bits per MSR, 2 pages */
-
-/* Reset values of the debug registers (APM 13.1.1). */
-#define DR6_RESET 0xffff0ff0ull
-#define DR7_RESET 0x400ull
-
-#define CR0_ET (1ull << 4)
-#define CR0_NW (1ull << 29)
-#define CR0_CD (1ull << 30)
 
 #endif

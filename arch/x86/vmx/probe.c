@@ -1,57 +1,84 @@
-/* Intel VMX and EPT capabilities (SDM Vol. 3C, chapter 24 and appendix A). */
+/*
+ * Intel VMX and EPT capabilities (SDM Vol. 3C, chapter 24 and Vol. 3D,
+ * appendix A): IA32_FEATURE_CONTROL, then every control this hypervisor
+ * needs, computed from the capability MSRs as the vCPUs will use them.
+ */
 #include "arch/x86/virt_probe.h"
+#include "arch/x86/vmx/vmx.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/msr_safe.h"
 #include "lib/format.h"
 
 #define CPUID_1_ECX_VMX (1u << 5)
-#define PROCBASED_ACTIVATE_SECONDARY (1ull << (32 + 31))
-#define PROCBASED2_ENABLE_EPT (1ull << (32 + 1))
-#define PROCBASED2_ENABLE_VPID (1ull << (32 + 5))
-#define PROCBASED2_UNRESTRICTED_GUEST (1ull << (32 + 7))
-#define EPT_CAP_WALK_4 (1ull << 6)
-#define EPT_CAP_MEMTYPE_WB (1ull << 14)
-#define EPT_CAP_2M (1ull << 16)
-#define EPT_CAP_1G (1ull << 17)
-#define EPT_CAP_INVEPT (1ull << 20)
-#define EPT_CAP_ACCESSED_DIRTY (1ull << 21)
-#define EPT_CAP_INVEPT_SINGLE (1ull << 25)
-#define EPT_CAP_INVEPT_ALL (1ull << 26)
-#define MSR_IA32_VMX_PINBASED_CTLS 0x481
-#define PINBASED_PREEMPTION_TIMER (1ull << (32 + 6))
 
 #define WHY(...) fmt_snprintf(out->why, sizeof(out->why), __VA_ARGS__)
+
+/*
+ * Reads the capability MSRs into m; false if one that every VMX CPU has
+ * cannot be read. The TRUE_* ones are read only where IA32_VMX_BASIC
+ * says they exist, the secondary and EPT ones only where the primary
+ * controls allow them; absent ones stay 0.
+ */
+bool vmx_read_cap_msrs(struct vmx_cap_msrs *m)
+{
+	*m = (struct vmx_cap_msrs){0};
+	if (!rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &m->feature_control) ||
+	    !rdmsr_safe(MSR_IA32_VMX_BASIC, &m->basic) ||
+	    !rdmsr_safe(MSR_IA32_VMX_PINBASED_CTLS, &m->pinbased) ||
+	    !rdmsr_safe(MSR_IA32_VMX_PROCBASED_CTLS, &m->procbased) ||
+	    !rdmsr_safe(MSR_IA32_VMX_EXIT_CTLS, &m->exit) ||
+	    !rdmsr_safe(MSR_IA32_VMX_ENTRY_CTLS, &m->entry) ||
+	    !rdmsr_safe(MSR_IA32_VMX_CR0_FIXED0, &m->cr0_fixed0) ||
+	    !rdmsr_safe(MSR_IA32_VMX_CR0_FIXED1, &m->cr0_fixed1) ||
+	    !rdmsr_safe(MSR_IA32_VMX_CR4_FIXED0, &m->cr4_fixed0) ||
+	    !rdmsr_safe(MSR_IA32_VMX_CR4_FIXED1, &m->cr4_fixed1))
+		return false;
+	if (m->basic & VMX_BASIC_TRUE_CTLS &&
+	    (!rdmsr_safe(MSR_IA32_VMX_TRUE_PINBASED_CTLS, &m->true_pinbased) ||
+	     !rdmsr_safe(MSR_IA32_VMX_TRUE_PROCBASED_CTLS, &m->true_procbased) ||
+	     !rdmsr_safe(MSR_IA32_VMX_TRUE_EXIT_CTLS, &m->true_exit) ||
+	     !rdmsr_safe(MSR_IA32_VMX_TRUE_ENTRY_CTLS, &m->true_entry)))
+		return false;
+	if ((m->procbased >> 32) & PROC_ACTIVATE_SECONDARY) {
+		rdmsr_safe(MSR_IA32_VMX_PROCBASED_CTLS2, &m->procbased2);
+		if ((m->procbased2 >> 32) &
+		    (PROC2_ENABLE_EPT | PROC2_ENABLE_VPID))
+			rdmsr_safe(MSR_IA32_VMX_EPT_VPID_CAP, &m->ept_vpid);
+	}
+	return true;
+}
 
 /* Makes VMXON possible outside SMX; false with out->why set when it is not. */
 static bool vmx_enable_in_feature_control(struct virt_caps *out)
 {
-	uint64_t fc;
+	uint64_t fc, value;
 
 	if (!rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &fc)) {
 		WHY("IA32_FEATURE_CONTROL cannot be read: VMX is unusable here");
 		return false;
 	}
-	if (fc & FEATURE_CONTROL_LOCKED) {
+	switch (vmx_feature_control_decide(fc, &value, out->why,
+					   sizeof(out->why))) {
+	case VMX_FC_READY:
 		out->vmx_firmware_locked = true;
-		if (!(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
-			WHY("VMX is disabled by the firmware: enable Intel VT-x "
-			    "(Intel Virtualization Technology) in the firmware setup");
+		return true;
+	case VMX_FC_WRITE:
+		if (!wrmsr_safe(MSR_IA32_FEATURE_CONTROL, value)) {
+			WHY("IA32_FEATURE_CONTROL cannot be written to enable VMX");
 			return false;
 		}
 		return true;
-	}
-	fc |= FEATURE_CONTROL_VMX_OUTSIDE_SMX | FEATURE_CONTROL_LOCKED;
-	if (!wrmsr_safe(MSR_IA32_FEATURE_CONTROL, fc)) {
-		WHY("IA32_FEATURE_CONTROL cannot be written to enable VMX");
+	default:
+		out->vmx_firmware_locked = true;
 		return false;
 	}
-	return true;
 }
 
 void vmx_probe(struct virt_caps *out)
 {
-	uint64_t procbased, procbased2 = 0, ept = 0, pinbased = 0;
+	struct vmx_cap_msrs m;
+	struct vmx_controls c;
 
 	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_VMX)) {
 		WHY("CPU has no VMX (Intel VT-x); under a hypervisor, enable "
@@ -60,28 +87,25 @@ void vmx_probe(struct virt_caps *out)
 	}
 	if (!vmx_enable_in_feature_control(out))
 		return;
-	if (!rdmsr_safe(MSR_IA32_VMX_PROCBASED_CTLS, &procbased) ||
-	    !(procbased & PROCBASED_ACTIVATE_SECONDARY) ||
-	    !rdmsr_safe(MSR_IA32_VMX_PROCBASED_CTLS2, &procbased2) ||
-	    !(procbased2 & PROCBASED2_ENABLE_EPT) ||
-	    !rdmsr_safe(MSR_IA32_VMX_EPT_VPID_CAP, &ept)) {
+	if (!vmx_read_cap_msrs(&m)) {
+		WHY("the VMX capability MSRs cannot be read: VMX is unusable here");
+		return;
+	}
+	if (!((m.procbased >> 32) & PROC_ACTIVATE_SECONDARY) ||
+	    !((m.procbased2 >> 32) & PROC2_ENABLE_EPT)) {
 		WHY("VMX without EPT (extended page tables): this hypervisor needs EPT");
 		return;
 	}
-	if (!(ept & EPT_CAP_WALK_4) || !(ept & EPT_CAP_MEMTYPE_WB) ||
-	    !(ept & EPT_CAP_INVEPT)) {
-		WHY("EPT lacks 4-level walks, write-back tables or INVEPT");
+	if (!vmx_controls_compute(&m, &c, out->why, sizeof(out->why)))
 		return;
-	}
-	rdmsr_safe(MSR_IA32_VMX_PINBASED_CTLS, &pinbased);
 
 	out->kind = VIRT_VMX;
-	out->tdp_2m = ept & EPT_CAP_2M;
-	out->tdp_1g = ept & EPT_CAP_1G;
-	out->tdp_accessed_dirty = ept & EPT_CAP_ACCESSED_DIRTY;
-	out->invept_single = ept & EPT_CAP_INVEPT_SINGLE;
-	out->invept_all = ept & EPT_CAP_INVEPT_ALL;
-	out->vpid = procbased2 & PROCBASED2_ENABLE_VPID;
-	out->unrestricted_guest = procbased2 & PROCBASED2_UNRESTRICTED_GUEST;
-	out->preemption_timer = pinbased & PINBASED_PREEMPTION_TIMER;
+	out->tdp_2m = m.ept_vpid & VMX_EPT_CAP_2M;
+	out->tdp_1g = m.ept_vpid & VMX_EPT_CAP_1G;
+	out->tdp_accessed_dirty = c.ept_accessed_dirty;
+	out->invept_single = c.invept_single;
+	out->invept_all = m.ept_vpid & VMX_EPT_CAP_INVEPT_ALL;
+	out->vpid = c.vpid;
+	out->unrestricted_guest = c.procbased2 & PROC2_UNRESTRICTED_GUEST;
+	out->preemption_timer = (m.pinbased >> 32) & PIN_PREEMPTION_TIMER;
 }
