@@ -26,6 +26,13 @@ HOST_CHECK_CMD_plain-make-builds-all := make -n --no-print-directory \
 	BUILD=$(BUILD)/plain-make-check | grep -q 'hv\.iso' && \
 	make -n --no-print-directory BUILD=$(BUILD)/plain-make-check | \
 	grep -q 'BOOTX64\.EFI'
+
+# tools/run's decisions, with no KVM and no emulator: why QEMU falls back to
+# TCG or refuses --accel kvm, and how a serial log's verdict becomes the exit
+# status (tests/tools/test_run.py).
+HOST_CHECKS += run-accel-and-verdict
+HOST_CHECK_CMD_run-accel-and-verdict := python3 tests/tools/test_run.py
+
 BOOT_TESTS :=
 include tests/boot/boot.mk
 
