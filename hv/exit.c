@@ -151,8 +151,9 @@ void vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 			v->id, (unsigned long long)e->rip);
 		break;
 	case VCPU_EXIT_ENTRY_FAILED:
-		vm_stop(vm, "vcpu%u: the CPU refused to enter the guest (exit code %#llx, info %#llx)",
-			v->id, (unsigned long long)e->raw_code,
+		vm_stop(vm, "vcpu%u: the CPU refused to enter the guest: %s (exit code %#llx, info %#llx)",
+			v->id, e->entry_failure ? e->entry_failure : "no reason given",
+			(unsigned long long)e->raw_code,
 			(unsigned long long)e->raw_info1);
 		break;
 	default:

@@ -293,6 +293,7 @@ static bool options_parse_selftest(const char *val, struct hv_options *opt,
 	    [SELFTEST_BUG] = "bug",
 	    [SELFTEST_WARN] = "warn",
 	    [SELFTEST_DEAF_CPU] = "deaf-cpu",
+	    [SELFTEST_BAD_GUEST_STATE] = "bad-guest-state",
 	};
 
 	if (options_match_name(val, names, ARRAY_SIZE(names), &opt->selftest))
@@ -368,7 +369,8 @@ static const struct option_desc options_table[] = {
     {"maxcpus", "1..64", options_parse_maxcpus},
     {"exit", "qemu, bochs or halt", options_parse_exit},
     {"ap_timeout_ms", "milliseconds, 1..3600000", options_parse_ap_timeout},
-    {"selftest", "none, pagefault, ap-pagefault, bug, warn or deaf-cpu",
+    {"selftest", "none, pagefault, ap-pagefault, bug, warn, deaf-cpu or "
+     "bad-guest-state",
      options_parse_selftest},
     {"vcpus", "1..64", options_parse_vcpus},
     {"guest_mem", "32M..2G", options_parse_guest_mem},

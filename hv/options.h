@@ -43,6 +43,7 @@ enum selftest {
 	SELFTEST_BUG = 3,           /* a BUG_ON() fires */
 	SELFTEST_WARN = 4,          /* a WARN_ON() fires; the run goes on */
 	SELFTEST_DEAF_CPU = 5,      /* the last vCPU's CPU answers no kick */
+	SELFTEST_BAD_GUEST_STATE = 6, /* vCPU 0 starts with an illegal guest state */
 };
 
 /* What the VM runs (test=); none boots without starting a VM. */
@@ -95,7 +96,8 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  * number of complaints. Options:
  *   console=ttyS<n>[,<baud>]  console=io:<port>[,<baud>]  console=e9
  *   loglevel=<0-3|error|warn|info|debug>  maxcpus=<n>  exit=qemu|bochs|halt
- *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn|deaf-cpu
+ *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn|deaf-cpu|
+ *                     bad-guest-state
  *   vcpus=<n>  guest_mem=<size>  test=<name>  guest=<module or file>
  *   guest_timeout_s=<n>
  * Words the loader or later issues own (e.g. BOOT_IMAGE=, guest=) are

@@ -155,6 +155,7 @@ void vcpu_run_loop(struct vcpu *v)
 		.tdp_root = vm->mmu.root,
 		.tdp_levels = vm->mmu.root_level,
 		.asid = vm->asid,
+		.break_guest_state = vm->break_guest_state && v->id == 0,
 		.entry = {
 			.rip = HV_GUEST_LOAD_GPA,
 			.regs = {

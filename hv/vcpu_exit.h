@@ -58,6 +58,8 @@ struct vcpu_exit {
 			uint64_t value;   /* WRMSR: the value; RDMSR: set by the handler */
 		} msr;
 	};
+	/* VCPU_EXIT_ENTRY_FAILED: why, as a phrase (static text). */
+	const char *entry_failure;
 	/* The vendor's own exit code and details, for messages. */
 	uint64_t raw_code, raw_info1, raw_info2;
 };

@@ -72,6 +72,8 @@ struct vm {
 
 	/* selftest=deaf-cpu: vCPU deaf_vcpu - 1 plays a wedged CPU; 0: none. */
 	unsigned deaf_vcpu;
+	/* selftest=bad-guest-state: vCPU 0 starts with an illegal state. */
+	bool break_guest_state;
 
 	bool stop_claimed;   /* set by the first vm_stop() */
 	bool stopped;        /* the guest stopped its VM (reason below) */

@@ -38,6 +38,9 @@ include tests/boot/boot.mk
 
 T ?=
 BOOT_JOBS ?= 1
+# The QEMU boot cases describe the TCG machine (-cpu max: AMD with SVM), also
+# on a host where tools/run would pick KVM by itself.
+BOOT_RUN_FLAGS ?= --accel tcg
 TEST_PLAN := $(BUILD)/test-plan.tsv
 COVERAGE_DIR := $(BUILD)/coverage
 # Atomic counter updates: the host tests are multi-threaded, and plain

@@ -22,6 +22,12 @@ struct vcpu_config {
 	unsigned tdp_levels;
 	uint32_t asid;      /* SVM ASID / VMX VPID of the VM, never 0 */
 	struct vcpu_entry_state entry;
+	/*
+	 * selftest=bad-guest-state: make the guest state one the CPU must
+	 * refuse at the first entry, so the path that reports a refused
+	 * entry and stops the VM is tested on real CPUs.
+	 */
+	bool break_guest_state;
 };
 
 /* Backend-private state of one vCPU; hv/ only holds the pointer. */

@@ -46,29 +46,45 @@ BOOT_TESTS += qemu-no-svm-fails
 BOOT_ARGS_qemu-no-svm-fails := --cpu max,-svm --smp 2
 BOOT_EXPECT_qemu-no-svm-fails := --expect-fail svm --expect virt=none
 
-BOOT_TESTS += bochs-vmx-2cpu
-# Boot and probe only: there is no VMX backend to run a guest with yet.
-BOOT_ARGS_bochs-vmx-2cpu := --bochs --bochs-cpu corei7_skylake_x --smp 2 --mem 512 --cmdline test=none
-BOOT_EXPECT_bochs-vmx-2cpu := --cpus 2 --expect vendor=intel --expect virt=vmx
-BOOT_TIMEOUT_bochs-vmx-2cpu := 600
+# Intel CPUs that cannot run guests here: each must say why and stop
+# cleanly. VMX without EPT (a Penryn), and EPT without accessed/dirty
+# flags (a Sandy Bridge), which the dirty tracking needs.
+BOOT_TESTS += bochs-vmx-no-ept-fails
+BOOT_ARGS_bochs-vmx-no-ept-fails := --bochs --bochs-cpu core2_penryn_t9600 --smp 1 --mem 512
+BOOT_EXPECT_bochs-vmx-no-ept-fails := --cpus 1 --expect vendor=intel --expect virt=none \
+	--expect-fail 'guests cannot run: VMX without EPT \(extended page tables\)'
+BOOT_TIMEOUT_bochs-vmx-no-ept-fails := 600
 
-# Every workload under Bochs' ryzen (SVM + NPT with NRIP, flush-by-ASID),
-# whose CPUs take turns in one thread: a wait for another CPU only ends if
-# that CPU gets to run, and a guest entered with RFLAGS.IF = 0 takes no
-# interrupt exit there, so remote TLB flushes need the NMI kick (hv/vcpu.c).
-# The flushing workloads must really have flushed.
-BOCHS_SVM_ARGS := --bochs --bochs-cpu ryzen --mem 512
-BOCHS_SVM_EXPECT := --expect vendor=amd --expect virt=svm \
-	--expect leaked_tables=0 --expect leaked_pages=0 --expect data_errors=0
+BOOT_TESTS += bochs-vmx-no-ept-ad-fails
+BOOT_ARGS_bochs-vmx-no-ept-ad-fails := --bochs --bochs-cpu corei7_sandy_bridge_2600k \
+	--smp 1 --mem 512 --cmdline guest_mem=32M
+BOOT_EXPECT_bochs-vmx-no-ept-ad-fails := --cpus 1 --expect vendor=intel --expect virt=vmx \
+	--expect-fail 'vcpu0: EPT without accessed and dirty flags' \
+	--expect leaked_tables=0 --expect leaked_pages=0
+BOOT_TIMEOUT_bochs-vmx-no-ept-ad-fails := 600
+
+# Every workload under Bochs, whose CPUs take turns in one thread: a wait
+# for another CPU only ends if that CPU gets to run, and a guest entered
+# with RFLAGS.IF = 0 takes no interrupt exit there, so remote TLB flushes
+# need the NMI kick (hv/vcpu.c). The flushing workloads must really have
+# flushed. Intel: corei7_skylake_x (VMX, EPT with A/D, VPID, unrestricted
+# guest); AMD: ryzen (SVM + NPT with NRIP, flush-by-ASID).
+BOCHS_CPU_vmx := corei7_skylake_x
+BOCHS_CPU_svm := ryzen
+BOCHS_VENDOR_vmx := intel
+BOCHS_VENDOR_svm := amd
 BOCHS_FLUSHED := --expect-log 'tlb_flushes=[1-9]'
 
-define bochs_svm_case
-BOOT_TESTS += bochs-svm-$(1)cpu-$(2)
-BOOT_ARGS_bochs-svm-$(1)cpu-$(2) := $$(BOCHS_SVM_ARGS) --smp $(1) \
-	--cmdline 'test=$(2) guest_mem=32M'
-BOOT_EXPECT_bochs-svm-$(1)cpu-$(2) := --cpus $(1) --expect vcpus=$(1) \
-	$$(BOCHS_SVM_EXPECT) $$(GUEST_EXPECT_$(2)) $(3)
-BOOT_TIMEOUT_bochs-svm-$(1)cpu-$(2) := 600
+# $(1) vmx or svm, $(2) CPUs, $(3) workload, $(4) more expectations
+define bochs_case
+BOOT_TESTS += bochs-$(1)-$(2)cpu-$(3)
+BOOT_ARGS_bochs-$(1)-$(2)cpu-$(3) := --bochs --bochs-cpu $$(BOCHS_CPU_$(1)) \
+	--mem 512 --smp $(2) --cmdline 'test=$(3) guest_mem=32M'
+BOOT_EXPECT_bochs-$(1)-$(2)cpu-$(3) := --cpus $(2) --expect vcpus=$(2) \
+	--expect vendor=$$(BOCHS_VENDOR_$(1)) --expect virt=$(1) \
+	--expect leaked_tables=0 --expect leaked_pages=0 --expect data_errors=0 \
+	$$(GUEST_EXPECT_$(3)) $(4)
+BOOT_TIMEOUT_bochs-$(1)-$(2)cpu-$(3) := 600
 endef
 
 # The ISO that `make iso` ships (no exit= word: the hypervisor halts, and the
@@ -125,6 +141,25 @@ BOOT_EXPECT_qemu-selftest-deaf-cpu := --cpus 2 --crash-expected \
 	--expect-log 'WARNING: wait: cpu0 waits for cpu1 to leave the guest for a TLB flush .*for 1[0-9][0-9][0-9] ms now' \
 	--expect-log '\] vm_flush_tlb\+0x'
 
+# A guest state the CPU must refuse (selftest=bad-guest-state): the refused
+# entry is explained, the VM stops with a FAIL naming the cause, and the
+# hypervisor stays alive to report and give every page back.
+BOOT_TESTS += qemu-selftest-bad-guest-state
+BOOT_ARGS_qemu-selftest-bad-guest-state := --smp 2 --cmdline selftest=bad-guest-state
+BOOT_EXPECT_qemu-selftest-bad-guest-state := --cpus 2 \
+	--expect-fail 'vcpu0: the CPU refused to enter the guest: EFER.SVME is clear' \
+	--expect leaked_tables=0 --expect leaked_pages=0
+
+BOOT_TESTS += bochs-vmx-selftest-bad-guest-state
+BOOT_ARGS_bochs-vmx-selftest-bad-guest-state := --bochs --bochs-cpu corei7_skylake_x \
+	--mem 512 --smp 2 --cmdline 'selftest=bad-guest-state guest_mem=32M'
+BOOT_EXPECT_bochs-vmx-selftest-bad-guest-state := --cpus 2 --expect virt=vmx \
+	--expect-fail 'vcpu0: the CPU refused to enter the guest: invalid guest state' \
+	--expect-log 'vmx: +RFLAGS +0x0$$' \
+	--expect-log 'vmx: +CS +sel 0x0008 base 0 limit 0xffffffff access 0xc09b' \
+	--expect leaked_tables=0 --expect leaked_pages=0
+BOOT_TIMEOUT_bochs-vmx-selftest-bad-guest-state := 600
+
 # Wrong options are reported and ignored; the boot goes on.
 BOOT_TESTS += qemu-bad-options
 BOOT_ARGS_qemu-bad-options := --smp 2 --cmdline 'maxcpus=999 console=ttyS9 loglevel=loud frobnicate'
@@ -170,11 +205,21 @@ endef
 $(foreach m,$(GUEST_MACHINES),$(foreach w,$(GUEST_WORKLOADS),\
 	$(eval $(call guest_case,$(m),$(w)))))
 
-$(eval $(call bochs_svm_case,2,fault-in))
-$(eval $(call bochs_svm_case,2,zap-under-load,$(BOCHS_FLUSHED)))
-$(eval $(call bochs_svm_case,2,dirty-log,$(BOCHS_FLUSHED)))
-$(eval $(call bochs_svm_case,2,bench))
-$(eval $(call bochs_svm_case,4,zap-under-load,$(BOCHS_FLUSHED)))
+$(eval $(call bochs_case,svm,2,fault-in))
+$(eval $(call bochs_case,svm,2,zap-under-load,$(BOCHS_FLUSHED)))
+$(eval $(call bochs_case,svm,2,dirty-log,$(BOCHS_FLUSHED)))
+$(eval $(call bochs_case,svm,2,bench))
+$(eval $(call bochs_case,svm,4,zap-under-load,$(BOCHS_FLUSHED)))
+
+# Intel: every workload on 1, 2 and 4 CPUs.
+BOCHS_FLUSHED_vmx_1 :=
+BOCHS_FLUSHED_vmx_2 := $(BOCHS_FLUSHED)
+BOCHS_FLUSHED_vmx_4 := $(BOCHS_FLUSHED)
+$(foreach n,1 2 4,\
+	$(eval $(call bochs_case,vmx,$(n),fault-in)) \
+	$(eval $(call bochs_case,vmx,$(n),zap-under-load,$(BOCHS_FLUSHED_vmx_$(n)))) \
+	$(eval $(call bochs_case,vmx,$(n),dirty-log,$(BOCHS_FLUSHED_vmx_$(n)))) \
+	$(eval $(call bochs_case,vmx,$(n),bench)))
 
 # The guest as a Multiboot2 module and as a file next to the UEFI application.
 BOOT_TESTS += guest-module-mb2
@@ -219,3 +264,18 @@ $(eval $(call hostile_case,pointer,vcpu0: HV_HC_CONSOLE_WRITE buffer .* is outsi
 $(eval $(call hostile_case,svm-insn,vcpu0: triple fault))
 $(eval $(call hostile_case,port,vcpu0: write to I/O port 0x3f8$(comma) which the hypervisor owns))
 BOOT_EXPECT_guest-hostile-svm-insn += --expect-log 'virtualization instruction at RIP 0x[0-9a-f]+: injecting \#UD'
+
+# The same hostile guests on Intel VMX (Bochs): the same one-line reasons.
+define bochs_vmx_hostile_case
+BOOT_TESTS += bochs-vmx-hostile-$(1)
+BOOT_ARGS_bochs-vmx-hostile-$(1) := --bochs --bochs-cpu $(BOCHS_CPU_vmx) --mem 512 \
+	--smp 2 --cmdline 'test=hostile-$(1) guest_mem=32M'
+BOOT_EXPECT_bochs-vmx-hostile-$(1) := --cpus 2 --expect virt=vmx --expect-fail '$(2)' \
+	--expect leaked_tables=0 --expect leaked_pages=0
+BOOT_TIMEOUT_bochs-vmx-hostile-$(1) := 600
+endef
+$(eval $(call bochs_vmx_hostile_case,triple-fault,vcpu0: triple fault \(shutdown\) at RIP 0x))
+$(eval $(call bochs_vmx_hostile_case,mmio,vcpu0: read of guest-physical 0xe0000000$(comma) outside guest RAM))
+$(eval $(call bochs_vmx_hostile_case,hypercall,vcpu0: unknown hypercall 0x1234))
+$(eval $(call bochs_vmx_hostile_case,pointer,vcpu0: HV_HC_CONSOLE_WRITE buffer .* is outside guest RAM))
+$(eval $(call bochs_vmx_hostile_case,port,vcpu0: write to I/O port 0x3f8$(comma) which the hypervisor owns))

@@ -259,6 +259,8 @@ static struct vcpu_hw *svm_vcpu_create(const struct vcpu_config *cfg, char *err,
 	memset(hw->vmcb, 0, sizeof(*hw->vmcb));
 	svm_vmcb_init_control(hw, cfg);
 	svm_vmcb_init_guest(hw, cfg);
+	if (cfg->break_guest_state)
+		hw->vmcb->save.efer &= ~EFER_SVME; /* APM 15.5.1: VMRUN refuses */
 	return hw;
 }
 
@@ -347,9 +349,11 @@ static void svm_vcpu_run(struct vcpu_hw *hw, struct vcpu_regs *regs,
 	do {
 		svm_vcpu_enter(hw, regs);
 		svm_exit_decode(hw, regs, exit);
-		if (exit->kind == VCPU_EXIT_ENTRY_FAILED)
+		if (exit->kind == VCPU_EXIT_ENTRY_FAILED) {
+			exit->entry_failure = svm_exit_entry_failure(hw);
 			pr_err("svm: vcpu%u: VMRUN refused the guest state: %s",
-			       hw->vcpu_id, svm_exit_entry_failure(hw));
+			       hw->vcpu_id, exit->entry_failure);
+		}
 	} while (svm_exit_handle_in_backend(hw, regs, exit));
 }
 

@@ -4,11 +4,8 @@
  */
 #include "arch/x86/vmx/controls.h"
 #include "arch/x86/vmx/vmcs.h"
+#include "arch/x86/msr.h"
 #include "lib/format.h"
-
-#define FEATURE_CONTROL_LOCKED		(1ull << 0)
-#define FEATURE_CONTROL_VMX_IN_SMX	(1ull << 1)
-#define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
 
 enum vmx_feature_control_action
 vmx_feature_control_decide(uint64_t fc, uint64_t *write_value, char *why,
@@ -55,6 +52,8 @@ struct control_name {
 static const struct control_name pin_names[] = {
     {PIN_EXTERNAL_INTERRUPT_EXITING, "external-interrupt exiting"},
     {PIN_NMI_EXITING, "NMI exiting"},
+    {PIN_POSTED_INTERRUPTS, "process posted interrupts (forced on)"},
+    {PIN_PREEMPTION_TIMER, "VMX-preemption timer (forced on)"},
 };
 static const struct control_name proc_names[] = {
     {PROC_HLT_EXITING, "HLT exiting"},
@@ -64,6 +63,9 @@ static const struct control_name proc_names[] = {
     {PROC_CR8_STORE_EXITING, "CR8-store exiting"},
     {PROC_USE_TPR_SHADOW, "use TPR shadow (forced on)"},
     {PROC_UNCONDITIONAL_IO_EXITING, "unconditional I/O exiting (forced on)"},
+    {PROC_INTERRUPT_WINDOW_EXITING, "interrupt-window exiting (forced on)"},
+    {PROC_NMI_WINDOW_EXITING, "NMI-window exiting (forced on)"},
+    {PROC_MONITOR_TRAP_FLAG, "monitor trap flag (forced on)"},
     {PROC_USE_IO_BITMAPS, "use I/O bitmaps"},
     {PROC_USE_MSR_BITMAPS, "use MSR bitmaps"},
     {PROC_ACTIVATE_SECONDARY, "activate secondary controls"},
@@ -72,6 +74,10 @@ static const struct control_name proc2_names[] = {
     {PROC2_ENABLE_EPT, "enable EPT"},
     {PROC2_UNRESTRICTED_GUEST, "unrestricted guest"},
     {PROC2_VIRTUALIZE_APIC_ACCESSES, "virtualize APIC accesses (forced on)"},
+    {PROC2_ENABLE_PML, "enable PML (forced on)"},
+    {PROC2_EPT_VIOLATION_VE, "EPT-violation #VE (forced on)"},
+    {PROC2_VMCS_SHADOWING, "VMCS shadowing (forced on)"},
+    {PROC2_ENABLE_VMFUNC, "enable VM functions (forced on)"},
 };
 static const struct control_name exit_names[] = {
     {EXIT_HOST_ADDRESS_SPACE_SIZE, "host address-space size"},
@@ -219,7 +225,7 @@ bool vmx_controls_compute(const struct vmx_cap_msrs *m, struct vmx_controls *out
 
 uint64_t vmx_cr_owned_bits(uint64_t fixed0, uint64_t fixed1, uint64_t guest_free)
 {
-	return (fixed0 & ~guest_free) | ~fixed1;
+	return (fixed0 & ~guest_free) | ~fixed1 | 0xffffffff00000000ull;
 }
 
 uint64_t vmx_cr_real_value(uint64_t shadow, uint64_t fixed0, uint64_t fixed1,

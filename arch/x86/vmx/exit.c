@@ -410,10 +410,11 @@ const char *vmx_instruction_error_text(uint32_t error)
 }
 
 /*
- * After a VM exit with bit 31 of the exit reason set: the reason as a
- * phrase (SDM Vol. 3C, 27.8 "VM-Entry Failures During or After Loading
- * Guest State"), and the guest-state area on the console, decoded, so
- * that the failing field can be found.
+ * After a failed entry, why, as a phrase: the VM-instruction error when
+ * VMLAUNCH/VMRESUME itself failed (SDM Vol. 3C, 31.4), else the reason of
+ * the VM exit with bit 31 set (27.8 "VM-Entry Failures During or After
+ * Loading Guest State"). Either way the guest-state area goes to the
+ * console, decoded, so that the failing field can be found.
  */
 const char *vmx_exit_entry_failure(const struct vcpu_hw *hw)
 {
@@ -448,6 +449,10 @@ const char *vmx_exit_entry_failure(const struct vcpu_hw *hw)
 		       (unsigned long long)vmx_vmcs_read(VMCS_GUEST_ES_LIMIT + 2 * s),
 		       (unsigned long long)vmx_vmcs_read(VMCS_GUEST_ES_ACCESS + 2 * s));
 
+	if (hw->entry_insn_failed)
+		return hw->entry_insn_error
+			   ? vmx_instruction_error_text(hw->entry_insn_error)
+			   : "no current VMCS (VMfailInvalid)";
 	switch (VMX_EXIT_REASON_BASIC(hw->exit_reason)) {
 	case VMX_EXIT_INVALID_GUEST_STATE:
 		switch (hw->exit_qualification) {

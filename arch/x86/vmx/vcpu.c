@@ -160,6 +160,9 @@ static void vmx_vmcs_init_control(struct vmcs_writer *w, struct vcpu_hw *hw,
 	vmcs_set(w, VMCS_MSR_BITMAP, hw->msr_bitmap_pa);
 	vmcs_set(w, VMCS_TSC_OFFSET, 0);
 	vmcs_set(w, VMCS_EPT_POINTER, hw->eptp);
+	/* XSAVES/XRSTORS of any component run without exits. */
+	if (c->procbased2 & PROC2_ENABLE_XSAVES)
+		vmcs_set(w, VMCS_XSS_EXITING_BITMAP, 0);
 	if (hw->vpid)
 		vmcs_set(w, VMCS_VPID, hw->vpid);
 	vmcs_set(w, VMCS_LINK_POINTER, ~0ull);
@@ -221,7 +224,7 @@ static void vmx_vmcs_init_host(struct vmcs_writer *w,
 	vmcs_set(w, VMCS_HOST_SYSENTER_ESP, rdmsr(MSR_SYSENTER_ESP));
 	vmcs_set(w, VMCS_HOST_SYSENTER_EIP, rdmsr(MSR_SYSENTER_EIP));
 	vmcs_set(w, VMCS_HOST_IA32_EFER, rdmsr(MSR_EFER));
-	if (c->load_pat)
+	if (c->exit & EXIT_LOAD_IA32_PAT)
 		vmcs_set(w, VMCS_HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
 	vmcs_set(w, VMCS_HOST_RIP, (uint64_t)vmx_vmexit);
 }
@@ -264,7 +267,7 @@ static void vmx_vmcs_init_guest(struct vmcs_writer *w, struct vcpu_hw *hw,
 	vmcs_set(w, VMCS_GUEST_DR7, DR7_RESET);
 	vmcs_set(w, VMCS_GUEST_IA32_DEBUGCTL, 0);
 	vmcs_set(w, VMCS_GUEST_IA32_EFER, 0);
-	if (c->load_pat)
+	if (c->entry & ENTRY_LOAD_IA32_PAT)
 		vmcs_set(w, VMCS_GUEST_IA32_PAT, GUEST_PAT);
 	vmcs_set(w, VMCS_GUEST_RFLAGS, GUEST_RFLAGS);
 	vmcs_set(w, VMCS_GUEST_RIP, cfg->entry.rip);
@@ -399,6 +402,8 @@ static struct vcpu_hw *vmx_vcpu_create(const struct vcpu_config *cfg, char *err,
 	vmx_vmcs_init_control(&w, hw, c);
 	vmx_vmcs_init_host(&w, c);
 	vmx_vmcs_init_guest(&w, hw, cfg, c);
+	if (cfg->break_guest_state) /* RFLAGS bit 1 must be 1: SDM 27.3.1.4 */
+		vmcs_set(&w, VMCS_GUEST_RFLAGS, 0);
 	if (!w.ok) {
 		vmx_vmclear(vmcs_pa);
 		vmx_vcpu_free(hw_pa, vmcs_pa, io_pa, msr_pa);
@@ -541,15 +546,13 @@ static void vmx_vcpu_enter(struct vcpu_hw *hw, struct vcpu_regs *regs)
 				     ? (uint32_t)vmx_vmcs_read(VMCS_INSTRUCTION_ERROR)
 				     : 0;
 
-		pr_err("vmx: vcpu%u: %s failed: %s", hw->vcpu_id,
-		       hw->launched ? "VMRESUME" : "VMLAUNCH",
-		       result == VMX_RUN_FAIL_VALID
-			   ? vmx_instruction_error_text(error)
-			   : "no current VMCS (VMfailInvalid)");
+		hw->entry_insn_failed = true;
+		hw->entry_insn_error = error;
 		hw->exit_reason = VMX_EXIT_REASON_ENTRY_FAILED;
 		hw->exit_qualification = error;
 		return;
 	}
+	hw->entry_insn_failed = false;
 	hw->launched = true;
 	hw->exit_reason = (uint32_t)vmx_vmcs_read(VMCS_EXIT_REASON);
 	hw->exit_qualification = vmx_vmcs_read(VMCS_EXIT_QUALIFICATION);
@@ -586,10 +589,12 @@ static void vmx_vcpu_run(struct vcpu_hw *hw, struct vcpu_regs *regs,
 	do {
 		vmx_vcpu_enter(hw, regs);
 		vmx_exit_decode(hw, regs, exit);
-		if (exit->kind == VCPU_EXIT_ENTRY_FAILED &&
-		    hw->exit_reason != VMX_EXIT_REASON_ENTRY_FAILED)
-			pr_err("vmx: vcpu%u: VM entry refused the guest state: %s",
-			       hw->vcpu_id, vmx_exit_entry_failure(hw));
+		if (exit->kind == VCPU_EXIT_ENTRY_FAILED) {
+			exit->entry_failure = vmx_exit_entry_failure(hw);
+			pr_err("vmx: vcpu%u: %s refused to enter the guest: %s",
+			       hw->vcpu_id, hw->launched ? "VMRESUME" : "VMLAUNCH",
+			       exit->entry_failure);
+		}
 	} while (vmx_exit_handle_in_backend(hw, regs, exit));
 }
 
