@@ -195,7 +195,8 @@ BOOT_ARGS_guest-module-hello := --smp 4 --module $(BUILD)/guests/hello.bin \
 	--cmdline guest=hello.bin
 BOOT_EXPECT_guest-module-hello := --cpus 4 --expect vcpus=4 \
 	--expect data_errors=0 --expect leaked_tables=0 \
-	--expect-log 'guest vcpu3: hello from a guest written from the ABI document'
+	--expect-log 'guest vcpu3: hello from a guest written from the ABI document' \
+	--expect-log 'guest vcpu3: VMRUN raised \#UD, CPUID shows neither VMX nor SVM'
 
 BOOT_TESTS += guest-module-missing
 BOOT_ARGS_guest-module-missing := --smp 2 --cmdline guest=nosuch.bin
