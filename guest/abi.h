@@ -36,8 +36,10 @@ enum hv_guest_test {
 	HV_TEST_HOSTILE_MMIO = 17,        /* access outside every slot */
 	HV_TEST_HOSTILE_HYPERCALL = 18,   /* unknown hypercall number */
 	HV_TEST_HOSTILE_POINTER = 19,     /* hypercall buffer outside memory */
-	HV_TEST_HOSTILE_SVM_INSN = 20,    /* VMRUN/VMLOAD/... in the guest */
+	HV_TEST_HOSTILE_VIRT_INSN = 20,   /* the VMX or SVM instructions, as
+					   * hypercall_insn names the vendor */
 	HV_TEST_HOSTILE_PORT = 21,        /* writes to the hypervisor's ports */
+	HV_TEST_HOSTILE_SVM_INSN = HV_TEST_HOSTILE_VIRT_INSN, /* former name */
 };
 
 /* At HV_GUEST_PARAMS_GPA; all sizes in bytes, all addresses guest-physical. */

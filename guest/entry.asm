@@ -5,8 +5,9 @@
 ; stack of its id and calls guest_main(vcpu_id, vcpu_count, params), which
 ; never returns.
 ;
-; Segments and descriptor tables stay as the hypervisor set them: the guest
-; reloads no segment register and never enables interrupts.
+; Segments stay as the hypervisor set them: the guest reloads no segment
+; register and never enables interrupts. Only a test that must catch
+; exceptions loads a GDT and an IDT of its own (guest/trap.h).
 
 bits 32
 

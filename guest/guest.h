@@ -30,6 +30,8 @@ enum guest_fail {
 	GUEST_FAIL_DIRTY = 6,	  /* the dirty log missed written pages */
 	GUEST_FAIL_SURVIVED = 7,  /* a hostile act returned: the VM should
 				   * have been stopped */
+	GUEST_FAIL_NO_UD = 8,	  /* a virtualization instruction raised no
+				   * #UD, or not at its own address */
 };
 
 /* One vCPU's view of the test: its id and its regions, all below 4 GiB. */

@@ -3,11 +3,13 @@
  * through, which must stop the VM (docs/guest-abi.md, "What stops a VM").
  * The other vCPUs end at once with HV_HC_DONE(pass). Should the act
  * return, vCPU 0 ends with GUEST_FAIL_SURVIVED, so the run fails either
- * way, but with a different reason.
+ * way, but with a different reason. The virtualization instructions are
+ * first each caught and checked under an IDT of the guest's own.
  */
 #include "guest/console.h"
 #include "guest/guest.h"
 #include "guest/hypercall.h"
+#include "guest/virt_insn.h"
 
 #define HOSTILE_HYPERCALL_NR 0x1234 /* no such call */
 #define HOSTILE_PORT	     0x3f8  /* COM1, the hypervisor's console */
@@ -60,21 +62,23 @@ static void hostile_pointer(struct guest_ctx *ctx)
 }
 
 /*
- * VMRUN (with rAX = 0): an intercept the hypervisor turns into #UD, which
- * with IDTR.limit = 0 becomes a triple fault. The other SVM instructions
- * follow in case VMRUN is let through silently.
+ * The virtualization instructions of the vendor hypercall_insn names (VMX
+ * or SVM), each under an IDT that catches it: each must raise #UD at its
+ * own address and the VM go on, as on a CPU without them. Then the first
+ * one again with IDTR.limit = 0, where its #UD is a triple fault. False,
+ * with the VM still running, if some instruction did not raise #UD.
  */
-static void hostile_svm_insn(void)
+static bool hostile_virt_insn(struct guest_ctx *ctx)
 {
-	asm volatile(".byte 0x0f, 0x01, 0xd8\n\t" /* VMRUN */
-		     ".byte 0x0f, 0x01, 0xda\n\t" /* VMLOAD */
-		     ".byte 0x0f, 0x01, 0xdb\n\t" /* VMSAVE */
-		     ".byte 0x0f, 0x01, 0xdd\n\t" /* CLGI */
-		     ".byte 0x0f, 0x01, 0xdc\n\t" /* STGI */
-		     ".byte 0x0f, 0x01, 0xdf"	  /* INVLPGA */
-		     :
-		     : "a"(0), "c"(0)
-		     : "memory");
+	const struct virt_insn_set *set =
+	    virt_insn_set_of(ctx->params->hypercall_insn);
+
+	if (!virt_insn_check_ud(set))
+		return false;
+	guest_printf("%s again with no IDT: its #UD must stop the VM",
+		     set->insns[0].name);
+	virt_insn_exec(&set->insns[0]);
+	return true;
 }
 
 static void hostile_port(void)
@@ -100,8 +104,9 @@ uint32_t test_hostile(struct guest_ctx *ctx)
 	case HV_TEST_HOSTILE_POINTER:
 		hostile_pointer(ctx);
 		break;
-	case HV_TEST_HOSTILE_SVM_INSN:
-		hostile_svm_insn();
+	case HV_TEST_HOSTILE_VIRT_INSN:
+		if (!hostile_virt_insn(ctx))
+			return GUEST_FAIL_NO_UD;
 		break;
 	case HV_TEST_HOSTILE_PORT:
 		hostile_port();

@@ -29,8 +29,8 @@ static const char *guest_test_name(uint32_t test)
 		return "hostile hypercall";
 	case HV_TEST_HOSTILE_POINTER:
 		return "hostile pointer";
-	case HV_TEST_HOSTILE_SVM_INSN:
-		return "hostile svm instruction";
+	case HV_TEST_HOSTILE_VIRT_INSN:
+		return "hostile virtualization instruction";
 	case HV_TEST_HOSTILE_PORT:
 		return "hostile port";
 	default:

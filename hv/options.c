@@ -33,8 +33,19 @@ static const char *const options_test_names[] = {
     [OPT_TEST_HOSTILE_MMIO] = "hostile-mmio",
     [OPT_TEST_HOSTILE_HYPERCALL] = "hostile-hypercall",
     [OPT_TEST_HOSTILE_POINTER] = "hostile-pointer",
-    [OPT_TEST_HOSTILE_SVM_INSN] = "hostile-svm-insn",
+    [OPT_TEST_HOSTILE_VIRT_INSN] = "hostile-virt-insn",
     [OPT_TEST_HOSTILE_PORT] = "hostile-port",
+};
+
+/*
+ * Former test= names, still accepted for the test they named; the log and
+ * options_test_name() give the current name.
+ */
+static const struct {
+	const char *name;
+	unsigned test; /* enum opt_test */
+} options_test_aliases[] = {
+    {"hostile-svm-insn", OPT_TEST_HOSTILE_VIRT_INSN},
 };
 
 const char *options_test_name(unsigned test)
@@ -331,6 +342,12 @@ static bool options_parse_test(const char *val, struct hv_options *opt,
 	if (options_match_name(val, options_test_names,
 			       ARRAY_SIZE(options_test_names), &opt->test))
 		return true;
+	for (unsigned i = 0; i < ARRAY_SIZE(options_test_aliases); i++) {
+		if (strcmp(val, options_test_aliases[i].name) == 0) {
+			opt->test = options_test_aliases[i].test;
+			return true;
+		}
+	}
 	fmt_snprintf(err, errsz, "expected one of: %s", OPT_TEST_NAMES_TEXT);
 	return false;
 }

@@ -57,13 +57,13 @@ enum opt_test {
 	OPT_TEST_HOSTILE_MMIO,
 	OPT_TEST_HOSTILE_HYPERCALL,
 	OPT_TEST_HOSTILE_POINTER,
-	OPT_TEST_HOSTILE_SVM_INSN,
+	OPT_TEST_HOSTILE_VIRT_INSN, /* also accepted as hostile-svm-insn */
 	OPT_TEST_HOSTILE_PORT,
 };
 
 #define OPT_TEST_NAMES_TEXT                                                    \
 	"none, fault-in, zap-under-load, dirty-log, bench, hostile-triple-fault, " \
-	"hostile-mmio, hostile-hypercall, hostile-pointer, hostile-svm-insn, "   \
+	"hostile-mmio, hostile-hypercall, hostile-pointer, hostile-virt-insn, "  \
 	"hostile-port"
 
 #define OPT_GUEST_MEM_MIN (32ull << 20)

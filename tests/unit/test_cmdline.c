@@ -239,6 +239,19 @@ static void test_options_vm(void **state)
 	assert_non_null(strstr(c.msg[3], "hostile-port"));
 }
 
+/* A test's former name selects the same test, under its current name. */
+static void test_options_test_alias(void **state)
+{
+	struct hv_options opt;
+	struct complaints c;
+
+	assert_int_equal(parse("test=hostile-virt-insn", &opt, &c), 0);
+	assert_int_equal(opt.test, OPT_TEST_HOSTILE_VIRT_INSN);
+	assert_int_equal(parse("test=hostile-svm-insn", &opt, &c), 0);
+	assert_int_equal(opt.test, OPT_TEST_HOSTILE_VIRT_INSN);
+	assert_string_equal(options_test_name(opt.test), "hostile-virt-insn");
+}
+
 static void test_options_selftest(void **state)
 {
 	struct hv_options opt;
@@ -526,6 +539,7 @@ int main(void)
 	    cmocka_unit_test(test_options_defaults),
 	    cmocka_unit_test(test_options_selftest),
 	    cmocka_unit_test(test_options_vm),
+	    cmocka_unit_test(test_options_test_alias),
 	    cmocka_unit_test(test_options_all_good),
 	    cmocka_unit_test(test_options_values),
 	    cmocka_unit_test(test_options_consoles),
