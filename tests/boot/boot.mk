@@ -156,7 +156,8 @@ BOOT_ARGS_bochs-vmx-selftest-bad-guest-state := --bochs --bochs-cpu corei7_skyla
 BOOT_EXPECT_bochs-vmx-selftest-bad-guest-state := --cpus 2 --expect virt=vmx \
 	--expect-fail 'vcpu0: the CPU refused to enter the guest: invalid guest state' \
 	--expect-log 'vmx: +RFLAGS +0x0$$' \
-	--expect-log 'vmx: +CS +sel 0x0008 base 0 limit 0xffffffff access 0xc09b' \
+	--expect-log 'vmx: +CS +sel 0x0008 base 0x0 limit 0xffffffff access 0xc09b' \
+	--expect-log 'vmx: vcpu0: VMLAUNCH refused to enter the guest: invalid guest state' \
 	--expect leaked_tables=0 --expect leaked_pages=0
 BOOT_TIMEOUT_bochs-vmx-selftest-bad-guest-state := 600
 

@@ -439,10 +439,10 @@ const char *vmx_exit_entry_failure(const struct vcpu_hw *hw)
 
 	pr_err("vmx: vcpu%u: guest state at the failed entry:", hw->vcpu_id);
 	for (size_t i = 0; i < ARRAY_SIZE(dump); i++)
-		pr_err("vmx:   %-16s %#llx", dump[i].name,
+		pr_err("vmx:   %-16s 0x%llx", dump[i].name,
 		       (unsigned long long)vmx_vmcs_read(dump[i].field));
 	for (unsigned s = 0; s < ARRAY_SIZE(seg_names); s++)
-		pr_err("vmx:   %-4s sel %#06llx base %#llx limit %#llx access %#llx",
+		pr_err("vmx:   %-4s sel 0x%04llx base 0x%llx limit 0x%llx access 0x%llx",
 		       seg_names[s],
 		       (unsigned long long)vmx_vmcs_read(VMCS_GUEST_ES_SELECTOR + 2 * s),
 		       (unsigned long long)vmx_vmcs_read(VMCS_GUEST_ES_BASE + 2 * s),
@@ -463,8 +463,8 @@ const char *vmx_exit_entry_failure(const struct vcpu_hw *hw)
 		case 4:
 			return "invalid guest state: bad VMCS link pointer";
 		default:
-			return "invalid guest state (SDM Vol. 3C, 27.3.1): see the "
-			       "dump above";
+			return "invalid guest state (a check of SDM Vol. 3C, "
+			       "27.3.1; the guest-state area is on the console)";
 		}
 	case VMX_EXIT_MSR_LOADING:
 		return "an MSR in the VM-entry MSR-load area could not be loaded";

@@ -553,8 +553,10 @@ static void vmx_vcpu_enter(struct vcpu_hw *hw, struct vcpu_regs *regs)
 		return;
 	}
 	hw->entry_insn_failed = false;
-	hw->launched = true;
 	hw->exit_reason = (uint32_t)vmx_vmcs_read(VMCS_EXIT_REASON);
+	/* A refused guest state leaves the VMCS unlaunched (27.8). */
+	if (!(hw->exit_reason & VMX_EXIT_REASON_ENTRY_FAILED))
+		hw->launched = true;
 	hw->exit_qualification = vmx_vmcs_read(VMCS_EXIT_QUALIFICATION);
 	if (hw->exit_reason == VMX_EXIT_EXCEPTION_OR_NMI &&
 	    (vmx_vmcs_read(VMCS_EXIT_INTERRUPTION_INFO) &
