@@ -91,6 +91,7 @@ $(BUILD)/hv.elf: $(BUILD)/hv.pass1.elf $(BUILD)/hv/ksyms.o
 
 -include boot/efi/efi.mk
 -include tools/images.mk
+-include tools/bench.mk
 
 # --- host tests ------------------------------------------------------------
 
@@ -130,7 +131,10 @@ help:
 	@echo "                                          (tools/run --help lists the arguments)"
 	@echo "make test [T=pattern]    unit tests, host checks and boot tests; T picks a subset (T=boot/)"
 	@echo "make coverage            lcov report of the host tests in $(BUILD)/coverage/html"
-	@echo "make bench               benchmarks (prints figures)"
+	@echo "make bench               benchmarks (prints figures): bench-mmu, then bench-guest"
+	@echo "make bench-mmu           the MMU core's host benchmark"
+	@echo "make bench-guest [GUEST_BENCH_ARGS='--runs 3 ...']  test=bench on QEMU TCG and Bochs"
+	@echo "                                          (tools/guest-bench --help lists the arguments)"
 	@echo "make all                 $(BUILD)/hv.elf, hv.iso, BOOTX64.EFI, esp/, compile_commands.json"
 	@echo "make iso ISO_CMDLINE='...'  the ISO with another hypervisor command line"
 	@echo "make usb DEV=/dev/sdX    write the ISO to a USB stick (asks first)"

@@ -1,7 +1,7 @@
 # Host programs of the MMU core: the stress test (plain, ThreadSanitizer,
 # AddressSanitizer+UBSan), the fuzz target and the benchmark.
 # The top Makefile includes this file; `make test` runs the checks below,
-# `make bench` the benchmark.
+# `make bench-mmu` (part of `make bench`) the benchmark.
 
 MMU_HOST_SRCS := $(sort $(wildcard mm/tdp_*.c)) arch/x86/ept_format.c \
 	arch/x86/npt_format.c tests/mmu/host_platform.c tests/mmu/guest_access.c
@@ -91,5 +91,3 @@ bench-mmu: $(MMU_BIN)/mmu_bench
 		awk '/^totals:/ { printf "\nwarm 4K fault (tables and backing present): %.0f instructions\n", $$2 / $(MMU_WARM_FAULTS) }' \
 			$(MMU_BIN)/callgrind.warm; \
 	else echo "valgrind not installed: no instruction count"; fi
-
-bench: bench-mmu
