@@ -13,6 +13,7 @@
 #include "arch/x86/descriptors.h"
 #include "arch/x86/ept_format.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/msr_safe.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
 #include "guest/abi.h"
@@ -280,19 +281,25 @@ static void vmx_vmcs_init_guest(struct vmcs_writer *w, struct vcpu_hw *hw,
 	vmcs_set(w, VMCS_GUEST_PENDING_DEBUG, 0);
 }
 
-/* The host's SYSCALL MSRs aside, the guest's (zero at reset) in. */
+/*
+ * The host's SYSCALL MSRs aside, the guest's (zero at reset) in. An MSR
+ * this CPU (or an outer hypervisor) lacks faults for the guest as it
+ * would without us; CSTAR is one on some Intel configurations.
+ */
 static void vmx_vcpu_take_syscall_msrs(struct vcpu_hw *hw)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(vmx_syscall_msrs); i++) {
-		hw->host_syscall_msrs[i] = rdmsr(vmx_syscall_msrs[i]);
-		wrmsr(vmx_syscall_msrs[i], 0);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(vmx_syscall_msrs); i++)
+		if (rdmsr_safe(vmx_syscall_msrs[i], &hw->host_syscall_msrs[i]))
+			wrmsr_safe(vmx_syscall_msrs[i], 0);
 }
 
 static void vmx_vcpu_give_back_syscall_msrs(const struct vcpu_hw *hw)
 {
+	uint64_t unused;
+
 	for (size_t i = 0; i < ARRAY_SIZE(vmx_syscall_msrs); i++)
-		wrmsr(vmx_syscall_msrs[i], hw->host_syscall_msrs[i]);
+		if (rdmsr_safe(vmx_syscall_msrs[i], &unused))
+			wrmsr_safe(vmx_syscall_msrs[i], hw->host_syscall_msrs[i]);
 }
 
 static void vmx_vcpu_free(uint64_t hw_pa, uint64_t vmcs_pa, uint64_t io_pa,
