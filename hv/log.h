@@ -13,9 +13,17 @@
 
 #include <stdarg.h>
 
-#include "hv/options.h"
+#include "lib/compiler.h"
 
 #define LOG_LINE_MAX 512
+
+/* Levels: a message is written when its level is at most the log's. */
+enum log_level {
+	LOG_ERROR = 0,
+	LOG_WARN = 1,
+	LOG_INFO = 2,
+	LOG_DEBUG = 3,
+};
 
 void log_printf(unsigned level, const char *fmt, ...) __printf(2, 3);
 void log_vprintf(unsigned level, const char *fmt, va_list ap);

@@ -6,7 +6,21 @@
 #ifndef ARCH_X86_CONSOLE_H
 #define ARCH_X86_CONSOLE_H
 
-#include "hv/options.h"
+#include "lib/compiler.h"
+
+#define CONSOLE_MAX_OUTPUTS 4 /* console_init() uses the first this many */
+
+enum console_kind {
+	CONSOLE_UART = 1, /* 16550 at an I/O port */
+	CONSOLE_E9 = 2,   /* the emulators' debug port 0xe9 */
+};
+
+/* One output, as console= names it. */
+struct console_spec {
+	uint32_t kind; /* enum console_kind */
+	uint16_t port; /* CONSOLE_UART: I/O base */
+	uint32_t baud; /* CONSOLE_UART */
+};
 
 /*
  * Brings up the given outputs (the default COM1 115200 when count is 0).
