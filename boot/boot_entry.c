@@ -10,7 +10,6 @@
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
-#include "hv/hv.h"
 #include "hv/log.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -93,7 +92,5 @@ void boot_entry(uint64_t magic, uint64_t info_phys, uint64_t image_phys)
 		pr_debug("boot: TSC %llu kHz (%s)",
 			 (unsigned long long)tsc_khz(), tsc_note);
 
-	if (!ok)
-		hv_boot_failed(err);
-	hv_main(&boot_info);
+	hv_main(&boot_info, ok ? NULL : err);
 }
