@@ -3,11 +3,8 @@
  * matters and each step says why it comes where it does.
  */
 #include "hv/guest_run.h"
-#include "hv/log.h"
 #include "hv/options.h"
-#include "hv/panic.h"
 #include "hv/report.h"
-#include "boot/boot_info.h"
 #include "arch/x86/acpi.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
@@ -19,6 +16,9 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/virt_probe.h"
+#include "base/log.h"
+#include "base/panic.h"
+#include "boot/boot_info.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -58,6 +58,12 @@ static void hv_console_start(const struct boot_info *bi)
 	log_replay_to_console();
 	if (missing[0])
 		pr_warn("console: %s", missing);
+}
+
+/* The end of every fatal path (base/panic.h): the summary, then FAIL. */
+static __noreturn void hv_end_failed_run(const char *reason)
+{
+	report_finish(false, reason);
 }
 
 /* The boot information was unusable: report why on COM1 and stop. */
@@ -170,6 +176,7 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 	const struct virt_caps *virt;
 	unsigned cpus;
 
+	panic_set_end(hv_end_failed_run);
 	if (boot_error)
 		hv_boot_failed(boot_error);
 

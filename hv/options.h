@@ -49,7 +49,7 @@ enum opt_test {
 struct hv_options {
 	struct console_spec consoles[OPT_MAX_CONSOLES];
 	unsigned console_count; /* 0: the default, COM1 115200 */
-	unsigned loglevel;      /* LOG_* (hv/log.h), default LOG_INFO */
+	unsigned loglevel;      /* LOG_* (base/log.h), default LOG_INFO */
 	unsigned maxcpus;       /* 1..OPT_MAX_CPUS, default OPT_MAX_CPUS */
 	unsigned exit_mode;     /* enum exit_mode (arch/x86/machine.h) */
 	unsigned ap_timeout_ms; /* wait for each AP, default 1000 */

@@ -2,6 +2,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/uart.h"
 #include "arch/x86/vga_text.h"
+#include "base/log.h"
 #include "lib/format.h"
 
 #define E9_PORT 0xe9
@@ -47,6 +48,7 @@ void console_init(const struct console_spec *specs, unsigned count,
 		active[active_count++] = *s;
 	}
 	ready = true;
+	log_set_console(console_write);
 }
 
 bool console_is_ready(void)

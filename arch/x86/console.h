@@ -1,7 +1,8 @@
 /*
  * The console: every configured output (16550 UARTs, port 0xe9) receives
  * every byte. Until console_init() runs nothing is sent; the log keeps the
- * text and replays it then.
+ * text and replays it then. console_init() registers console_write() as the
+ * log's console (base/log.h).
  */
 #ifndef ARCH_X86_CONSOLE_H
 #define ARCH_X86_CONSOLE_H
@@ -23,9 +24,10 @@ struct console_spec {
 };
 
 /*
- * Brings up the given outputs (the default COM1 115200 when count is 0).
- * A UART that does not answer is left out and reported by the returned
- * text in missing (may be NULL). Safe to call again with other outputs.
+ * Brings up the given outputs (the default COM1 115200 when count is 0)
+ * and registers them as the log's console. A UART that does not answer is
+ * left out and reported by the returned text in missing (may be NULL).
+ * Safe to call again with other outputs.
  */
 void console_init(const struct console_spec *specs, unsigned count,
 		  char *missing, size_t missingsz);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "hv/options.h"
-#include "hv/log.h"
+#include "base/log.h"
 #include "arch/x86/machine.h"
 #include "lib/cmdline.h"
 #include "lib/string.h"
