@@ -26,6 +26,12 @@ HOST_CHECK_CMD_plain-make-builds-all := make -n --no-print-directory \
 	BUILD=$(BUILD)/plain-make-check | grep -q 'hv\.iso' && \
 	make -n --no-print-directory BUILD=$(BUILD)/plain-make-check | \
 	grep -q 'BOOTX64\.EFI'
+
+# Every #include points down the layers (lib/, base/, mm/, arch/x86/,
+# boot/, hv/); tools/check-layers names each file:line that does not.
+HOST_CHECKS += includes-point-down
+HOST_CHECK_CMD_includes-point-down := tools/check-layers
+
 BOOT_TESTS :=
 include tests/boot/boot.mk
 
