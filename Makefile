@@ -30,7 +30,7 @@ include mm/mm.mk
 
 # The vendor backends are folders of their own: arch/x86/svm/, arch/x86/vmx/.
 HV_C_SRCS := $(sort $(wildcard boot/*.c hv/*.c arch/x86/*.c arch/x86/*/*.c \
-	lib/*.c)) $(MM_HV_SRCS)
+	base/*.c lib/*.c)) $(MM_HV_SRCS)
 HV_ASM_SRCS := $(sort $(wildcard boot/*.asm arch/x86/*.asm arch/x86/*/*.asm))
 HV_EXTRA_OBJS :=
 -include guest/guest.mk

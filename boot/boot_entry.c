@@ -7,11 +7,11 @@
 #include "boot/boot_entry.h"
 #include "boot/image_header.h"
 #include "boot/mb2_parse.h"
+#include "arch/x86/base_hooks.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
-#include "hv/hv.h"
-#include "hv/log.h"
+#include "base/log.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -62,6 +62,7 @@ void boot_entry(uint64_t magic, uint64_t info_phys, uint64_t image_phys)
 	image_phys_base = image_phys;
 	percpu_init_this_cpu(0, &boot_cpu_stacks, (uint64_t)boot_stack_bottom,
 			     (uint64_t)boot_stack_top);
+	base_hooks_register();
 	tsc_calibrate(&tsc_note);
 
 	if (magic == MB2_BOOTLOADER_MAGIC) {
@@ -93,7 +94,5 @@ void boot_entry(uint64_t magic, uint64_t info_phys, uint64_t image_phys)
 		pr_debug("boot: TSC %llu kHz (%s)",
 			 (unsigned long long)tsc_khz(), tsc_note);
 
-	if (!ok)
-		hv_boot_failed(err);
-	hv_main(&boot_info);
+	hv_main(&boot_info, ok ? NULL : err);
 }

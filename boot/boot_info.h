@@ -86,4 +86,13 @@ struct boot_info {
 	uint64_t image_end;
 };
 
+/*
+ * Where both entries hand over, on the boot CPU: the hypervisor proper
+ * (hv/main.c), the one function above boot/ that boot/ calls. boot_error is
+ * NULL, or says why the loader's information was unusable; then bi holds
+ * only what could be read, and the run ends in a FAIL that gives the
+ * reason. Never returns.
+ */
+__noreturn void hv_main(const struct boot_info *bi, const char *boot_error);
+
 #endif

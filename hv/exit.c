@@ -4,10 +4,10 @@
  * value it hands over is checked here.
  */
 #include "hv/vm.h"
-#include "hv/log.h"
 #include "arch/x86/guest_cpuid.h"
 #include "arch/x86/idt.h"
 #include "arch/x86/machine.h"
+#include "base/log.h"
 
 #define VIRT_INSN_REPORTS 4 /* per vCPU: a guest cannot flood the console */
 

@@ -5,13 +5,13 @@
  */
 #include "hv/guest_run.h"
 #include "hv/guest_image.h"
-#include "hv/log.h"
 #include "hv/report.h"
 #include "hv/vm.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/virt_probe.h"
+#include "base/log.h"
 #include "lib/format.h"
 #include "mm/pmm.h"
 

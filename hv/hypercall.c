@@ -4,10 +4,10 @@
  * HV_EINVAL; an unknown call or a buffer outside guest RAM stops the VM.
  */
 #include "hv/vm.h"
-#include "hv/log.h"
+#include "arch/x86/paging.h"
+#include "base/log.h"
 #include "lib/string.h"
 #include "mm/pmm.h"
-#include "arch/x86/paging.h"
 
 #define CONSOLE_WRITE_MAX 256
 #define CHAOS_MAX_OPS 64

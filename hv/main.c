@@ -2,11 +2,8 @@
  * hv_main: from a filled struct boot_info to a running machine. The order
  * matters and each step says why it comes where it does.
  */
-#include "hv/hv.h"
 #include "hv/guest_run.h"
-#include "hv/log.h"
 #include "hv/options.h"
-#include "hv/panic.h"
 #include "hv/report.h"
 #include "arch/x86/acpi.h"
 #include "arch/x86/console.h"
@@ -19,6 +16,9 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/virt_probe.h"
+#include "base/log.h"
+#include "base/panic.h"
+#include "boot/boot_info.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -60,7 +60,14 @@ static void hv_console_start(const struct boot_info *bi)
 		pr_warn("console: %s", missing);
 }
 
-__noreturn void hv_boot_failed(const char *reason)
+/* The end of every fatal path (base/panic.h): the summary, then FAIL. */
+static __noreturn void hv_end_failed_run(const char *reason)
+{
+	report_finish(false, reason);
+}
+
+/* The boot information was unusable: report why on COM1 and stop. */
+static __noreturn void hv_boot_failed(const char *reason)
 {
 	if (!console_is_ready()) { /* failed before the options were read */
 		console_init(NULL, 0, NULL, 0);
@@ -163,11 +170,15 @@ static void hv_flush_tlb(void)
 	write_cr3(read_cr3());
 }
 
-__noreturn void hv_main(const struct boot_info *bi)
+__noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 {
 	char err[200];
 	const struct virt_caps *virt;
 	unsigned cpus;
+
+	panic_set_end(hv_end_failed_run);
+	if (boot_error)
+		hv_boot_failed(boot_error);
 
 	/* Options first: they say where the console is. */
 	options_parse(bi->cmdline, &options, hv_collect_complaint, NULL);

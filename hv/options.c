@@ -4,6 +4,8 @@
  * stores a value or explains in one line what it accepts.
  */
 #include "hv/options.h"
+#include "arch/x86/machine.h"
+#include "base/log.h"
 #include "lib/cmdline.h"
 #include "lib/format.h"
 #include "lib/string.h"

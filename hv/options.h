@@ -6,34 +6,10 @@
 #ifndef HV_OPTIONS_H
 #define HV_OPTIONS_H
 
-#include "lib/compiler.h"
+#include "arch/x86/console.h"
 
-#define OPT_MAX_CONSOLES 4
+#define OPT_MAX_CONSOLES CONSOLE_MAX_OUTPUTS
 #define OPT_MAX_CPUS 64
-
-enum console_kind {
-	CONSOLE_UART = 1, /* 16550 at an I/O port */
-	CONSOLE_E9 = 2,   /* the emulators' debug port 0xe9 */
-};
-
-struct console_spec {
-	uint32_t kind; /* enum console_kind */
-	uint16_t port; /* CONSOLE_UART: I/O base */
-	uint32_t baud; /* CONSOLE_UART */
-};
-
-enum exit_mode {
-	EXIT_HALT = 0,  /* halt every CPU (default) */
-	EXIT_QEMU = 1,  /* isa-debug-exit at port 0xf4 */
-	EXIT_BOCHS = 2, /* Bochs shutdown port 0x8900 */
-};
-
-enum log_level {
-	LOG_ERROR = 0,
-	LOG_WARN = 1,
-	LOG_INFO = 2,
-	LOG_DEBUG = 3,
-};
 
 /* Deliberate failures, to check the fatal paths on a real boot. */
 enum selftest {
@@ -74,9 +50,9 @@ enum opt_test {
 struct hv_options {
 	struct console_spec consoles[OPT_MAX_CONSOLES];
 	unsigned console_count; /* 0: the default, COM1 115200 */
-	unsigned loglevel;      /* enum log_level, default LOG_INFO */
+	unsigned loglevel;      /* LOG_* (base/log.h), default LOG_INFO */
 	unsigned maxcpus;       /* 1..OPT_MAX_CPUS, default OPT_MAX_CPUS */
-	unsigned exit_mode;     /* enum exit_mode */
+	unsigned exit_mode;     /* enum exit_mode (arch/x86/machine.h) */
 	unsigned ap_timeout_ms; /* wait for each AP, default 1000 */
 	unsigned selftest;      /* enum selftest */
 	unsigned vcpus;         /* 0: one per online CPU */

@@ -1,7 +1,7 @@
 #include "hv/report.h"
-#include "hv/log.h"
 #include "arch/x86/console.h"
 #include "arch/x86/machine.h"
+#include "base/log.h"
 #include "lib/format.h"
 #include "lib/string.h"
 

@@ -30,15 +30,15 @@
  * is reported and then ends the run (arch/x86/spin_wait.h).
  */
 #include "hv/vm.h"
-#include "hv/log.h"
-#include "hv/panic.h"
 #include "arch/x86/cpu.h"
-#include "arch/x86/percpu.h"
 #include "arch/x86/idt.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/spin_wait.h"
 #include "arch/x86/tsc.h"
+#include "base/log.h"
+#include "base/panic.h"
 
 /* APIC timer ticks between watchdog looks (bus clock / 16: ~1-20 ms). */
 #define VCPU_TICK_COUNT 100000

@@ -5,12 +5,12 @@
 #include <stdarg.h>
 
 #include "hv/vm.h"
-#include "hv/log.h"
-#include "hv/panic.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/spin_wait.h"
+#include "base/log.h"
+#include "base/panic.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/pmm.h"

@@ -33,6 +33,11 @@ HOST_CHECK_CMD_plain-make-builds-all := make -n --no-print-directory \
 HOST_CHECKS += run-accel-and-verdict
 HOST_CHECK_CMD_run-accel-and-verdict := python3 tests/tools/test_run.py
 
+# Every #include points down the layers (lib/, base/, mm/, arch/x86/,
+# boot/, hv/); tools/check-layers names each file:line that does not.
+HOST_CHECKS += includes-point-down
+HOST_CHECK_CMD_includes-point-down := tools/check-layers
+
 BOOT_TESTS :=
 include tests/boot/boot.mk
 

@@ -1,6 +1,6 @@
 #include "arch/x86/acpi.h"
 #include "arch/x86/paging.h"
-#include "hv/log.h"
+#include "base/log.h"
 #include "lib/format.h"
 #include "lib/string.h"
 

@@ -1,7 +1,7 @@
 #include "arch/x86/backtrace.h"
 #include "arch/x86/percpu.h"
-#include "hv/ksyms.h"
-#include "hv/log.h"
+#include "base/ksyms.h"
+#include "base/log.h"
 
 #define BACKTRACE_MAX_FRAMES 32
 

@@ -2,11 +2,12 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/uart.h"
 #include "arch/x86/vga_text.h"
+#include "base/log.h"
 #include "lib/format.h"
 
 #define E9_PORT 0xe9
 
-static struct console_spec active[OPT_MAX_CONSOLES];
+static struct console_spec active[CONSOLE_MAX_OUTPUTS];
 static unsigned active_count;
 static bool ready;
 static bool vga_active;
@@ -33,7 +34,7 @@ void console_init(const struct console_spec *specs, unsigned count,
 		missing[0] = '\0';
 
 	active_count = 0;
-	for (unsigned i = 0; i < count && i < OPT_MAX_CONSOLES; i++) {
+	for (unsigned i = 0; i < count && i < CONSOLE_MAX_OUTPUTS; i++) {
 		const struct console_spec *s = &specs[i];
 
 		if (s->kind == CONSOLE_UART && !uart_init(s->port, s->baud)) {
@@ -47,6 +48,7 @@ void console_init(const struct console_spec *specs, unsigned count,
 		active[active_count++] = *s;
 	}
 	ready = true;
+	log_set_console(console_write);
 }
 
 bool console_is_ready(void)

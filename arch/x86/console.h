@@ -1,17 +1,33 @@
 /*
  * The console: every configured output (16550 UARTs, port 0xe9) receives
  * every byte. Until console_init() runs nothing is sent; the log keeps the
- * text and replays it then.
+ * text and replays it then. console_init() registers console_write() as the
+ * log's console (base/log.h).
  */
 #ifndef ARCH_X86_CONSOLE_H
 #define ARCH_X86_CONSOLE_H
 
-#include "hv/options.h"
+#include "lib/compiler.h"
+
+#define CONSOLE_MAX_OUTPUTS 4 /* console_init() uses the first this many */
+
+enum console_kind {
+	CONSOLE_UART = 1, /* 16550 at an I/O port */
+	CONSOLE_E9 = 2,   /* the emulators' debug port 0xe9 */
+};
+
+/* One output, as console= names it. */
+struct console_spec {
+	uint32_t kind; /* enum console_kind */
+	uint16_t port; /* CONSOLE_UART: I/O base */
+	uint32_t baud; /* CONSOLE_UART */
+};
 
 /*
- * Brings up the given outputs (the default COM1 115200 when count is 0).
- * A UART that does not answer is left out and reported by the returned
- * text in missing (may be NULL). Safe to call again with other outputs.
+ * Brings up the given outputs (the default COM1 115200 when count is 0)
+ * and registers them as the log's console. A UART that does not answer is
+ * left out and reported by the returned text in missing (may be NULL).
+ * Safe to call again with other outputs.
  */
 void console_init(const struct console_spec *specs, unsigned count,
 		  char *missing, size_t missingsz);

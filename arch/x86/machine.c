@@ -1,6 +1,5 @@
 #include "arch/x86/machine.h"
 #include "arch/x86/cpu.h"
-#include "hv/options.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
 #define BOCHS_SHUTDOWN_PORT 0x8900

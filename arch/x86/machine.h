@@ -4,8 +4,15 @@
 
 #include "lib/compiler.h"
 
+/* How a run ends (exit= on the command line). */
+enum exit_mode {
+	EXIT_HALT = 0,  /* halt every CPU (default) */
+	EXIT_QEMU = 1,  /* isa-debug-exit at port 0xf4 */
+	EXIT_BOCHS = 2, /* Bochs shutdown port 0x8900 */
+};
+
 /*
- * exit_mode is enum exit_mode (hv/options.h). QEMU's isa-debug-exit
+ * exit_mode is enum exit_mode. QEMU's isa-debug-exit
  * (iobase 0xf4) exits with status (value << 1) | 1: 1 for a pass, 3 for a
  * failure. Bochs leaves on "Shutdown" written to port 0x8900. Otherwise,
  * and if the port does nothing (real hardware), this CPU halts for good.

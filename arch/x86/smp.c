@@ -8,7 +8,7 @@
 #include "arch/x86/traps.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/virt_probe.h"
-#include "hv/log.h"
+#include "base/log.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 #include "mm/pmm.h"

@@ -1,8 +1,8 @@
 #include "arch/x86/spin_wait.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
-#include "hv/log.h"
-#include "hv/panic.h"
+#include "base/log.h"
+#include "base/panic.h"
 #include "lib/format.h"
 #include "lib/spinlock.h"
 

@@ -6,9 +6,9 @@
 #include "arch/x86/msr_safe.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
-#include "hv/ksyms.h"
-#include "hv/log.h"
-#include "hv/panic.h"
+#include "base/ksyms.h"
+#include "base/log.h"
+#include "base/panic.h"
 #include "lib/format.h"
 
 static irq_handler_fn irq_handlers[256];

@@ -6,7 +6,7 @@
 #ifndef ARCH_X86_VIRT_H
 #define ARCH_X86_VIRT_H
 
-#include "hv/vcpu_exit.h"
+#include "arch/x86/vcpu_exit.h"
 #include "mm/tdp_format.h"
 
 /* The guest's state at its first entry (docs/guest-abi.md). */

@@ -17,7 +17,7 @@
 
 #include "arch/x86/acpi.h"
 #include "arch/x86/paging.h"
-#include "hv/log.h"
+#include "base/log.h"
 
 #define WINDOW_SIZE (512u * 1024)
 #define LOW_BASE    0x7fe0000ull

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "hv/options.h"
+#include "base/log.h"
+#include "arch/x86/machine.h"
 #include "lib/cmdline.h"
 #include "lib/string.h"
 

@@ -1,6 +1,6 @@
 /*
  * From a #VMEXIT in the VMCB to the one normalized struct vcpu_exit
- * (hv/vcpu_exit.h), and the few exits the backend completes itself
+ * (arch/x86/vcpu_exit.h), and the few exits the backend completes itself
  * because only the backend can: the guest's view of EFER (SVME must stay
  * set underneath), VM_CR and VM_HSAVE_PA, and INVD.
  *

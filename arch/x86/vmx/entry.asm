@@ -10,7 +10,7 @@
 
 section .text
 
-; Offsets in struct vcpu_regs (hv/vcpu_exit.h), checked in vcpu.c.
+; Offsets in struct vcpu_regs (arch/x86/vcpu_exit.h), checked in vcpu.c.
 %define REGS_RAX 0
 %define REGS_RBX 8
 %define REGS_RCX 16

@@ -1,6 +1,6 @@
 /*
  * From a VM exit in the VMCS to the one normalized struct vcpu_exit
- * (hv/vcpu_exit.h), and the few exits the backend completes itself
+ * (arch/x86/vcpu_exit.h), and the few exits the backend completes itself
  * because only the backend can: control-register writes that touch the
  * bits VMX fixes (CR0.NE, CR4.VMXE, ...) or CR8, the guest's view of
  * EFER, IA32_FEATURE_CONTROL, and INVD.
@@ -14,7 +14,7 @@
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
-#include "hv/log.h"
+#include "base/log.h"
 #include "lib/string.h"
 
 

@@ -1,10 +1,11 @@
 /*
- * The one normalized exit the vendor backends (arch/x86/svm/, arch/x86/vmx/) turn
- * their VM exits into. hv/ handles these once, for both vendors, and never
- * sees a VMCB or VMCS.
+ * The one normalized exit the vendor backends (arch/x86/svm/, arch/x86/vmx/)
+ * turn their VM exits into, part of the interface arch/x86/virt.h offers
+ * hv/. hv/ handles these once, for both vendors, and never sees a VMCB or
+ * VMCS.
  */
-#ifndef HV_VCPU_EXIT_H
-#define HV_VCPU_EXIT_H
+#ifndef ARCH_X86_VCPU_EXIT_H
+#define ARCH_X86_VCPU_EXIT_H
 
 #include "lib/compiler.h"
 

@@ -1,10 +1,6 @@
 #include <stdarg.h>
 
-#include "hv/log.h"
-#include "arch/x86/console.h"
-#include "arch/x86/cpu.h"
-#include "arch/x86/percpu.h"
-#include "arch/x86/tsc.h"
+#include "base/log.h"
 #include "lib/format.h"
 #include "lib/spinlock.h"
 
@@ -15,10 +11,50 @@ static volatile int log_owner = -1; /* CPU holding log_lock, for re-entry */
 static unsigned log_level = LOG_INFO;
 static bool panic_mode;
 
+/* Until arch/ registers its hooks: the boot CPU alone, no clock yet. */
+static unsigned log_early_cpu_id(void)
+{
+	return 0;
+}
+
+static uint64_t log_early_us_since_boot(void)
+{
+	return 0;
+}
+
+static bool log_early_irq_mask(void)
+{
+	return false;
+}
+
+static void log_early_irq_unmask(void)
+{
+}
+
+static const struct log_hooks log_early_hooks = {
+	.cpu_id = log_early_cpu_id,
+	.us_since_boot = log_early_us_since_boot,
+	.irq_mask = log_early_irq_mask,
+	.irq_unmask = log_early_irq_unmask,
+};
+
+static const struct log_hooks *hooks = &log_early_hooks;
+static void (*log_console)(const char *s, size_t n); /* NULL: none yet */
+
 /* Text logged before the console was up; replayed once it is. */
 static char early_buffer[EARLY_BUFFER_SIZE];
 static size_t early_used;
 static bool early_overflowed;
+
+void log_set_hooks(const struct log_hooks *h)
+{
+	hooks = h;
+}
+
+void log_set_console(void (*write)(const char *s, size_t n))
+{
+	log_console = write;
+}
 
 void log_set_level(unsigned level)
 {
@@ -32,8 +68,8 @@ void log_enter_panic_mode(void)
 
 static void log_emit(const char *s, size_t n)
 {
-	if (console_is_ready()) {
-		console_write(s, n);
+	if (log_console) {
+		log_console(s, n);
 		return;
 	}
 	if (early_used + n > sizeof(early_buffer)) {
@@ -48,9 +84,11 @@ void log_replay_to_console(void)
 {
 	static const char lost[] = "[log: early messages were cut]\n";
 
-	console_write(early_buffer, early_used);
+	if (!log_console)
+		return;
+	log_console(early_buffer, early_used);
 	if (early_overflowed)
-		console_write(lost, sizeof(lost) - 1);
+		log_console(lost, sizeof(lost) - 1);
 	early_used = 0;
 }
 
@@ -62,25 +100,27 @@ void log_replay_to_console(void)
  * and writes without the lock, as does everyone after it while that CPU
  * still holds it, so a wedged CPU can garble the log but never silence
  * it. Returns the flags to give back to log_lock_release();
- * LOG_NOT_TAKEN when not taken, LOG_BYPASSED set when written without.
+ * LOG_NOT_TAKEN when not taken, LOG_BYPASSED set when written without,
+ * LOG_IRQ_WERE_ON when interrupts were unmasked before.
  */
 #define LOG_NOT_TAKEN (~0ull)
-#define LOG_BYPASSED (1ull << 63) /* not an RFLAGS bit */
+#define LOG_BYPASSED (1ull << 63)
+#define LOG_IRQ_WERE_ON (1ull << 0)
 #define LOG_LOCK_WAIT_US 2000000ull
 static int log_wedged_owner = -1;
 
 static uint64_t log_lock_take(int cpu)
 {
-	uint64_t flags = read_rflags();
+	uint64_t flags;
 	uint64_t since = 0;
 	char note[112], holder[24];
 
 	if (panic_mode || log_owner == cpu)
 		return LOG_NOT_TAKEN;
-	irq_disable();
+	flags = hooks->irq_mask() ? LOG_IRQ_WERE_ON : 0;
 	while (!spin_trylock(&log_lock)) {
 		int owner = log_owner;
-		uint64_t now = tsc_us_since_boot();
+		uint64_t now = hooks->us_since_boot();
 
 		if (owner >= 0 && owner == log_wedged_owner)
 			return flags | LOG_BYPASSED;
@@ -116,21 +156,21 @@ static void log_lock_release(uint64_t flags)
 		log_owner = -1;
 		spin_unlock(&log_lock);
 	}
-	if (flags & RFLAGS_IF)
-		irq_enable();
+	if (flags & LOG_IRQ_WERE_ON)
+		hooks->irq_unmask();
 }
 
 void log_selftest_hold_lock(void)
 {
-	log_lock_take((int)this_cpu_id());
+	log_lock_take((int)hooks->cpu_id());
 }
 
 void log_vprintf(unsigned level, const char *fmt, va_list ap)
 {
 	char msg[LOG_LINE_MAX];
 	char prefix[40];
-	int cpu = (int)this_cpu_id();
-	uint64_t us = tsc_us_since_boot();
+	int cpu = (int)hooks->cpu_id();
+	uint64_t us = hooks->us_since_boot();
 	int plen, mlen;
 	uint64_t taken;
 

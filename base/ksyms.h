@@ -1,6 +1,6 @@
 /* The image's own symbol table (generated at build time by tools/ksyms.py). */
-#ifndef HV_KSYMS_H
-#define HV_KSYMS_H
+#ifndef BASE_KSYMS_H
+#define BASE_KSYMS_H
 
 #include "lib/compiler.h"
 

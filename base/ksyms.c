@@ -1,4 +1,4 @@
-#include "hv/ksyms.h"
+#include "base/ksyms.h"
 
 /* Emitted by tools/ksyms.py into the .ksyms section (see linker.ld). */
 extern const uint64_t __ksyms_count;

@@ -1,0 +1,92 @@
+/*
+ * The hypervisor log: printf-style, one prefix per line with a timestamp
+ * (seconds since boot) and the CPU number:
+ *
+ *   [    0.012345] cpu0 acpi: MADT lists 4 CPUs
+ *
+ * A message is formatted first and written whole under one lock, so lines
+ * from different CPUs never interleave. Usable from the first instruction
+ * of C: text written before the console is registered is kept and replayed.
+ *
+ * The log sits below arch/: it reaches the machine only through the hooks
+ * below, which arch/x86 registers (arch/x86/base_hooks.c, console.c).
+ */
+#ifndef BASE_LOG_H
+#define BASE_LOG_H
+
+#include <stdarg.h>
+
+#include "lib/compiler.h"
+
+#define LOG_LINE_MAX 512
+
+/* Levels: a message is written when its level is at most the log's. */
+enum log_level {
+	LOG_ERROR = 0,
+	LOG_WARN = 1,
+	LOG_INFO = 2,
+	LOG_DEBUG = 3,
+};
+
+void log_printf(unsigned level, const char *fmt, ...) __printf(2, 3);
+void log_vprintf(unsigned level, const char *fmt, va_list ap);
+
+#define pr_err(...) log_printf(LOG_ERROR, "ERROR: " __VA_ARGS__)
+#define pr_warn(...) log_printf(LOG_WARN, "WARNING: " __VA_ARGS__)
+#define pr_info(...) log_printf(LOG_INFO, __VA_ARGS__)
+#define pr_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
+
+/* Messages above this level (a LOG_* value) are dropped (default LOG_INFO). */
+void log_set_level(unsigned level);
+
+/*
+ * What the log needs from the machine. Each hook may be called on any CPU,
+ * in any context (NMI and exception handlers included), and must not log.
+ */
+struct log_hooks {
+	/* This CPU's number (0 = the boot CPU). */
+	unsigned (*cpu_id)(void);
+	/* Microseconds since boot; 0 until the clock is calibrated. */
+	uint64_t (*us_since_boot)(void);
+	/* Masks maskable interrupts on this CPU; true if they were unmasked. */
+	bool (*irq_mask)(void);
+	/* Unmasks them again (after irq_mask() returned true). */
+	void (*irq_unmask)(void);
+};
+
+/*
+ * Registers the hooks; hooks must stay valid for good. Call on the boot
+ * CPU before any other CPU starts. Until then the log writes "cpu0" and
+ * time 0 and leaves interrupts alone (only the boot CPU runs, interrupts
+ * off).
+ */
+void log_set_hooks(const struct log_hooks *hooks);
+
+/*
+ * Registers the console: write(s, n) sends n bytes to every output. The
+ * log serializes the calls (except once the lock is bypassed, see
+ * log_enter_panic_mode() and log.c). Until a console is registered,
+ * messages go to an early buffer (16 KiB; what does not fit is cut, and
+ * that is said); log_replay_to_console() sends them out.
+ */
+void log_set_console(void (*write)(const char *s, size_t n));
+
+/*
+ * Sends everything logged before the console was registered to it (and a
+ * note if some of it was cut). Does nothing without a console.
+ */
+void log_replay_to_console(void);
+
+/*
+ * For the fatal path: makes the log usable even if another CPU was stopped
+ * while holding its lock. Everything after this is written unlocked.
+ */
+void log_enter_panic_mode(void);
+
+/*
+ * selftest=deaf-cpu: takes the log lock for good, as a CPU wedged in the
+ * middle of a line would; other CPUs must still be heard.
+ */
+void log_selftest_hold_lock(void);
+
+#endif

@@ -1,0 +1,93 @@
+#include <stdarg.h>
+
+#include "base/panic.h"
+#include "base/log.h"
+#include "lib/format.h"
+#include "lib/spinlock.h"
+
+/* Until arch/ registers its hooks: the boot CPU alone. */
+static unsigned panic_early_cpu_id(void)
+{
+	return 0;
+}
+
+static void panic_early_irq_mask(void)
+{
+}
+
+static void panic_early_backtrace_caller(void)
+{
+}
+
+static unsigned panic_early_stop_other_cpus(void)
+{
+	return 0;
+}
+
+static __noreturn void panic_early_halt(void)
+{
+	for (;;)
+		cpu_relax();
+}
+
+static const struct panic_hooks panic_early_hooks = {
+	.cpu_id = panic_early_cpu_id,
+	.irq_mask = panic_early_irq_mask,
+	.backtrace_caller = panic_early_backtrace_caller,
+	.stop_other_cpus = panic_early_stop_other_cpus,
+	.halt = panic_early_halt,
+};
+
+static const struct panic_hooks *hooks = &panic_early_hooks;
+static __noreturn void (*panic_end)(const char *reason); /* NULL: none yet */
+static int fatal_cpu = -1;
+
+void panic_set_hooks(const struct panic_hooks *h)
+{
+	hooks = h;
+}
+
+void panic_set_end(__noreturn void (*end)(const char *reason))
+{
+	panic_end = end;
+}
+
+__noreturn void fatal_stop(const char *reason)
+{
+	int expected = -1;
+	int me = (int)hooks->cpu_id();
+
+	hooks->irq_mask();
+	if (!__atomic_compare_exchange_n(&fatal_cpu, &expected, me, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		hooks->halt(); /* another CPU is already reporting */
+
+	log_enter_panic_mode();
+	pr_err("stopped %u other CPU(s)", hooks->stop_other_cpus());
+	if (panic_end)
+		panic_end(reason);
+	hooks->halt();
+}
+
+__noreturn void panic_at(const char *file, int line, const char *fmt, ...)
+{
+	char reason[200];
+	va_list ap;
+	int n;
+
+	n = fmt_snprintf(reason, sizeof(reason), "%s:%d: ", file, line);
+	va_start(ap, fmt);
+	fmt_vsnprintf(reason + n, sizeof(reason) - n, fmt, ap);
+	va_end(ap);
+
+	pr_err("PANIC on cpu%u at %s", hooks->cpu_id(), reason);
+	hooks->backtrace_caller();
+	fatal_stop(reason);
+}
+
+void warn_at(const char *file, int line, const char *what)
+{
+	pr_warn("WARN_ON(%s) at %s:%d on cpu%u", what, file, line,
+		hooks->cpu_id());
+	hooks->backtrace_caller();
+}

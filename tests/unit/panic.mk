@@ -1,0 +1,5 @@
+# base/panic.c through its hooks: the WARN_ON, BUG_ON and panic reports and
+# the order of the fatal path.
+UNIT_TESTS += panic
+UNIT_SRCS_panic := tests/unit/test_panic.c base/panic.c base/log.c \
+	lib/format.c
