@@ -135,7 +135,14 @@ void vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		be->vcpu_inject_exception(v->hw, VEC_GENERAL_PROTECTION, true, 0);
 		break;
 	case VCPU_EXIT_INTERRUPT:
-		break; /* taken when interrupts came back on */
+		/*
+		 * Taken when interrupts came back on. The periodic tick
+		 * lands here too: tables a zap disconnected are freed
+		 * after their grace period even when the guest makes no
+		 * further MMU operation that would poll for them.
+		 */
+		tdp_reclaim_poll(&vm->mmu);
+		break;
 	case VCPU_EXIT_VIRT_INSN:
 		if (v->virt_insns++ < VIRT_INSN_REPORTS)
 			pr_info("vcpu%u: virtualization instruction at RIP %#llx: injecting #UD",

@@ -3,5 +3,5 @@ MM_HV_SRCS := mm/memmap.c mm/pmm.c
 
 # The TDP MMU core.
 MM_HV_SRCS += mm/tdp_age.c mm/tdp_audit.c mm/tdp_change.c mm/tdp_dirty.c \
-	mm/tdp_fault.c mm/tdp_iter.c mm/tdp_memslot.c mm/tdp_reclaim.c \
+	mm/tdp_fault.c mm/tdp_flush.c mm/tdp_iter.c mm/tdp_memslot.c mm/tdp_reclaim.c \
 	mm/tdp_split.c mm/tdp_vm.c mm/tdp_zap.c

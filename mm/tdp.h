@@ -112,6 +112,7 @@ struct tdp_reclaim {
 	uint64_t pending;	     /* batches disconnected, not yet waited */
 	struct tdp_lock gp_lock;     /* grace period owner: only try-locked */
 	uint64_t waiting;	     /* batches waiting for the grace period */
+	uint32_t freeing;	     /* CPUs freeing batches whose wait is over */
 	uint64_t snap[TDP_MAX_CPUS]; /* qs_seq when the grace period began */
 };
 
@@ -126,6 +127,9 @@ struct tdp_vm {
 	struct tdp_lock exclusive_lock;
 	struct tdp_memslot slots[TDP_MAX_SLOTS];
 	struct tdp_reclaim reclaim;
+	/* TLB flushes by generation, and changes not yet flushed (tdp_flush.c). */
+	uint64_t flush_started, flush_done;
+	uint32_t flush_debts;
 	struct tdp_cpu cpu[TDP_MAX_CPUS];
 };
 

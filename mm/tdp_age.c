@@ -54,6 +54,7 @@ uint64_t tdp_age_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
 {
 	const struct tdp_format *f = vm->fmt;
 	uint64_t *out = young, count;
+	struct tdp_flush_debt debt = {0};
 	struct tdp_iter it;
 	struct tdp_cpu *c;
 
@@ -68,12 +69,15 @@ uint64_t tdp_age_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
 		    !tdp_pte_leaf(f, it.old, it.level) ||
 		    !(it.old & f->accessed_mask))
 			continue;
+		tdp_flush_owe(vm, &debt);
 		if (!tdp_iter_set(&it, it.old & ~f->accessed_mask))
 			goto retry;
 		age_mark(out, start, end, it.gfn, tdp_level_pages(it.level));
 	}
 	age_slots(vm, start, end, out);
 	count = age_count(out, end - start);
+	tdp_flush_look(vm, &debt);
 	tdp_op_end(vm, c, false);
+	tdp_flush_settle(vm, &debt);
 	return count;
 }

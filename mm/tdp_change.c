@@ -11,10 +11,14 @@
 static void handle_disconnected_pt(struct tdp_vm *vm, uint64_t table,
 				   unsigned level, uint64_t base_gfn);
 
-/* A leaf stopped mapping its page: its dirty and accessed state survive in
- * the slot's bitmaps. */
+/*
+ * A leaf stopped mapping its page: its dirty and accessed state survive in
+ * the slot's bitmaps, unless a split handed them to the children of the
+ * table that replaced it (split_child copies them), where they stay.
+ */
 static void account_leaf_gone(struct tdp_vm *vm, struct tdp_stats *st,
-			      uint64_t gfn, uint64_t old, unsigned level)
+			      uint64_t gfn, uint64_t old, unsigned level,
+			      bool state_in_children)
 {
 	const struct tdp_format *f = vm->fmt;
 	uint64_t n = tdp_level_pages(level);
@@ -22,7 +26,7 @@ static void account_leaf_gone(struct tdp_vm *vm, struct tdp_stats *st,
 
 	stat_add(&st->leaves[level], -1);
 	stat_add(&st->mapped_pages, -(int64_t)n);
-	if (!(old & (f->accessed_mask | f->dirty_mask)))
+	if (state_in_children || !(old & (f->accessed_mask | f->dirty_mask)))
 		return;
 	s = tdp_slot_find(vm, gfn);
 	if (TDP_WARN_ON(vm, !s))
@@ -86,7 +90,8 @@ void handle_changed_pte(struct tdp_vm *vm, uint64_t gfn, uint64_t old,
 		if (same_page)
 			account_leaf_rights(vm, gfn, old, new, level);
 		else
-			account_leaf_gone(vm, st, gfn, old, level);
+			account_leaf_gone(vm, st, gfn, old, level,
+					  is_present && !is_leaf);
 	}
 	if (is_leaf && !same_page) {
 		stat_add(&st->leaves[level], 1);

@@ -11,7 +11,7 @@
 #include "mm/tdp_internal.h"
 
 uint64_t tdp_write_protect_locked(struct tdp_vm *vm, uint64_t start,
-				  uint64_t end)
+				  uint64_t end, struct tdp_flush_debt *debt)
 {
 	const struct tdp_format *f = vm->fmt;
 	struct tdp_iter it;
@@ -24,6 +24,7 @@ uint64_t tdp_write_protect_locked(struct tdp_vm *vm, uint64_t start,
 		    !tdp_pte_leaf(f, it.old, it.level) ||
 		    !(it.old & f->write_mask))
 			continue;
+		tdp_flush_owe(vm, debt);
 		if (!tdp_iter_set(&it,
 				  it.old & ~(f->write_mask | f->dirty_mask)))
 			goto retry;
@@ -35,12 +36,13 @@ uint64_t tdp_write_protect_locked(struct tdp_vm *vm, uint64_t start,
 uint64_t tdp_write_protect_range(struct tdp_vm *vm, uint64_t start,
 				 uint64_t end)
 {
+	struct tdp_flush_debt debt = {0};
 	struct tdp_cpu *c = tdp_op_begin(vm, false);
-	uint64_t n = tdp_write_protect_locked(vm, start, end);
+	uint64_t n = tdp_write_protect_locked(vm, start, end, &debt);
 
-	if (n)
-		tdp_flush(vm);
+	tdp_flush_look(vm, &debt);
 	tdp_op_end(vm, c, false);
+	tdp_flush_settle(vm, &debt);
 	return n;
 }
 
@@ -53,17 +55,19 @@ uint64_t tdp_write_protect_range(struct tdp_vm *vm, uint64_t start,
 void tdp_dirty_log_start(struct tdp_vm *vm, int id)
 {
 	struct tdp_memslot *s = &vm->slots[id];
+	struct tdp_flush_debt debt = {0};
 	struct tdp_cpu *c = tdp_op_begin(vm, true);
 
 	if (s->npages && !s->dirty_log) {
 		uint64_t end = s->base_gfn + s->npages;
 
 		tdp_split_locked(vm, c, s->base_gfn, end, 1);
-		tdp_write_protect_locked(vm, s->base_gfn, end);
+		tdp_write_protect_locked(vm, s->base_gfn, end, &debt);
 		tdp_flush(vm);
 		s->dirty_log = true;
 	}
 	tdp_op_end(vm, c, true);
+	tdp_flush_settle(vm, &debt);
 }
 
 void tdp_dirty_log_stop(struct tdp_vm *vm, int id)
@@ -74,12 +78,19 @@ void tdp_dirty_log_stop(struct tdp_vm *vm, int id)
 	tdp_op_end(vm, c, true);
 }
 
+/*
+ * A page whose bit was taken is write-protected before the call returns,
+ * and no CPU still holds a writable translation of it: not one from this
+ * call's protection, nor one from a protection another CPU made and has
+ * not flushed yet (the page found read-only: tdp_flush.c). A later write
+ * faults and sets the bit again.
+ */
 uint64_t tdp_dirty_log_get_and_clear(struct tdp_vm *vm, int id, uint64_t *out)
 {
+	struct tdp_flush_debt debt = {0};
 	struct tdp_cpu *c = tdp_op_begin(vm, false);
 	struct tdp_memslot *s = &vm->slots[id];
 	uint64_t w, i, words = ALIGN_UP(s->npages, 64) / 64, count = 0;
-	bool protected = false;
 
 	for (w = 0; w < words; w++) {
 		uint64_t bits =
@@ -91,12 +102,12 @@ uint64_t tdp_dirty_log_get_and_clear(struct tdp_vm *vm, int id, uint64_t *out)
 			uint64_t gfn = s->base_gfn + w * 64 + i;
 
 			if (bits & 1)
-			protected |=
-			    tdp_write_protect_locked(vm, gfn, gfn + 1) != 0;
+				tdp_write_protect_locked(vm, gfn, gfn + 1,
+							 &debt);
 		}
 	}
-	if (protected)
-		tdp_flush(vm);
+	tdp_flush_look(vm, &debt);
 	tdp_op_end(vm, c, false);
+	tdp_flush_settle(vm, &debt);
 	return count;
 }

@@ -8,6 +8,8 @@
 #include "mm/tdp.h"
 #include "lib/string.h"
 
+struct tdp_flush_debt; /* tdp_flush.c, below */
+
 #define TDP_REPORT(vm, cond, fatal)                                            \
 	({                                                                     \
 		bool __c = !!(cond);                                           \
@@ -162,9 +164,10 @@ void tdp_slot_mark(struct tdp_memslot *s, uint64_t *bitmap, uint64_t gfn,
 void tdp_reclaim_queue(struct tdp_vm *vm, uint64_t table);
 
 /* --- range operations without lock and flush, for reuse --- */
-uint64_t tdp_zap_locked(struct tdp_vm *vm, uint64_t start, uint64_t end);
+uint64_t tdp_zap_locked(struct tdp_vm *vm, uint64_t start, uint64_t end,
+			struct tdp_flush_debt *debt);
 uint64_t tdp_write_protect_locked(struct tdp_vm *vm, uint64_t start,
-				  uint64_t end);
+				  uint64_t end, struct tdp_flush_debt *debt);
 uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c, uint64_t start,
 			  uint64_t end, unsigned level);
 
@@ -179,9 +182,40 @@ static inline void tdp_vm_lock(struct tdp_vm *vm, struct tdp_lock *l,
 	tdp_lock(l, vm->plat->relax, vm->plat->ctx, what);
 }
 
+/* --- tdp_flush.c --- */
+
+/* The flush generation begun last: a flush that begins later has a
+ * higher one. */
+static inline uint64_t tdp_flush_mark(struct tdp_vm *vm)
+{
+	return __atomic_load_n(&vm->flush_started, __ATOMIC_SEQ_CST);
+}
+
+/* Returns once a flush that began after flush_started read seen has
+ * completed on every CPU: another CPU's, or one begun here. */
+void tdp_flush_after(struct tdp_vm *vm, uint64_t seen);
+
+/* A flush that begins after this call, or joins one that does. */
 static inline void tdp_flush(struct tdp_vm *vm)
 {
-	vm->plat->flush_tlb(vm->plat->ctx);
+	tdp_flush_after(vm, tdp_flush_mark(vm));
 }
+
+/*
+ * An operation's part in the flush discipline: tdp_flush_owe() before its
+ * first change that takes rights away; tdp_flush_look() after its last
+ * read of the tree (inside the operation); tdp_flush_settle() before it
+ * returns (inside or after the operation), which flushes or waits while
+ * it, or any other CPU, owes a flush.
+ */
+struct tdp_flush_debt {
+	bool owed;   /* counted in vm->flush_debts */
+	bool needed; /* a flush must complete before the caller returns */
+	uint64_t seen;
+};
+
+void tdp_flush_owe(struct tdp_vm *vm, struct tdp_flush_debt *d);
+void tdp_flush_look(struct tdp_vm *vm, struct tdp_flush_debt *d);
+void tdp_flush_settle(struct tdp_vm *vm, struct tdp_flush_debt *d);
 
 #endif

@@ -230,26 +230,29 @@ int tdp_slot_add(struct tdp_vm *vm, uint64_t gpa, uint64_t size, unsigned flags)
 void tdp_slot_remove(struct tdp_vm *vm, int id)
 {
 	struct tdp_memslot *s = &vm->slots[id];
+	struct tdp_flush_debt debt = {0};
 	struct tdp_cpu *c = tdp_op_begin(vm, true);
 
 	if (s->npages) {
-		tdp_zap_locked(vm, s->base_gfn, s->base_gfn + s->npages);
+		tdp_zap_locked(vm, s->base_gfn, s->base_gfn + s->npages, &debt);
 		tdp_flush(vm);
 		slot_free_backing(vm, s);
 		slot_free_arrays(vm, s);
 	}
 	tdp_op_end(vm, c, true);
+	tdp_flush_settle(vm, &debt);
 }
 
 void tdp_slot_discard(struct tdp_vm *vm, uint64_t gfn, uint64_t n)
 {
+	struct tdp_flush_debt debt = {0};
 	struct tdp_cpu *c = tdp_op_begin(vm, true);
 	struct tdp_memslot *s = tdp_slot_find(vm, gfn);
 	uint64_t i;
 
 	if (s && !(s->flags & TDP_SLOT_PREALLOC)) {
 		n = MIN(n, s->base_gfn + s->npages - gfn);
-		tdp_zap_locked(vm, gfn, gfn + n);
+		tdp_zap_locked(vm, gfn, gfn + n, &debt);
 		tdp_flush(vm);
 		for (i = gfn - s->base_gfn; i < gfn - s->base_gfn + n; i++) {
 			if (!s->backing[i])
@@ -260,4 +263,5 @@ void tdp_slot_discard(struct tdp_vm *vm, uint64_t gfn, uint64_t n)
 		}
 	}
 	tdp_op_end(vm, c, true);
+	tdp_flush_settle(vm, &debt);
 }

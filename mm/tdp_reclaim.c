@@ -70,10 +70,16 @@ static bool grace_period_over(struct tdp_vm *vm)
 	return true;
 }
 
-/* Starts a grace period for everything pending; called with gp_lock. */
+/*
+ * Starts a grace period for everything pending; called with gp_lock. Its
+ * flush is one that began after the tables were taken: the flush of the
+ * operation that disconnected them serves when it began later (zap's, as
+ * it settles after leaving the operation), else one begins here.
+ */
 static void grace_period_begin(struct tdp_vm *vm)
 {
 	struct tdp_reclaim *r = &vm->reclaim;
+	uint64_t seen;
 	unsigned i;
 
 	tdp_vm_lock(vm, &r->queue_lock, "take the reclaim queue lock");
@@ -82,7 +88,8 @@ static void grace_period_begin(struct tdp_vm *vm)
 	tdp_unlock(&r->queue_lock);
 	if (!r->waiting)
 		return;
-	tdp_flush(vm);
+	seen = tdp_flush_mark(vm);
+	tdp_flush_after(vm, seen);
 	tdp_smp_mb();
 	for (i = 0; i < vm->plat->nr_cpus; i++)
 		r->snap[i] =
@@ -117,11 +124,15 @@ void tdp_reclaim_poll(struct tdp_vm *vm)
 	if (r->waiting && grace_period_over(vm)) {
 		done = r->waiting;
 		__atomic_store_n(&r->waiting, 0, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&r->freeing, 1, __ATOMIC_SEQ_CST);
 	}
 	if (!r->waiting)
 		grace_period_begin(vm);
 	tdp_unlock(&r->gp_lock);
-	free_batches(vm, done);
+	if (done) {
+		free_batches(vm, done);
+		__atomic_fetch_sub(&r->freeing, 1, __ATOMIC_RELEASE);
+	}
 }
 
 void tdp_reclaim_barrier(struct tdp_vm *vm)
@@ -132,7 +143,8 @@ void tdp_reclaim_barrier(struct tdp_vm *vm)
 	for (;;) {
 		tdp_reclaim_poll(vm);
 		if (!__atomic_load_n(&r->pending, __ATOMIC_RELAXED) &&
-		    !__atomic_load_n(&r->waiting, __ATOMIC_RELAXED))
+		    !__atomic_load_n(&r->waiting, __ATOMIC_RELAXED) &&
+		    !__atomic_load_n(&r->freeing, __ATOMIC_ACQUIRE))
 			return;
 		tdp_vm_relax(vm, &w);
 	}

@@ -108,6 +108,7 @@ static uint64_t collapse_make_leaf(struct tdp_vm *vm, uint64_t gfn,
 uint64_t tdp_collapse_range(struct tdp_vm *vm, uint64_t start, uint64_t end)
 {
 	const struct tdp_format *f = vm->fmt;
+	struct tdp_flush_debt debt = {0};
 	struct tdp_cpu *c = tdp_op_begin(vm, false);
 	struct tdp_iter it;
 	uint64_t collapsed = 0;
@@ -124,12 +125,15 @@ uint64_t tdp_collapse_range(struct tdp_vm *vm, uint64_t start, uint64_t end)
 		leaf = collapse_make_leaf(vm, it.gfn, it.level);
 		if (!leaf)
 			continue;
+		/* Stale small writable translations would write around the new
+		 * leaf's dirty bit: a debt like any lost right. */
+		tdp_flush_owe(vm, &debt);
 		if (!tdp_iter_set(&it, leaf))
 			goto retry;
 		collapsed++;
 	}
-	if (collapsed)
-		tdp_flush(vm);
+	tdp_flush_look(vm, &debt);
 	tdp_op_end(vm, c, false);
+	tdp_flush_settle(vm, &debt);
 	return collapsed;
 }

@@ -51,12 +51,14 @@ bool tdp_vm_init(struct tdp_vm *vm, const struct tdp_format *fmt,
  */
 void tdp_vm_destroy(struct tdp_vm *vm)
 {
+	struct tdp_flush_debt debt = {0};
 	struct tdp_cpu *c = tdp_op_begin(vm, true);
 	unsigned i;
 
-	tdp_zap_locked(vm, 0, tdp_level_pages(vm->root_level + 1));
+	tdp_zap_locked(vm, 0, tdp_level_pages(vm->root_level + 1), &debt);
 	tdp_op_end(vm, c, true);
 	tdp_flush(vm);
+	tdp_flush_settle(vm, &debt);
 	tdp_reclaim_barrier(vm);
 	for (i = 0; i < TDP_MAX_SLOTS; i++)
 		if (vm->slots[i].npages)

@@ -6,7 +6,8 @@
  */
 #include "mm/tdp_internal.h"
 
-uint64_t tdp_zap_locked(struct tdp_vm *vm, uint64_t start, uint64_t end)
+uint64_t tdp_zap_locked(struct tdp_vm *vm, uint64_t start, uint64_t end,
+			struct tdp_flush_debt *debt)
 {
 	const struct tdp_format *f = vm->fmt;
 	struct tdp_iter it;
@@ -20,6 +21,7 @@ uint64_t tdp_zap_locked(struct tdp_vm *vm, uint64_t start, uint64_t end)
 		if (!tdp_iter_covered(&it) &&
 		    !tdp_pte_leaf(f, it.old, it.level))
 			continue;
+		tdp_flush_owe(vm, debt);
 		if (!tdp_iter_set(&it, 0))
 			goto retry;
 		removed++;
@@ -27,13 +29,19 @@ uint64_t tdp_zap_locked(struct tdp_vm *vm, uint64_t start, uint64_t end)
 	return removed;
 }
 
+/*
+ * Returns once no CPU can reach the range through a translation from
+ * before the call, whoever removed it: an entry another CPU zapped a
+ * moment ago counts as well (tdp_flush.c).
+ */
 uint64_t tdp_zap_range(struct tdp_vm *vm, uint64_t start, uint64_t end)
 {
+	struct tdp_flush_debt debt = {0};
 	struct tdp_cpu *c = tdp_op_begin(vm, false);
-	uint64_t n = tdp_zap_locked(vm, start, end);
+	uint64_t n = tdp_zap_locked(vm, start, end, &debt);
 
-	if (n)
-		tdp_flush(vm);
+	tdp_flush_look(vm, &debt);
 	tdp_op_end(vm, c, false);
+	tdp_flush_settle(vm, &debt);
 	return n;
 }
