@@ -204,9 +204,9 @@ static bool guest_teardown(struct vm *vm, uint64_t free_before, char *why,
 }
 
 bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
-	       unsigned virt_kind, bool tdp_1g, char *why, size_t whysz)
+	       const struct virt_caps *caps, char *why, size_t whysz)
 {
-	const struct virt_backend *be = virt_backend_for(virt_kind);
+	const struct virt_backend *be = virt_backend_for(caps->kind);
 	unsigned cpus = smp_online_count();
 	unsigned vcpus = opt->vcpus ? opt->vcpus : cpus;
 	struct vm *vm = &the_vm;
@@ -215,7 +215,7 @@ bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
 
 	if (!be) {
 		fmt_snprintf(why, whysz, "this build has no %s backend yet: guests cannot run",
-			     virt_kind_name(virt_kind));
+			     virt_kind_name(caps->kind));
 		return false;
 	}
 	if (vcpus > cpus) {
@@ -225,12 +225,13 @@ bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
 	}
 	report_set_u64("vcpus", vcpus);
 	report_set_u64("guest_mib", opt->guest_mem >> 20);
+	report_set_str("tdp", be->tdp_format(caps)->name);
 
 	for (unsigned cpu = 0; cpu < cpus; cpu++)
 		pmm_drain_cpu_cache(cpu);
 	pmm_get_stats(&before);
-	if (!vm_create(vm, be, opt->guest_mem, vcpus, tdp_1g ? 3 : 2, why,
-		       whysz))
+	if (!vm_create(vm, be, be->tdp_format(caps), opt->guest_mem, vcpus,
+		       caps->tdp_1g ? 3 : 2, why, whysz))
 		return false;
 	if (!guest_load(vm, bi, opt, why, whysz)) {
 		vm_destroy(vm);

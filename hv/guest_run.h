@@ -1,7 +1,8 @@
-/* Running the test= workload in a VM on every CPU (issue: guest on SVM). */
+/* Running the test= workload in a VM on every CPU. */
 #ifndef HV_GUEST_RUN_H
 #define HV_GUEST_RUN_H
 
+#include "arch/x86/virt_probe.h"
 #include "boot/boot_info.h"
 #include "hv/options.h"
 
@@ -12,6 +13,6 @@
  * whether the run passed; if not, why.
  */
 bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
-	       unsigned virt_kind, bool tdp_1g, char *why, size_t whysz);
+	       const struct virt_caps *caps, char *why, size_t whysz);
 
 #endif

@@ -239,8 +239,7 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 		report_finish(false, err);
 	}
 	if (options.test != OPT_TEST_NONE &&
-	    !guest_run(bi, &options, virt->kind, virt->tdp_1g, err,
-		       sizeof(err)))
+	    !guest_run(bi, &options, virt, err, sizeof(err)))
 		report_finish(false, err);
 	report_finish(true, NULL);
 }

@@ -137,8 +137,9 @@ static bool vm_layout(struct vm *vm, char *err, size_t errsz)
 }
 
 bool vm_create(struct vm *vm, const struct virt_backend *backend,
-	       uint64_t mem_size, unsigned vcpu_count, unsigned max_level,
-	       char *err, size_t errsz)
+	       const struct tdp_format *fmt, uint64_t mem_size,
+	       unsigned vcpu_count, unsigned max_level, char *err,
+	       size_t errsz)
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->backend = backend;
@@ -156,7 +157,7 @@ bool vm_create(struct vm *vm, const struct virt_backend *backend,
 		.relax = vm_relax,
 		.report = vm_report,
 	};
-	if (!tdp_vm_init(&vm->mmu, backend->tdp_format, &vm->plat, max_level)) {
+	if (!tdp_vm_init(&vm->mmu, fmt, &vm->plat, max_level)) {
 		fmt_snprintf(err, errsz, "no memory for the VM's page-table root");
 		return false;
 	}

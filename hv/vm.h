@@ -88,8 +88,9 @@ struct vm {
  * vcpu_count vCPUs (docs/guest-abi.md): false with a reason in err.
  */
 bool vm_create(struct vm *vm, const struct virt_backend *backend,
-	       uint64_t mem_size, unsigned vcpu_count, unsigned max_level,
-	       char *err, size_t errsz);
+	       const struct tdp_format *fmt, uint64_t mem_size,
+	       unsigned vcpu_count, unsigned max_level, char *err,
+	       size_t errsz);
 
 /* Unmaps everything and gives every page back. No vCPU may run. */
 void vm_destroy(struct vm *vm);

@@ -2,7 +2,9 @@
  * Aging: which pages has the guest touched since the last look? A leaf's
  * accessed bit, set by the fault that made it and by hardware, is cleared
  * here; a leaf that went away with it set left a bit in the slot's young
- * bitmap, which is consumed here too.
+ * bitmap, which is consumed here too. Where hardware keeps no accessed
+ * bit, a present leaf counts as touched and is unmapped instead, so the
+ * next touch faults it in again (the slot keeps the backing).
  */
 #include "mm/tdp_internal.h"
 
@@ -54,6 +56,7 @@ uint64_t tdp_age_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
 {
 	const struct tdp_format *f = vm->fmt;
 	uint64_t *out = young, count;
+	bool has_ad = tdp_format_has_ad(f);
 	struct tdp_flush_debt debt = {0};
 	struct tdp_iter it;
 	struct tdp_cpu *c;
@@ -67,10 +70,10 @@ uint64_t tdp_age_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
 	retry:
 		if (!tdp_pte_present(f, it.old) ||
 		    !tdp_pte_leaf(f, it.old, it.level) ||
-		    !(it.old & f->accessed_mask))
+		    (has_ad && !(it.old & f->accessed_mask)))
 			continue;
 		tdp_flush_owe(vm, &debt);
-		if (!tdp_iter_set(&it, it.old & ~f->accessed_mask))
+		if (!tdp_iter_set(&it, has_ad ? it.old & ~f->accessed_mask : 0))
 			goto retry;
 		age_mark(out, start, end, it.gfn, tdp_level_pages(it.level));
 	}

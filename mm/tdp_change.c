@@ -22,18 +22,21 @@ static void account_leaf_gone(struct tdp_vm *vm, struct tdp_stats *st,
 {
 	const struct tdp_format *f = vm->fmt;
 	uint64_t n = tdp_level_pages(level);
+	bool has_ad = tdp_format_has_ad(f);
+	bool dirty = (old & f->write_mask) && (!has_ad || (old & f->dirty_mask));
+	bool young = !has_ad || (old & f->accessed_mask);
 	struct tdp_memslot *s;
 
 	stat_add(&st->leaves[level], -1);
 	stat_add(&st->mapped_pages, -(int64_t)n);
-	if (state_in_children || !(old & (f->accessed_mask | f->dirty_mask)))
+	if (state_in_children || (!dirty && !young))
 		return;
 	s = tdp_slot_find(vm, gfn);
 	if (TDP_WARN_ON(vm, !s))
 		return;
-	if ((old & f->write_mask) && (old & f->dirty_mask))
+	if (dirty)
 		tdp_slot_mark(s, s->dirty, gfn, n);
-	if (old & f->accessed_mask)
+	if (young)
 		tdp_slot_mark(s, s->young, gfn, n);
 }
 

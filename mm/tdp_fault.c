@@ -141,7 +141,10 @@ static enum tdp_fault_result fault_prepare(struct tdp_vm *vm, struct tdp_cpu *c,
 		return TDP_FAULT_MMIO;
 	flt->slot = s;
 	flt->rights = tdp_slot_access(s);
-	if (s->dirty_log && !(flt->access & TDP_ACC_WRITE))
+	/* Writable only through a write where that write must be seen: a
+	 * logged slot, or a format whose hardware sets no dirty flag. */
+	if ((s->dirty_log || !tdp_format_has_ad(vm->fmt)) &&
+	    !(flt->access & TDP_ACC_WRITE))
 		flt->rights &= ~TDP_ACC_WRITE;
 	flt->level = tdp_slot_max_level(vm, s, flt->gfn);
 	/* Demand paging; a preallocated slot has all of it, contiguous in

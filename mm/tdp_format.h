@@ -31,6 +31,12 @@ struct tdp_format {
 	uint64_t exec_mask;  /* set: executable (EPT) */
 	uint64_t nx_mask;    /* set: not executable (NPT) */
 	uint64_t large_mask; /* leaf above level 1 */
+	/*
+	 * Set by hardware on access and write; both 0 for a format whose
+	 * hardware sets neither (EPT without A/D flags): the MMU core then
+	 * maps a page writable only when it is written, counts a writable
+	 * leaf as dirty and a present one as young, and ages by unmapping.
+	 */
 	uint64_t accessed_mask;
 	uint64_t dirty_mask;
 	uint64_t addr_mask;	 /* bits 51:12 */
@@ -39,6 +45,12 @@ struct tdp_format {
 	unsigned levels;	 /* levels of the walk: 4 or 5 */
 	unsigned max_leaf_level; /* 3: 1 GiB leaves */
 };
+
+/* Whether hardware keeps accessed and dirty flags in this format. */
+static inline bool tdp_format_has_ad(const struct tdp_format *f)
+{
+	return f->accessed_mask && f->dirty_mask;
+}
 
 /* Access rights of a mapping or of a fault. */
 enum tdp_access {

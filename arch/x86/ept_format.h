@@ -19,5 +19,6 @@
 #define EPT_ADDR_MASK	  0x000ffffffffff000ull
 
 extern const struct tdp_format ept_format;
+extern const struct tdp_format ept_format_no_ad;
 
 #endif

@@ -7,6 +7,7 @@
 #define ARCH_X86_VIRT_H
 
 #include "arch/x86/vcpu_exit.h"
+#include "arch/x86/virt_probe.h"
 #include "mm/tdp_format.h"
 
 /* The guest's state at its first entry (docs/guest-abi.md). */
@@ -35,7 +36,8 @@ struct vcpu_hw;
 
 struct virt_backend {
 	const char *name; /* "svm" or "vmx" */
-	const struct tdp_format *tdp_format;
+	/* The second-level format the MMU core builds for a CPU with caps. */
+	const struct tdp_format *(*tdp_format)(const struct virt_caps *caps);
 	unsigned hypercall_insn; /* enum hv_hypercall_insn (guest/abi.h) */
 
 	/*

@@ -46,22 +46,13 @@ BOOT_TESTS += qemu-no-svm-fails
 BOOT_ARGS_qemu-no-svm-fails := --cpu max,-svm --smp 2
 BOOT_EXPECT_qemu-no-svm-fails := --expect-fail svm --expect virt=none
 
-# Intel CPUs that cannot run guests here: each must say why and stop
-# cleanly. VMX without EPT (a Penryn), and EPT without accessed/dirty
-# flags (a Sandy Bridge), which the dirty tracking needs.
+# An Intel CPU that cannot run guests here must say why and stop cleanly:
+# VMX without EPT (a Penryn).
 BOOT_TESTS += bochs-vmx-no-ept-fails
 BOOT_ARGS_bochs-vmx-no-ept-fails := --bochs --bochs-cpu core2_penryn_t9600 --smp 1 --mem 512
 BOOT_EXPECT_bochs-vmx-no-ept-fails := --cpus 1 --expect vendor=intel --expect virt=none \
 	--expect-fail 'guests cannot run: VMX without EPT \(extended page tables\)'
 BOOT_TIMEOUT_bochs-vmx-no-ept-fails := 600
-
-BOOT_TESTS += bochs-vmx-no-ept-ad-fails
-BOOT_ARGS_bochs-vmx-no-ept-ad-fails := --bochs --bochs-cpu corei7_sandy_bridge_2600k \
-	--smp 1 --mem 512 --cmdline guest_mem=32M
-BOOT_EXPECT_bochs-vmx-no-ept-ad-fails := --cpus 1 --expect vendor=intel --expect virt=vmx \
-	--expect-fail 'vcpu0: EPT without accessed and dirty flags' \
-	--expect leaked_tables=0 --expect leaked_pages=0
-BOOT_TIMEOUT_bochs-vmx-no-ept-ad-fails := 600
 
 # Every workload under Bochs, whose CPUs take turns in one thread: a wait
 # for another CPU only ends if that CPU gets to run, and a guest entered
@@ -73,15 +64,20 @@ BOCHS_CPU_vmx := corei7_skylake_x
 BOCHS_CPU_svm := ryzen
 BOCHS_VENDOR_vmx := intel
 BOCHS_VENDOR_svm := amd
+BOCHS_VIRT_vmx := vmx
+BOCHS_VIRT_svm := svm
+BOCHS_TDP_vmx := ept
+BOCHS_TDP_svm := npt
 BOCHS_FLUSHED := --expect-log 'tlb_flushes=[1-9]'
 
-# $(1) vmx or svm, $(2) CPUs, $(3) workload, $(4) more expectations
+# $(1) vmx, vmx-noad or svm, $(2) CPUs, $(3) workload, $(4) more expectations
 define bochs_case
 BOOT_TESTS += bochs-$(1)-$(2)cpu-$(3)
 BOOT_ARGS_bochs-$(1)-$(2)cpu-$(3) := --bochs --bochs-cpu $$(BOCHS_CPU_$(1)) \
 	--mem 512 --smp $(2) --cmdline 'test=$(3) guest_mem=32M'
 BOOT_EXPECT_bochs-$(1)-$(2)cpu-$(3) := --cpus $(2) --expect vcpus=$(2) \
-	--expect vendor=$$(BOCHS_VENDOR_$(1)) --expect virt=$(1) \
+	--expect vendor=$$(BOCHS_VENDOR_$(1)) --expect virt=$$(BOCHS_VIRT_$(1)) \
+	--expect tdp=$$(BOCHS_TDP_$(1)) \
 	--expect leaked_tables=0 --expect leaked_pages=0 --expect data_errors=0 \
 	$$(GUEST_EXPECT_$(3)) $(4)
 BOOT_TIMEOUT_bochs-$(1)-$(2)cpu-$(3) := 600
@@ -212,7 +208,16 @@ $(eval $(call bochs_case,svm,2,dirty-log,$(BOCHS_FLUSHED)))
 $(eval $(call bochs_case,svm,2,bench))
 $(eval $(call bochs_case,svm,4,zap-under-load,$(BOCHS_FLUSHED)))
 
-# Intel: every workload on 1, 2 and 4 CPUs.
+# Intel: every workload on 1, 2 and 4 CPUs, with EPT's accessed and dirty
+# flags (Skylake-X); and on 2 CPUs of a Sandy Bridge, whose EPT has none:
+# the MMU core then tracks dirtiness by write protection.
+BOCHS_CPU_vmx-noad := corei7_sandy_bridge_2600k
+BOCHS_VENDOR_vmx-noad := intel
+BOCHS_VIRT_vmx-noad := vmx
+BOCHS_TDP_vmx-noad := ept-no-ad
+$(foreach w,fault-in zap-under-load dirty-log bench,$(eval \
+	$(call bochs_case,vmx-noad,2,$(w),\
+	$(if $(filter zap-under-load dirty-log,$(w)),$(BOCHS_FLUSHED)))))
 BOCHS_FLUSHED_vmx_1 :=
 BOCHS_FLUSHED_vmx_2 := $(BOCHS_FLUSHED)
 BOCHS_FLUSHED_vmx_4 := $(BOCHS_FLUSHED)

@@ -31,10 +31,16 @@ $(MMU_BIN)/mmu_stress_asan: tests/mmu/stress.c $(MMU_HOST_SRCS) $(MMU_HOST_HDRS)
 # tests/mmu/stress.c); the sanitizer builds also fail on any report. The
 # --hot runs put every thread on the same 4 MiB, where walks meet
 # disconnected tables.
-HOST_CHECKS += mmu_stress mmu_stress_hot mmu_stress_tsan mmu_stress_asan
+HOST_CHECKS += mmu_stress mmu_stress_hot mmu_stress_tsan mmu_stress_asan \
+	mmu_stress_no_ad
 HOST_CHECK_CMD_mmu_stress := $(MMU_BIN)/mmu_stress -n 50000 -c 12500
 HOST_CHECK_CMD_mmu_stress_hot := $(MMU_BIN)/mmu_stress --hot -n 500000 \
 	-c 100000
+# EPT without accessed/dirty flags (Sandy and Ivy Bridge): writable only
+# once written, aging by unmapping.
+HOST_CHECK_CMD_mmu_stress_no_ad := $(MMU_BIN)/mmu_stress -f ept-no-ad \
+	-n 50000 -c 12500 && $(MMU_BIN)/mmu_stress -f ept-no-ad --hot \
+	-n 200000 -c 50000
 HOST_CHECK_CMD_mmu_stress_tsan := export \
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 && \
 	$(MMU_BIN)/mmu_stress_tsan -n 10000 -c 5000 && \

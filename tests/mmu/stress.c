@@ -379,7 +379,7 @@ static int run(struct options *opt)
 static void usage(void)
 {
 	fprintf(stderr, "usage: mmu_stress [-t threads] [-n ops-per-thread] "
-			"[-c checkpoint-every] [-s seed] [-f ept|npt|both] "
+			"[-c checkpoint-every] [-s seed] [-f ept|npt|both|ept-no-ad] "
 			"[--hot] [--soak]\n");
 	exit(2);
 }
@@ -417,6 +417,11 @@ int main(int argc, char **argv)
 	if (!opt.threads || opt.threads > TDP_MAX_CPUS || !opt.ops ||
 	    !opt.checkpoint)
 		usage();
+	if (!strcmp(fmt, "ept-no-ad")) {
+		/* EPT whose hardware sets no accessed or dirty flag. */
+		opt.fmt = &ept_format_no_ad;
+		return run(&opt);
+	}
 	if (strcmp(fmt, "npt")) {
 		opt.fmt = &ept_format;
 		rc |= run(&opt);

@@ -415,9 +415,15 @@ void svm_vcpu_inject_exception(struct vcpu_hw *hw, uint8_t vector,
 	hw->inject = ev;
 }
 
+/* NPT uses the host's page-table format: accessed and dirty always. */
+static const struct tdp_format *svm_tdp_format(const struct virt_caps *caps)
+{
+	return &npt_format;
+}
+
 const struct virt_backend svm_backend = {
     .name = "svm",
-    .tdp_format = &npt_format,
+    .tdp_format = svm_tdp_format,
     .hypercall_insn = HV_HYPERCALL_VMMCALL,
     .cpu_enable = svm_cpu_enable,
     .cpu_disable = svm_cpu_disable,

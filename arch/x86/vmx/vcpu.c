@@ -328,24 +328,12 @@ static bool vmx_vcpu_config_ok(const struct vcpu_config *cfg,
 		fmt_snprintf(err, errsz, "VPID %u is not in 1..65535", cfg->asid);
 		return false;
 	}
-	if (cfg->tdp_levels != ept_format.levels || !cfg->tdp_root ||
+	if (cfg->tdp_levels != 4 || !cfg->tdp_root ||
 	    !IS_ALIGNED(cfg->tdp_root, PAGE_SIZE)) {
 		fmt_snprintf(err, errsz,
 			     "EPT root %#llx with %u levels: need a page-aligned "
 			     "%u-level root",
-			     (unsigned long long)cfg->tdp_root, cfg->tdp_levels,
-			     ept_format.levels);
-		return false;
-	}
-	/*
-	 * The MMU core's dirty and accessed books read the EPT A/D flags
-	 * (arch/x86/ept_format.c); without them a write through a leaf
-	 * made writable by a read fault would not be seen.
-	 */
-	if (!c->ept_accessed_dirty) {
-		fmt_snprintf(err, errsz,
-			     "EPT without accessed and dirty flags (IA32_VMX_EPT_VPID_CAP "
-			     "bit 21): this hypervisor's dirty tracking needs them");
+			     (unsigned long long)cfg->tdp_root, cfg->tdp_levels, 4);
 		return false;
 	}
 	return true;
@@ -667,9 +655,15 @@ void vmx_vcpu_inject_exception(struct vcpu_hw *hw, uint8_t vector,
 	hw->inject = info;
 }
 
+/* EPT with accessed and dirty flags where the CPU has them (EPTP bit 6). */
+static const struct tdp_format *vmx_tdp_format(const struct virt_caps *caps)
+{
+	return caps->tdp_accessed_dirty ? &ept_format : &ept_format_no_ad;
+}
+
 const struct virt_backend vmx_backend = {
     .name = "vmx",
-    .tdp_format = &ept_format,
+    .tdp_format = vmx_tdp_format,
     .hypercall_insn = HV_HYPERCALL_VMCALL,
     .cpu_enable = vmx_cpu_enable,
     .cpu_disable = vmx_cpu_disable,
