@@ -1,6 +1,7 @@
 #include "arch/x86/guest_cpuid.h"
 
 #define CPUID_1_ECX_VMX (1u << 5)
+#define CPUID_1_ECX_SMX (1u << 6)
 #define CPUID_1_ECX_X2APIC (1u << 21)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
 #define CPUID_1_EDX_APIC (1u << 9)
@@ -26,7 +27,8 @@ struct cpuid_regs guest_cpuid(uint32_t leaf, uint32_t subleaf)
 		return r;
 	r = cpuid(leaf, subleaf);
 	if (leaf == 1) {
-		r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_X2APIC);
+		r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SMX |
+			   CPUID_1_ECX_X2APIC);
 		r.ecx |= CPUID_1_ECX_HYPERVISOR;
 		r.edx &= ~CPUID_1_EDX_APIC;
 	}
