@@ -18,7 +18,7 @@ struct vcpu_regs {
 enum vcpu_exit_kind {
 	VCPU_EXIT_NONE = 0,
 	VCPU_EXIT_NPF,          /* nested/EPT page fault: npf */
-	VCPU_EXIT_TDP_MISCONFIG, /* an EPT entry the CPU found malformed: npf.gpa */
+	VCPU_EXIT_TDP_MISCONFIG, /* an EPT/NPT entry the CPU found malformed: npf.gpa */
 	VCPU_EXIT_HYPERCALL,    /* VMMCALL/VMCALL: the call is in the registers */
 	VCPU_EXIT_IO,           /* IN/OUT: io */
 	VCPU_EXIT_CPUID,        /* CPUID: leaf in RAX, subleaf in RCX */

@@ -116,7 +116,10 @@ void svm_exit_decode(const struct vcpu_hw *hw, const struct vcpu_regs *regs,
 
 	switch (code) {
 	case VMEXIT_NPF:
-		exit->kind = VCPU_EXIT_NPF;
+		/* A reserved bit set in an NPT entry: the MMU core wrote an
+		 * entry the format forbids (EPT's misconfiguration). */
+		exit->kind = info1 & SVM_NPF_RSV ? VCPU_EXIT_TDP_MISCONFIG
+						 : VCPU_EXIT_NPF;
 		exit->npf.gpa = vmcb->control.exitinfo2;
 		exit->npf.access = svm_exit_npf_access(info1);
 		exit->npf.in_walk = info1 & SVM_NPF_GPT;
