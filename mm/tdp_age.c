@@ -73,6 +73,7 @@ uint64_t tdp_age_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
 		    (has_ad && !(it.old & f->accessed_mask)))
 			continue;
 		tdp_flush_owe(vm, &debt);
+		TDP_RACE_POINT(vm, TDP_RACE_AGE, it.ptep, it.old);
 		if (!tdp_iter_set(&it, has_ad ? it.old & ~f->accessed_mask : 0))
 			goto retry;
 		age_mark(out, start, end, it.gfn, tdp_level_pages(it.level));

@@ -128,6 +128,7 @@ static void handle_disconnected_pt(struct tdp_vm *vm, uint64_t table,
 	unsigned i;
 
 	for (i = 0; i < TDP_PT_ENTRIES; i++) {
+		TDP_RACE_POINT(vm, TDP_RACE_DISCONNECT, &pt[i], 0);
 		uint64_t old = tdp_pte_xchg(&pt[i], DISCONNECTED_PTE);
 
 		TDP_BUG_ON(vm, old == DISCONNECTED_PTE);

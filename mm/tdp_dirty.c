@@ -25,6 +25,7 @@ uint64_t tdp_write_protect_locked(struct tdp_vm *vm, uint64_t start,
 		    !(it.old & f->write_mask))
 			continue;
 		tdp_flush_owe(vm, debt);
+		TDP_RACE_POINT(vm, TDP_RACE_WRPROT, it.ptep, it.old);
 		if (!tdp_iter_set(&it,
 				  it.old & ~(f->write_mask | f->dirty_mask)))
 			goto retry;

@@ -88,6 +88,7 @@ restart:
 		ptep = &pt[tdp_index(flt->gfn, level)];
 		base = ALIGN_DOWN(flt->gfn, tdp_level_pages(level));
 		old = tdp_pte_read(ptep);
+		TDP_RACE_POINT(vm, TDP_RACE_FAULT_READ, ptep, old);
 	reread:
 		if (old == DISCONNECTED_PTE)
 			goto restart;

@@ -6,6 +6,7 @@
 #define MM_TDP_INTERNAL_H
 
 #include "mm/tdp.h"
+#include "mm/tdp_race.h"
 #include "lib/string.h"
 
 struct tdp_flush_debt; /* tdp_flush.c, below */

@@ -46,6 +46,7 @@ static bool iter_step_down(struct tdp_iter *it)
 	pte = tdp_pte_read(it->ptep);
 	if (!tdp_pte_present(f, pte) || tdp_pte_leaf(f, pte, it->level))
 		return false;
+	TDP_RACE_POINT(it->vm, TDP_RACE_WALK_DESCEND, it->ptep, pte);
 	it->pt[it->level - 1] =
 	    tdp_virt(it->vm, tdp_pte_addr(f, pte, it->level));
 	it->level--;

@@ -90,6 +90,7 @@ static void grace_period_begin(struct tdp_vm *vm)
 		return;
 	seen = tdp_flush_mark(vm);
 	tdp_flush_after(vm, seen);
+	TDP_RACE_POINT(vm, TDP_RACE_GP_FLUSHED, NULL, 0);
 	tdp_smp_mb();
 	for (i = 0; i < vm->plat->nr_cpus; i++)
 		r->snap[i] =
@@ -130,6 +131,7 @@ void tdp_reclaim_poll(struct tdp_vm *vm)
 		grace_period_begin(vm);
 	tdp_unlock(&r->gp_lock);
 	if (done) {
+		TDP_RACE_POINT(vm, TDP_RACE_RECLAIM_FREE, NULL, done);
 		free_batches(vm, done);
 		__atomic_fetch_sub(&r->freeing, 1, __ATOMIC_RELEASE);
 	}

@@ -68,6 +68,7 @@ uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c, uint64_t start,
 		pt = tdp_virt(vm, table);
 		leaf = it.old;
 		split_fill_table(vm, pt, leaf, it.level);
+		TDP_RACE_POINT(vm, TDP_RACE_SPLIT, it.ptep, it.old);
 		if (!tdp_pte_cmpxchg(it.ptep, &it.old,
 				     tdp_make_table(f, table))) {
 			memset(pt, 0, PAGE_SIZE);
@@ -128,6 +129,7 @@ uint64_t tdp_collapse_range(struct tdp_vm *vm, uint64_t start, uint64_t end)
 		/* Stale small writable translations would write around the new
 		 * leaf's dirty bit: a debt like any lost right. */
 		tdp_flush_owe(vm, &debt);
+		TDP_RACE_POINT(vm, TDP_RACE_COLLAPSE, it.ptep, it.old);
 		if (!tdp_iter_set(&it, leaf))
 			goto retry;
 		collapsed++;

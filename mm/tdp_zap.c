@@ -22,6 +22,7 @@ uint64_t tdp_zap_locked(struct tdp_vm *vm, uint64_t start, uint64_t end,
 		    !tdp_pte_leaf(f, it.old, it.level))
 			continue;
 		tdp_flush_owe(vm, debt);
+		TDP_RACE_POINT(vm, TDP_RACE_ZAP, it.ptep, it.old);
 		if (!tdp_iter_set(&it, 0))
 			goto retry;
 		removed++;
