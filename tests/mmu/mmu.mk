@@ -52,6 +52,8 @@ HOST_CHECK_CMD_mmu_stress_asan := export ASAN_OPTIONS=detect_leaks=1 \
 HOST_CHECK_DEPS += $(MMU_BIN)/mmu_stress $(MMU_BIN)/mmu_stress_tsan \
 	$(MMU_BIN)/mmu_stress_asan
 
+include tests/mmu/race.mk
+
 .PHONY: mmu-soak
 # A long run for humans: make mmu-soak (several minutes on two cores).
 mmu-soak: $(MMU_BIN)/mmu_stress
