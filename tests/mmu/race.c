@@ -139,6 +139,8 @@ struct race_thread {
 	bool met_pending;     /* met at an install, outcome not yet seen */
 	uint64_t paced;	      /* the guest's beat at this thread's last op */
 	uint64_t met_restarts;
+	uint64_t mine[64]; /* tables it disconnected since its last barrier */
+	unsigned nmine;
 	uint64_t n[X_COUNT];
 	uint64_t beat __aligned(64); /* race points passed, for the others */
 } __aligned(64);
@@ -246,6 +248,16 @@ static bool map_add(struct page_map *m, uint64_t page, uint64_t value)
 	if (++m->count > MAP_SLOTS / 2)
 		abort();
 	return true;
+}
+
+static bool map_find(struct page_map *m, uint64_t page, uint64_t *value)
+{
+	uint64_t i = map_slot(page);
+
+	while (m->page[i] && m->page[i] != page)
+		i = (i + 1) % MAP_SLOTS;
+	*value = m->value[i];
+	return m->page[i] != 0;
 }
 
 /* Removes page; false if it was not there. */
@@ -678,6 +690,8 @@ void tdp_race_point(struct tdp_vm *vm, enum tdp_race_point p, uint64_t *ptep,
 				fail(rc, "a table disconnected twice",
 				     (uintptr_t)ptep, 0);
 			pthread_mutex_unlock(&rc->rp.lock);
+			if (t->nmine < ARRAY_SIZE(t->mine))
+				t->mine[t->nmine++] = (uintptr_t)ptep;
 		}
 	}
 	if (ptep)
@@ -1076,23 +1090,25 @@ static const int age_needs[] = {
 
 /* --- concurrent reclaim barriers, slow flushes, yields --- */
 
-/* The barrier's promise: every table queued before the call is freed
- * when it returns (queued = pending + freed, summed over the CPUs). */
+/* The barrier's promise, as this thread sees it: every table it
+ * disconnected before the call is freed when the call returns. */
 static void checked_barrier(struct race_thread *t)
 {
 	struct race_ctx *rc = t->rc;
-	struct tdp_stats before, after;
+	uint64_t value;
+	unsigned i;
 
 	if (__atomic_load_n(&rc->freeing, __ATOMIC_SEQ_CST))
 		t->n[X_BARRIER_HELD]++;
-	tdp_get_stats(&rc->vm, &before);
 	tdp_reclaim_barrier(&rc->vm);
-	tdp_get_stats(&rc->vm, &after);
-	if (after.freed_tables < before.pending_free + before.freed_tables)
-		fail(rc, "a barrier returned before tables queued earlier "
-			 "were freed",
-		     before.pending_free + before.freed_tables,
-		     after.freed_tables);
+	pthread_mutex_lock(&rc->rp.lock);
+	for (i = 0; i < t->nmine; i++)
+		if (map_find(&rc->rp.unlinked, t->mine[i], &value))
+			fail(rc, "a barrier returned before a table disconnected "
+				 "earlier was freed",
+			     t->mine[i], 0);
+	pthread_mutex_unlock(&rc->rp.lock);
+	t->nmine = 0;
 	t->n[X_OPS]++;
 }
 
@@ -1261,6 +1277,8 @@ static void round_check(struct race_ctx *rc)
 	if (s.warnings || rp->hp.bad_frees || rp->hp.reports || rp->errors)
 		fail(rc, "warnings, bad frees or broken promises",
 		     s.warnings + rp->hp.reports, rp->hp.bad_frees + rp->errors);
+	for (t = 0; t < rc->test->threads; t++)
+		rc->threads[t].nmine = 0;
 	rc->rounds++;
 	__atomic_store_n(&rc->quiet, 0, __ATOMIC_SEQ_CST);
 }
