@@ -1507,7 +1507,7 @@ static void usage(void)
 
 	fprintf(stderr,
 		"usage: mmu_race [-t test[,test...]] [-d ms] [-s seed] "
-		"[-f ept|npt|both]\n"
+		"[-f ept|npt|both|ept-no-ad]\n"
 		"  -d: each test runs ms per format, longer (up to six times)\n"
 		"      until each of its windows was hit\ntests:");
 	for (i = 0; i < ARRAY_SIZE(tests); i++)
@@ -1518,9 +1518,11 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+	static const struct tdp_format *const formats[] = {
+	    &ept_format, &npt_format, &ept_format_no_ad};
 	const char *only = NULL, *fmt = "both";
 	uint64_t ms = 1000, seed = 1;
-	unsigned i, failed = 0, ran = 0;
+	unsigned i, f, failed = 0, ran = 0;
 	int a;
 
 	for (a = 1; a < argc; a++) {
@@ -1544,13 +1546,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(tests); i++) {
 		if (only && !strstr(only, tests[i].name))
 			continue;
-		if (strcmp(fmt, "npt")) {
+		for (f = 0; f < ARRAY_SIZE(formats); f++) {
+			if (strcmp(fmt, formats[f]->name) &&
+			    (strcmp(fmt, "both") || f > 1))
+				continue;
 			ran++;
-			failed += !run(&tests[i], &ept_format, ms, seed + i);
-		}
-		if (strcmp(fmt, "ept")) {
-			ran++;
-			failed += !run(&tests[i], &npt_format, ms, seed + i);
+			failed += !run(&tests[i], formats[f], ms, seed + i);
 		}
 	}
 	if (!ran)
