@@ -59,17 +59,17 @@
 
 /* Three counters per race point, then the ones a test keeps itself. */
 enum { PC_CALLS, PC_CHANGED, PC_DISCONNECTED, PC_PER_POINT };
-#define PC(point, what) ((point) * PC_PER_POINT + (what))
+#define PC(point, what) ((point)*PC_PER_POINT + (what))
 
 enum extra_counter {
 	X_MET = TDP_RACE_NR * PC_PER_POINT, /* two threads met at a window */
-	X_TAKEN_BACK,  /* a fault's entry landed in a table being taken
-			* apart: the disconnection's exchange took it back */
-	X_MET_RESTART, /* the fault's cmpxchg met DISCONNECTED_PTE instead */
-	X_GP_HELD,     /* a grace period began while a walker was inside a
-			* table being disconnected */
-	X_BARRIER_HELD, /* a barrier ran while another CPU held batches off
-			 * the lists, not yet freed */
+	X_TAKEN_BACK,	 /* a fault's entry landed in a table being taken
+			  * apart: the disconnection's exchange took it back */
+	X_MET_RESTART,	 /* the fault's cmpxchg met DISCONNECTED_PTE instead */
+	X_GP_HELD,	 /* a grace period began while a walker was inside a
+			  * table being disconnected */
+	X_BARRIER_HELD,	 /* a barrier ran while another CPU held batches off
+			  * the lists, not yet freed */
 	X_DIRTY_CHECKED, /* writes whose report was checked */
 	X_YOUNG_CHECKED, /* accesses whose report was checked */
 	X_FAULTS,	 /* guest accesses (each faults until it succeeds) */
@@ -135,7 +135,7 @@ struct race_thread {
 	struct race_ctx *rc;
 	unsigned id;
 	uint64_t rng;
-	uint64_t *expect; /* this thread's word of each data page */
+	uint64_t *expect;     /* this thread's word of each data page */
 	unsigned fault_level; /* level of the fault walk's last read */
 	bool met_pending;     /* met at an install, outcome not yet seen */
 	uint64_t paced;	      /* the guest's beat at this thread's last op */
@@ -151,9 +151,9 @@ struct race_test {
 	const char *what;
 	unsigned threads;
 	unsigned slow_flush_us;
-	bool log_dirty;		/* the demand slot is dirty-logged */
-	unsigned fault_wait_pct; /* faults at a leaf waiting for a disconnection */
-	uint64_t data_gpa;	/* the pages threads write */
+	bool log_dirty;		 /* the demand slot is dirty-logged */
+	unsigned fault_wait_pct; /* % of faults at a leaf that wait */
+	uint64_t data_gpa;	 /* the pages threads write */
 	uint64_t data_pages;
 	void (*step)(struct race_thread *t);
 	void (*point)(struct race_thread *t, enum tdp_race_point p,
@@ -171,12 +171,12 @@ struct race_ctx {
 	pthread_barrier_t barrier;
 	uint64_t end_ns, round_ns, next_round_ns;
 	uint64_t give_up_ns; /* the end, if the windows were not all hit */
-	uint32_t pause; /* thread 0 asks for the end of a round */
+	uint32_t pause;	     /* thread 0 asks for the end of a round */
 	uint32_t stop;
 	uint32_t quiet; /* the checks run: hold nothing, count nothing */
 	uint32_t failed;
 	uint64_t rounds;
-	uint64_t meet; /* 0, key|MEET_WAITING or key|MEET_MET */
+	uint64_t meet;		/* 0, key|MEET_WAITING or key|MEET_MET */
 	uint64_t grace_periods; /* grace periods begun (GP_FLUSHED) */
 	uint32_t freeing;	/* CPUs inside RECLAIM_FREE */
 	uint64_t hot; /* pages an operation works on: first << 32 | count */
@@ -389,16 +389,16 @@ static unsigned rp_cpu_id(void *ctx)
 static void rp_flush_tlb(void *ctx)
 {
 	struct race_platform *rp = rp_of(ctx);
-	uint64_t n = __atomic_add_fetch(&rp->flush_started, 1, __ATOMIC_SEQ_CST);
+	uint64_t n =
+	    __atomic_add_fetch(&rp->flush_started, 1, __ATOMIC_SEQ_CST);
 	uint64_t done = __atomic_load_n(&rp->flush_done, __ATOMIC_RELAXED);
 
 	if (rp->slow_flush_us)
 		usleep(rp->slow_flush_us);
 	rp->hp.plat.flush_tlb(&rp->hp);
-	while (done < n && !__atomic_compare_exchange_n(&rp->flush_done, &done,
-							n, false,
-							__ATOMIC_RELEASE,
-							__ATOMIC_RELAXED))
+	while (done < n &&
+	       !__atomic_compare_exchange_n(&rp->flush_done, &done, n, false,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 		;
 }
 
@@ -485,9 +485,9 @@ static void hold(struct race_thread *t, unsigned max_ns)
  * Keys of entries are their 8-aligned address, with MEET_UNLINKED for the
  * exchange of a disconnection; keys of tables carry MEET_TABLE.
  */
-#define MEET_WAITING 1ull
-#define MEET_MET     2ull
-#define MEET_TABLE   4ull
+#define MEET_WAITING  1ull
+#define MEET_MET      2ull
+#define MEET_TABLE    4ull
 #define MEET_UNLINKED (1ull << 63)
 
 static uint64_t key_entry(uint64_t *ptep)
@@ -531,9 +531,9 @@ static bool meet_wait(struct race_thread *t, uint64_t key, unsigned max_ns)
 			beat = now;
 		}
 		if (spins % 16 == 0 && now_ns() > deadline) {
-			if (__atomic_compare_exchange_n(
-				&rc->meet, &waiting, 0, false, __ATOMIC_ACQ_REL,
-				__ATOMIC_ACQUIRE))
+			if (__atomic_compare_exchange_n(&rc->meet, &waiting, 0,
+							false, __ATOMIC_ACQ_REL,
+							__ATOMIC_ACQUIRE))
 				return false;
 			break; /* met just now */
 		}
@@ -563,7 +563,8 @@ static bool meet_offer(struct race_thread *t, uint64_t key)
 		return false;
 	deadline = now_ns() + 100000 * WAIT_SCALE;
 	beat = others_beat(t);
-	while (__atomic_load_n(&rc->meet, __ATOMIC_ACQUIRE) == (key | MEET_MET)) {
+	while (__atomic_load_n(&rc->meet, __ATOMIC_ACQUIRE) ==
+	       (key | MEET_MET)) {
 		cpu_relax();
 		if (++spins % 64 == 0) {
 			uint64_t now = others_beat(t);
@@ -773,7 +774,8 @@ static bool entry_pages(struct race_ctx *rc, uint64_t *ptep, uint64_t *first,
 	uint64_t block = (rc->test->data_gpa >> PAGE_SHIFT) / 512;
 	uint64_t blocks = rc->test->data_pages / 512;
 
-	e = __atomic_load_n((uint64_t *)(uintptr_t)rc->vm.root, __ATOMIC_ACQUIRE);
+	e = __atomic_load_n((uint64_t *)(uintptr_t)rc->vm.root,
+			    __ATOMIC_ACQUIRE);
 	if (!pte_is_table(f, e, 4))
 		return false;
 	e = __atomic_load_n((uint64_t *)(uintptr_t)(e & f->addr_mask),
@@ -863,7 +865,8 @@ static void report_and_check(struct race_thread *t, bool dirty, uint64_t first,
 	uint64_t base = (DEMAND_GPA >> PAGE_SHIFT) + first;
 
 	for (p = first; p < first + n; p++)
-		snap[p] = __atomic_load_n(&rc->must_report[p], __ATOMIC_ACQUIRE);
+		snap[p] =
+		    __atomic_load_n(&rc->must_report[p], __ATOMIC_ACQUIRE);
 	set_hot(rc, first, n);
 	if (dirty)
 		tdp_dirty_log_get_and_clear(&rc->vm, rc->slot_demand, bits);
@@ -1008,12 +1011,9 @@ static void fz_step(struct race_thread *t)
 	t->n[X_OPS]++;
 }
 
-static const int fz_needs[] = {
-    PC(TDP_RACE_FAULT_READ, PC_DISCONNECTED),
-    PC(TDP_RACE_DISCONNECT, PC_CHANGED),
-    X_TAKEN_BACK,
-    X_MET_RESTART,
-    -1};
+static const int fz_needs[] = {PC(TDP_RACE_FAULT_READ, PC_DISCONNECTED),
+			       PC(TDP_RACE_DISCONNECT, PC_CHANGED),
+			       X_TAKEN_BACK, X_MET_RESTART, -1};
 
 /* --- fault vs split and vs collapse --- */
 
@@ -1046,11 +1046,8 @@ static void fsc_step(struct race_thread *t)
 }
 
 static const int fsc_needs[] = {
-    PC(TDP_RACE_SPLIT, PC_CHANGED),
-    PC(TDP_RACE_FAULT_READ, PC_CHANGED),
-    PC(TDP_RACE_FAULT_READ, PC_DISCONNECTED),
-    X_TAKEN_BACK,
-    -1};
+    PC(TDP_RACE_SPLIT, PC_CHANGED), PC(TDP_RACE_FAULT_READ, PC_CHANGED),
+    PC(TDP_RACE_FAULT_READ, PC_DISCONNECTED), X_TAKEN_BACK, -1};
 
 /* --- dirty log: get-and-clear vs write protection and vs zap --- */
 
@@ -1085,11 +1082,8 @@ static void dl_step(struct race_thread *t)
 }
 
 static const int dl_needs[] = {
-    PC(TDP_RACE_FAULT_READ, PC_CHANGED),
-    PC(TDP_RACE_WRPROT, PC_CHANGED),
-    PC(TDP_RACE_WRPROT, PC_DISCONNECTED),
-    X_DIRTY_CHECKED,
-    -1};
+    PC(TDP_RACE_FAULT_READ, PC_CHANGED), PC(TDP_RACE_WRPROT, PC_CHANGED),
+    PC(TDP_RACE_WRPROT, PC_DISCONNECTED), X_DIRTY_CHECKED, -1};
 
 /* --- aging vs fault --- */
 
@@ -1120,10 +1114,8 @@ static void age_step(struct race_thread *t)
 	}
 }
 
-static const int age_needs[] = {
-    PC(TDP_RACE_AGE, PC_CHANGED),
-    X_YOUNG_CHECKED,
-    -1};
+static const int age_needs[] = {PC(TDP_RACE_AGE, PC_CHANGED), X_YOUNG_CHECKED,
+				-1};
 
 /* --- concurrent reclaim barriers, slow flushes, yields --- */
 
@@ -1141,8 +1133,9 @@ static void checked_barrier(struct race_thread *t)
 	pthread_mutex_lock(&rc->rp.lock);
 	for (i = 0; i < t->nmine; i++)
 		if (map_find(&rc->rp.unlinked, t->mine[i], &value))
-			fail(rc, "a barrier returned before a table disconnected "
-				 "earlier was freed",
+			fail(rc,
+			     "a barrier returned before a table disconnected "
+			     "earlier was freed",
 			     t->mine[i], 0);
 	pthread_mutex_unlock(&rc->rp.lock);
 	t->nmine = 0;
@@ -1187,13 +1180,12 @@ static void rb_point(struct race_thread *t, enum tdp_race_point p,
 	}
 }
 
-static const int rb_needs[] = {
-    PC(TDP_RACE_FAULT_READ, PC_DISCONNECTED),
-    PC(TDP_RACE_GP_FLUSHED, PC_CHANGED),
-    PC(TDP_RACE_RECLAIM_FREE, PC_CHANGED),
-    X_GP_HELD,
-    X_BARRIER_HELD,
-    -1};
+static const int rb_needs[] = {PC(TDP_RACE_FAULT_READ, PC_DISCONNECTED),
+			       PC(TDP_RACE_GP_FLUSHED, PC_CHANGED),
+			       PC(TDP_RACE_RECLAIM_FREE, PC_CHANGED),
+			       X_GP_HELD,
+			       X_BARRIER_HELD,
+			       -1};
 
 static const struct race_test tests[] = {
     {
@@ -1292,8 +1284,8 @@ static void round_check(struct race_ctx *rc)
 		     a.disconnected, a.bad_leaves * 1000000 + a.bad_entries);
 	for (t = 0; t < rc->test->threads; t++)
 		for (i = 0; i < rc->test->data_pages; i++) {
-			uint64_t gpa = rc->test->data_gpa + i * PAGE_SIZE +
-				       t * 8;
+			uint64_t gpa =
+			    rc->test->data_gpa + i * PAGE_SIZE + t * 8;
 
 			if (!guest_read_faulting(vm, gpa, &v) ||
 			    v != rc->threads[t].expect[i])
@@ -1314,7 +1306,8 @@ static void round_check(struct race_ctx *rc)
 		     rp->unlinked.count, 0);
 	if (s.warnings || rp->hp.bad_frees || rp->hp.reports || rp->errors)
 		fail(rc, "warnings, bad frees or broken promises",
-		     s.warnings + rp->hp.reports, rp->hp.bad_frees + rp->errors);
+		     s.warnings + rp->hp.reports,
+		     rp->hp.bad_frees + rp->errors);
 	for (t = 0; t < rc->test->threads; t++)
 		rc->threads[t].nmine = 0;
 	rc->rounds++;
