@@ -188,8 +188,9 @@ struct race_ctx {
 	uint64_t checked[DEMAND_PAGES]; /* must_report last checked */
 };
 
-/* Waits for another thread last this many times longer under the thread
- * sanitizer, which slows that thread's way to the meeting point. */
+/* Waits for another thread, and the moments by which one of two threads
+ * that met lets the other go ahead, last this many times longer under the
+ * thread sanitizer, which slows every thread's way. */
 #ifdef __SANITIZE_THREAD__
 #define WAIT_SCALE 4
 #else
@@ -541,7 +542,7 @@ static bool meet_wait(struct race_thread *t, uint64_t key, unsigned max_ns)
 	__atomic_store_n(&rc->meet, 0, __ATOMIC_RELEASE);
 	t->n[X_MET]++;
 	if (rnd(t) % 2)
-		hold(t, 200);
+		hold(t, 400 * WAIT_SCALE);
 	return true;
 }
 
@@ -577,7 +578,7 @@ static bool meet_offer(struct race_thread *t, uint64_t key)
 		}
 	}
 	if (rnd(t) % 2)
-		hold(t, 400);
+		hold(t, 400 * WAIT_SCALE);
 	return true;
 }
 
