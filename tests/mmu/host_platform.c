@@ -11,6 +11,10 @@
 #define ENTRY_LIVE 0x800ull
 #define ENTRY_TOMB 1ull
 
+_Static_assert((HOST_FREED_WORD & 7) == 0 &&
+		   HOST_FREED_WORD != DISCONNECTED_PTE,
+	       "HOST_FREED_WORD must not be a valid entry in either format");
+
 static __thread unsigned host_cpu;
 
 void host_platform_set_cpu(unsigned cpu)
@@ -170,6 +174,32 @@ void host_platform_use_pool(struct host_platform *hp, uint64_t pages_per_cpu)
 	}
 }
 
+/*
+ * A freed page, filled with HOST_FREED_WORD, waits in a ring before it goes
+ * back to the C library: a walk from a stale cached pointer reads that
+ * word rather than whatever the page holds next.
+ */
+static void quarantine_put(struct host_platform *hp, void *page)
+{
+	uint64_t *w = page;
+	void *oldest = NULL;
+	unsigned i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		__atomic_store_n(&w[i], HOST_FREED_WORD, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&hp->lock);
+	if (hp->quarantine_count == HOST_QUARANTINE_PAGES) {
+		oldest = hp->quarantine[hp->quarantine_head];
+		hp->quarantine_count--;
+		hp->quarantine_head =
+		    (hp->quarantine_head + 1) % HOST_QUARANTINE_PAGES;
+	}
+	hp->quarantine[(hp->quarantine_head + hp->quarantine_count++) %
+		       HOST_QUARANTINE_PAGES] = page;
+	pthread_mutex_unlock(&hp->lock);
+	free(oldest);
+}
+
 static uint64_t host_alloc_pages(void *ctx, unsigned order, bool zero)
 {
 	struct host_platform *hp = ctx;
@@ -237,7 +267,9 @@ static void host_free_pages(void *ctx, uint64_t phys, unsigned order)
 			return;
 		}
 	}
-	if (order == 0) {
+	if (order == 0 && hp->tlb) {
+		quarantine_put(hp, (void *)(uintptr_t)phys);
+	} else if (order == 0) {
 		memset((void *)(uintptr_t)phys, 0x5a, PAGE_SIZE);
 		free((void *)(uintptr_t)phys);
 	} else {
@@ -257,6 +289,8 @@ static void host_flush_tlb(void *ctx)
 	struct host_platform *hp = ctx;
 
 	__atomic_add_fetch(&hp->flushes, 1, __ATOMIC_RELAXED);
+	if (hp->tlb)
+		tlb_flush_all(hp->tlb);
 }
 
 /* More threads than CPUs: let a preempted lock holder run. */
@@ -301,8 +335,25 @@ void host_platform_init(struct host_platform *hp, unsigned nr_cpus, bool track)
 	};
 }
 
+void host_platform_model_tlb(struct host_platform *hp)
+{
+	hp->tlb = tlb_model_create(hp->plat.nr_cpus);
+	hp->quarantine = calloc(HOST_QUARANTINE_PAGES, sizeof(void *));
+	if (!hp->quarantine)
+		abort();
+}
+
 void host_platform_fini(struct host_platform *hp)
 {
+	if (hp->tlb) {
+		unsigned i;
+
+		for (i = 0; i < hp->quarantine_count; i++)
+			free(hp->quarantine[(hp->quarantine_head + i) %
+					    HOST_QUARANTINE_PAGES]);
+		free(hp->quarantine);
+		tlb_model_destroy(hp->tlb);
+	}
 	if (hp->pools) {
 		munmap(hp->pool_base, hp->pool_end - hp->pool_base);
 		free(hp->pools);

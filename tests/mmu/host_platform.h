@@ -3,12 +3,26 @@
  * physical address = virtual address, a thread-local CPU id, TLB flushes
  * counted. Every page handed out is tracked, so a test can tell what is
  * still allocated and catch a page freed twice or with the wrong order.
+ *
+ * With the TLB model (host_platform_model_tlb), each simulated CPU caches
+ * the translations its guest accesses walked (tests/mmu/tlb_model.h) and
+ * the flush empties every CPU's caches; a freed page is filled with
+ * HOST_FREED_WORD and not handed back to the C library for a while, so
+ * that a walk into a freed table reads that word and is reported.
  */
 #ifndef TESTS_MMU_HOST_PLATFORM_H
 #define TESTS_MMU_HOST_PLATFORM_H
 
 #include <pthread.h>
 #include "mm/tdp.h"
+#include "tests/mmu/tlb_model.h"
+
+/* Every word of a freed page: not present in either format (EPT bits 2:0
+ * and NPT bit 0 clear) and not DISCONNECTED_PTE, so never a valid entry. */
+#define HOST_FREED_WORD 0xdeadbeefdeadbee0ull
+
+/* Freed pages kept from the C library (TLB model only). */
+#define HOST_QUARANTINE_PAGES 1024
 
 /* Per-CPU pool of single pages (pages never shared between CPU lists). */
 struct host_pool {
@@ -32,6 +46,12 @@ struct host_platform {
 	int64_t bad_frees; /* unknown address or wrong order */
 	int64_t flushes;
 	int64_t reports;
+
+	/* The TLB model: NULL when off. */
+	struct tlb_model *tlb;
+	int64_t freed_walks; /* walks that read a freed table */
+	void **quarantine;   /* ring of freed pages, oldest at the head */
+	unsigned quarantine_head, quarantine_count;
 };
 
 /* track: keep the set of live allocations (slower, catches bad frees). */
@@ -47,6 +67,11 @@ void host_platform_use_pool(struct host_platform *hp, uint64_t pages_per_cpu);
 void host_prefault(void *p, uint64_t size);
 /* The CPU id the calling thread reports to the MMU core. */
 void host_platform_set_cpu(unsigned cpu);
+
+/* Turns the TLB model on (see above); before any VM is created. Guest
+ * accesses (guest_access.h) need it; the benchmark runs without it. */
+void host_platform_model_tlb(struct host_platform *hp);
+
 
 /* Pages handed out and not freed yet. */
 int64_t host_live_pages(struct host_platform *hp);

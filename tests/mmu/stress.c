@@ -13,6 +13,10 @@
  * slot's rights, the books equal a fresh walk; after a reclaim barrier the
  * pages the platform has out equal exactly what the books say is in use;
  * after teardown nothing is left and nothing was freed twice.
+ *
+ * Each thread is a CPU with a TLB (tests/mmu/tlb_model.h): its accesses
+ * use the translations it cached until a flush drops them, and no walk
+ * may read a freed table.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -302,6 +306,7 @@ static bool setup(struct stress *st)
 	struct tdp_vm *vm = &st->vm;
 
 	host_platform_init(&st->hp, st->opt.threads, true);
+	host_platform_model_tlb(&st->hp);
 	host_platform_set_cpu(0);
 	if (!tdp_vm_init(vm, st->opt.fmt, &st->hp.plat, 3))
 		return false;
@@ -322,6 +327,7 @@ static int run(struct options *opt)
 	struct worker *w = calloc(opt->threads, sizeof(*w));
 	pthread_t *tid = calloc(opt->threads, sizeof(*tid));
 	uint64_t totals[OP_COUNT] = {0};
+	struct tlb_stats tlb;
 	struct tdp_stats s;
 	unsigned t, i;
 	bool ok;
@@ -359,11 +365,20 @@ static int run(struct options *opt)
 			restarts += st->vm.cpu[t].restarts;
 		printf(" %llu\n", (unsigned long long)restarts);
 	}
+	tlb_get_stats(st->hp.tlb, &tlb);
+	printf("  TLB: hits %llu, walks %llu (from a cached table %llu, to "
+	       "set dirty %llu), faults %llu\n",
+	       (unsigned long long)tlb.hits, (unsigned long long)tlb.walks,
+	       (unsigned long long)tlb.table_walks,
+	       (unsigned long long)tlb.dirty_walks,
+	       (unsigned long long)tlb.faults);
 	tdp_vm_destroy(&st->vm);
 	if (host_live_pages(&st->hp) != 0 || st->hp.bad_frees ||
 	    st->hp.allocs != st->hp.frees)
 		fail(st, "teardown left pages", host_live_pages(&st->hp),
 		     st->hp.bad_frees);
+	if (st->hp.freed_walks)
+		fail(st, "walks read a freed table", st->hp.freed_walks, 0);
 	ok = !st->failed && !st->hp.reports;
 	printf("  %s\n", ok ? "ok" : "FAILED");
 	for (t = 0; t < opt->threads; t++)
