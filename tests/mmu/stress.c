@@ -16,7 +16,8 @@
  *
  * Each thread is a CPU with a TLB (tests/mmu/tlb_model.h): its accesses
  * use the translations it cached until a flush drops them, and no walk
- * may read a freed table.
+ * may read a freed table. After a zap or a write protection that changed
+ * something, no CPU may still have a translation it took away.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -33,6 +34,7 @@
 
 #define DEMAND_GPA   0ull
 #define DEMAND_PAGES 4096ull /* 16 MiB, 4K leaves */
+#define DEMAND_GFN   (DEMAND_GPA >> PAGE_SHIFT)
 #define SMALL_GPA    (64 * MiB)
 #define SMALL_PAGES  2048ull /* 8 MiB, 2M leaves */
 #define HUGE_GPA     (1 * GiB)
@@ -46,7 +48,8 @@ struct options {
 	uint64_t ops;	     /* per thread */
 	uint64_t checkpoint; /* ops between checkpoints */
 	uint64_t seed;
-	bool hot; /* everything within HOT_PAGES of two slots */
+	bool hot;	   /* everything within HOT_PAGES of two slots */
+	bool strict_flush; /* check_flushed() also when nothing was changed */
 	const struct tdp_format *fmt;
 };
 
@@ -57,6 +60,7 @@ struct stress {
 	int slot_demand, slot_small, slot_huge;
 	uint64_t npages; /* pages in the model */
 	pthread_barrier_t barrier;
+	uint64_t stale; /* translations left by an operation that returned */
 	bool failed;
 };
 
@@ -104,6 +108,9 @@ static uint64_t page_gfn(uint64_t i)
 	i -= SMALL_PAGES;
 	return (HUGE_GPA >> PAGE_SHIFT) + i * HUGE_STRIDE + (i % 7);
 }
+
+/* The first few of a kind of failure are told in full. */
+#define FAILS_TOLD 5
 
 static void fail(struct stress *st, const char *what, uint64_t a, uint64_t b)
 {
@@ -169,11 +176,43 @@ static void do_access(struct worker *w, bool write)
 	}
 }
 
+/*
+ * Once a range operation has returned, no CPU may hold a translation it
+ * removed (DESIGN.md, "Flushes"): none of [start, end) (of pages, if
+ * given) cached before the operation began at TLB clock before; after a
+ * write protection, none with write access. Checked after an operation
+ * that changed something itself; with --strict-flush also after one that
+ * found its work done, by another CPU whose flush it must then wait for
+ * or make.
+ */
+static void check_flushed(struct worker *w, const char *op, uint64_t start,
+			  uint64_t end, const uint64_t *pages, uint64_t before,
+			  bool writable)
+{
+	struct stress *st = w->st;
+	struct tlb_entry e;
+	unsigned cpu;
+
+	if (!tlb_find_older(st->hp.tlb, st->vm.root, start, end, pages, before,
+			    writable, &cpu, &e))
+		return;
+	if (__atomic_fetch_add(&st->stale, 1, __ATOMIC_RELAXED) < FAILS_TOLD)
+		fprintf(stderr,
+			"FAIL: %s of [%#llx, %#llx) returned on cpu%u while "
+			"cpu%u still had the%s translation of gfn %#llx "
+			"(level %u) it cached before the operation began\n",
+			op, (unsigned long long)start, (unsigned long long)end,
+			w->id, cpu, e.rights & TDP_ACC_WRITE ? " writable" : "",
+			(unsigned long long)(e.tag << tdp_level_shift(e.level)),
+			e.level);
+	__atomic_store_n(&st->failed, true, __ATOMIC_RELAXED);
+}
+
 static void do_op(struct worker *w)
 {
 	struct stress *st = w->st;
 	struct tdp_vm *vm = &st->vm;
-	uint64_t r = rnd(w) % 100, start, end, out[4096 / 64];
+	uint64_t r = rnd(w) % 100, start, end, out[4096 / 64], t;
 	enum op op;
 
 	if (r < 30)
@@ -192,7 +231,9 @@ static void do_op(struct worker *w)
 		do_access(w, op == OP_WRITE);
 		break;
 	case OP_ZAP:
-		tdp_zap_range(vm, start, end);
+		t = tlb_tick(st->hp.tlb);
+		if (tdp_zap_range(vm, start, end) || st->opt.strict_flush)
+			check_flushed(w, "zap", start, end, NULL, t, false);
 		break;
 	case OP_SPLIT:
 		tdp_split_range(vm, start, end, 1 + rnd(w) % 2);
@@ -201,7 +242,11 @@ static void do_op(struct worker *w)
 		tdp_collapse_range(vm, start, end);
 		break;
 	case OP_WP:
-		tdp_write_protect_range(vm, start, end);
+		t = tlb_tick(st->hp.tlb);
+		if (tdp_write_protect_range(vm, start, end) ||
+		    st->opt.strict_flush)
+			check_flushed(w, "write protection", start, end, NULL,
+				      t, true);
 		break;
 	case OP_AGE: {
 		uint64_t *young = calloc(ALIGN_UP(end - start, 64) / 8, 1);
@@ -219,7 +264,13 @@ static void do_op(struct worker *w)
 			tdp_dirty_log_stop(vm, st->slot_demand);
 			break;
 		default:
+			t = tlb_tick(st->hp.tlb);
 			tdp_dirty_log_get_and_clear(vm, st->slot_demand, out);
+			/* Whether it protected anything itself is not told. */
+			if (st->opt.strict_flush)
+				check_flushed(w, "get-and-clear", DEMAND_GFN,
+					      DEMAND_GFN + DEMAND_PAGES, out, t,
+					      true);
 		}
 		break;
 	case OP_MMIO:
@@ -379,6 +430,8 @@ static int run(struct options *opt)
 		     st->hp.bad_frees);
 	if (st->hp.freed_walks)
 		fail(st, "walks read a freed table", st->hp.freed_walks, 0);
+	if (st->stale)
+		fail(st, "translations left after a flush", st->stale, 0);
 	ok = !st->failed && !st->hp.reports;
 	printf("  %s\n", ok ? "ok" : "FAILED");
 	for (t = 0; t < opt->threads; t++)
@@ -395,7 +448,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: mmu_stress [-t threads] [-n ops-per-thread] "
 			"[-c checkpoint-every] [-s seed] [-f ept|npt|both] "
-			"[--hot] [--soak]\n");
+			"[--hot] [--soak] [--strict-flush]\n");
 	exit(2);
 }
 
@@ -415,6 +468,8 @@ int main(int argc, char **argv)
 			opt.checkpoint = 100000;
 		} else if (!strcmp(a, "--hot")) {
 			opt.hot = true;
+		} else if (!strcmp(a, "--strict-flush")) {
+			opt.strict_flush = true;
 		} else if (v && !strcmp(a, "-t")) {
 			opt.threads = strtoul(v, NULL, 0), i++;
 		} else if (v && !strcmp(a, "-n")) {

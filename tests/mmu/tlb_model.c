@@ -19,6 +19,7 @@ struct tlb_model *tlb_model_create(unsigned nr_cpus)
 	for (i = 0; i < nr_cpus; i++) {
 		pthread_mutex_init(&m->cpu[i].lock, NULL);
 		m->cpu[i].gen = 1;
+		m->cpu[i].clock = &m->clock;
 	}
 	return m;
 }
@@ -125,6 +126,7 @@ void tlb_fill_leaf(struct tlb_cpu *c, uint64_t root, uint64_t gfn,
 	e->gen = c->gen;
 	e->root = root;
 	e->tag = gfn >> tdp_level_shift(leaf->level);
+	e->clock = __atomic_load_n(c->clock, __ATOMIC_SEQ_CST);
 }
 
 struct tlb_entry *tlb_find_table(struct tlb_cpu *c, uint64_t root, uint64_t gfn,
@@ -171,6 +173,78 @@ void tlb_drop_gfn(struct tlb_cpu *c, uint64_t root, uint64_t gfn)
 		if (entry_holds(c, e, root, gfn >> tdp_level_shift(level + 1)))
 			e->gen = 0;
 	}
+}
+
+uint64_t tlb_tick(struct tlb_model *m)
+{
+	return __atomic_add_fetch(&m->clock, 1, __ATOMIC_SEQ_CST);
+}
+
+struct older_query {
+	uint64_t root, start, end, before;
+	const uint64_t *pages;
+	bool writable;
+};
+
+/* Whether the entry is one tlb_find_older() looks for. */
+static bool entry_older(const struct tlb_cpu *c, const struct tlb_entry *e,
+			const struct older_query *q)
+{
+	uint64_t first, gfn, last;
+
+	if (e->gen != c->gen || e->root != q->root || e->clock >= q->before ||
+	    (q->writable && !(e->rights & TDP_ACC_WRITE)))
+		return false;
+	first = e->tag << tdp_level_shift(e->level);
+	gfn = MAX(first, q->start);
+	last = MIN(first + tdp_level_pages(e->level), q->end);
+	if (gfn >= last)
+		return false;
+	if (!q->pages)
+		return true;
+	for (; gfn < last; gfn++)
+		if (q->pages[(gfn - q->start) / 64] >> ((gfn - q->start) % 64) &
+		    1)
+			return true;
+	return false;
+}
+
+static bool find_older_in(const struct tlb_cpu *c, const struct tlb_entry *e,
+			  unsigned n, const struct older_query *q,
+			  struct tlb_entry *found)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (entry_older(c, &e[i], q)) {
+			*found = e[i];
+			return true;
+		}
+	return false;
+}
+
+bool tlb_find_older(struct tlb_model *m, uint64_t root, uint64_t start,
+		    uint64_t end, const uint64_t *pages, uint64_t before,
+		    bool writable, unsigned *cpu, struct tlb_entry *found)
+{
+	const struct older_query q = {root,   start, end,
+				      before, pages, writable};
+	unsigned i;
+
+	for (i = 0; i < m->nr_cpus; i++) {
+		struct tlb_cpu *c = tlb_lock(m, i);
+		bool hit =
+		    find_older_in(c, c->leaf4k, TLB_4K_ENTRIES, &q, found) ||
+		    find_older_in(c, c->leaf2m, TLB_2M_ENTRIES, &q, found) ||
+		    find_older_in(c, c->leaf1g, TLB_1G_ENTRIES, &q, found);
+
+		tlb_unlock(c);
+		if (hit) {
+			*cpu = i;
+			return true;
+		}
+	}
+	return false;
 }
 
 void tlb_get_stats(struct tlb_model *m, struct tlb_stats *st)

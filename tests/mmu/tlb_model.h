@@ -37,13 +37,13 @@
 #define TLB_LEAF_LEVELS 3  /* leaves above 1 GiB are not cached */
 
 struct tlb_entry {
-	uint64_t gen;  /* the CPU's flush generation when filled; 0: empty */
-	uint64_t root; /* the tree it was walked in */
-	uint64_t tag;  /* gfn >> tdp_level_shift(level) (leaf), or of the
-			  level above (table) */
-	uint64_t addr; /* leaf: host address of its first page; table: the
-			  table's physical address */
-
+	uint64_t gen;	/* the CPU's flush generation when filled; 0: empty */
+	uint64_t root;	/* the tree it was walked in */
+	uint64_t tag;	/* gfn >> tdp_level_shift(level) (leaf), or of the
+			   level above (table) */
+	uint64_t addr;	/* leaf: host address of its first page; table: the
+			   table's physical address */
+	uint64_t clock; /* the model's clock when filled */
 	uint8_t level;	/* of the leaf, or of the table */
 	uint8_t rights; /* enum tdp_access of the leaf */
 	bool dirty;	/* the leaf was writable and dirty when cached */
@@ -59,7 +59,7 @@ struct tlb_stats {
 
 struct tlb_cpu {
 	pthread_mutex_t lock;
-
+	const uint64_t *clock; /* the model's */
 	uint64_t gen; /* bumped by each flush: older entries are gone */
 	struct tlb_stats stats;
 	struct tlb_entry leaf4k[TLB_4K_ENTRIES];
@@ -73,6 +73,7 @@ struct tlb_cpu {
 struct tlb_model {
 	unsigned nr_cpus;
 	struct tlb_cpu *cpu;
+	uint64_t clock; /* read by each fill, ticked by tlb_tick() */
 };
 
 struct tlb_model *tlb_model_create(unsigned nr_cpus);
@@ -104,6 +105,23 @@ void tlb_fill_table(struct tlb_cpu *c, uint64_t root, uint64_t gfn,
 		    unsigned level, uint64_t table);
 /* Drops every entry used to translate gfn (a fault on it). */
 void tlb_drop_gfn(struct tlb_cpu *c, uint64_t root, uint64_t gfn);
+
+/*
+ * The clock of fills: an entry whose clock is below a value tlb_tick()
+ * returned was filled from entries read before that tick. So a range
+ * operation may tick before it starts and, once it returns, ask whether a
+ * translation it must have flushed is still cached.
+ */
+uint64_t tlb_tick(struct tlb_model *m);
+/*
+ * A leaf translation of a gfn in [start, end) of the tree root (only of
+ * the gfns whose bit gfn - start is set in pages, unless NULL), cached
+ * before clock before, with write access if writable: true, with its CPU
+ * and a copy of the entry.
+ */
+bool tlb_find_older(struct tlb_model *m, uint64_t root, uint64_t start,
+		    uint64_t end, const uint64_t *pages, uint64_t before,
+		    bool writable, unsigned *cpu, struct tlb_entry *found);
 
 /* Every CPU's counters summed; exact once no access runs. */
 void tlb_get_stats(struct tlb_model *m, struct tlb_stats *st);
