@@ -15,9 +15,16 @@
  * after teardown nothing is left and nothing was freed twice.
  *
  * Each thread is a CPU with a TLB (tests/mmu/tlb_model.h): its accesses
- * use the translations it cached until a flush drops them, and no walk
- * may read a freed table. After a zap or a write protection that changed
- * something, no CPU may still have a translation it took away.
+ * use the translations it cached until a flush drops them, so a flush
+ * that is missing or late lets a write through a stale translation. The
+ * dirty log and aging of the demand-paged slot are checked against a
+ * clock that every access ticks before it starts and every get-and-clear
+ * or aging ticks after it returns: at each checkpoint (after a
+ * get-and-clear and an aging of the whole slot) every page written since
+ * the last get-and-clear that reported it, and every page whose leaf a
+ * walk found since the last aging that reported it young, fails the run.
+ * A walk without a TLB miss sets nothing in the tree, as on the hardware,
+ * so only walks count for aging.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -60,7 +67,9 @@ struct stress {
 	int slot_demand, slot_small, slot_huge;
 	uint64_t npages; /* pages in the model */
 	pthread_barrier_t barrier;
+	uint64_t clock; /* ticked by accesses, get-and-clears and agings */
 	uint64_t stale; /* translations left by an operation that returned */
+	uint64_t lost;	/* writes and accesses the dirty log or aging lost */
 	bool failed;
 };
 
@@ -70,6 +79,12 @@ struct worker {
 	uint64_t rng;
 	uint64_t *expect; /* what this thread's word of each page holds */
 	uint64_t counts[10];
+	/* Per page of the demand slot, clock values: before this thread's
+	 * last write to it, and after its last get-and-clear that reported
+	 * it; before its last access that walked to the page's leaf, and
+	 * after its last aging that reported it young. */
+	uint64_t *wrote, *reported;
+	uint64_t *walked, *young;
 };
 
 enum op {
@@ -112,6 +127,11 @@ static uint64_t page_gfn(uint64_t i)
 /* The first few of a kind of failure are told in full. */
 #define FAILS_TOLD 5
 
+static uint64_t tick(struct stress *st)
+{
+	return __atomic_add_fetch(&st->clock, 1, __ATOMIC_SEQ_CST);
+}
+
 static void fail(struct stress *st, const char *what, uint64_t a, uint64_t b)
 {
 	fprintf(stderr, "FAIL: %s (%#llx, %#llx)\n", what,
@@ -151,17 +171,33 @@ static void random_range(struct worker *w, uint64_t *start, uint64_t *end)
 	*end = MIN(*start + len, base[s] + size[s]);
 }
 
+/* Records when pages of the demand slot were reported: bit j of bits is
+ * gfn first + j, for n gfns. */
+static void note_reported(struct worker *w, uint64_t *when,
+			  const uint64_t *bits, uint64_t first, uint64_t n)
+{
+	uint64_t t = tick(w->st), j;
+
+	for (j = 0; j < n; j++)
+		if (first + j - DEMAND_GFN < DEMAND_PAGES &&
+		    (bits[j / 64] >> (j % 64) & 1))
+			when[first + j - DEMAND_GFN] = t;
+}
+
 static void do_access(struct worker *w, bool write)
 {
 	struct stress *st = w->st;
 	uint64_t v, i = rnd(w) % st->npages;
-	uint64_t gpa;
+	uint64_t gpa, t, walks;
 
 	/* Half of the accesses go to the first pages of the two small
 	 * slots, where the range operations meet them most. */
 	if (st->opt.hot || rnd(w) % 2)
 		i = (rnd(w) % 2 ? 0 : DEMAND_PAGES) + rnd(w) % HOT_PAGES;
 	gpa = (page_gfn(i) << PAGE_SHIFT) + w->id * 8;
+	/* The demand slot's pages: when, and did it walk? */
+	t = i < DEMAND_PAGES ? tick(st) : 0;
+	walks = guest_walks(&st->vm);
 
 	if (write) {
 		v = (rnd(w) << 8) | w->id;
@@ -173,6 +209,12 @@ static void do_access(struct worker *w, bool write)
 			fail(st, "read fault failed", gpa, 0);
 		else if (v != w->expect[i])
 			fail(st, "read back wrong data", gpa, v);
+	}
+	if (i < DEMAND_PAGES) {
+		if (write)
+			w->wrote[i] = t;
+		if (guest_walks(&st->vm) != walks)
+			w->walked[i] = t;
 	}
 }
 
@@ -252,6 +294,7 @@ static void do_op(struct worker *w)
 		uint64_t *young = calloc(ALIGN_UP(end - start, 64) / 8, 1);
 
 		tdp_age_range(vm, start, end, young);
+		note_reported(w, w->young, young, start, end - start);
 		free(young);
 		break;
 	}
@@ -266,6 +309,8 @@ static void do_op(struct worker *w)
 		default:
 			t = tlb_tick(st->hp.tlb);
 			tdp_dirty_log_get_and_clear(vm, st->slot_demand, out);
+			note_reported(w, w->reported, out, DEMAND_GFN,
+				      DEMAND_PAGES);
 			/* Whether it protected anything itself is not told. */
 			if (st->opt.strict_flush)
 				check_flushed(w, "get-and-clear", DEMAND_GFN,
@@ -299,7 +344,66 @@ static int64_t slot_array_pages(struct tdp_vm *vm)
 	return n;
 }
 
-/* All threads parked: the tree, the books, the data and the pages. */
+/* Page i was done to (what) by cpu at clock when, after the last call
+ * that reported it (by) had returned, at clock reported. */
+static void lost(struct stress *st, const char *what, const char *by,
+		 uint64_t i, unsigned cpu, uint64_t when, uint64_t reported)
+{
+	if (__atomic_fetch_add(&st->lost, 1, __ATOMIC_RELAXED) < FAILS_TOLD)
+		fprintf(stderr,
+			"FAIL: gfn %#llx %s by cpu%u (clock %llu) after the "
+			"last %s reporting it had returned (clock %llu), and "
+			"never reported since\n",
+			(unsigned long long)page_gfn(i), what, cpu,
+			(unsigned long long)when, by,
+			(unsigned long long)reported);
+	__atomic_store_n(&st->failed, true, __ATOMIC_RELAXED);
+}
+
+/*
+ * All threads parked: a get-and-clear of the demand slot (logging first
+ * turned on, which moves the dirtiness kept in writable leaves into the
+ * bitmap) and an aging of all of it; then every page written since it was
+ * last reported dirty, and every page walked to since it was last
+ * reported young, is lost.
+ */
+static void check_dirty_and_young(struct stress *st, struct worker *workers)
+{
+	struct tdp_vm *vm = &st->vm;
+	uint64_t bits[DEMAND_PAGES / 64], i;
+	struct worker *me = &workers[0];
+	unsigned t;
+
+	tdp_dirty_log_start(vm, st->slot_demand);
+	tdp_dirty_log_get_and_clear(vm, st->slot_demand, bits);
+	note_reported(me, me->reported, bits, DEMAND_GFN, DEMAND_PAGES);
+	tdp_age_range(vm, DEMAND_GFN, DEMAND_GFN + DEMAND_PAGES, bits);
+	note_reported(me, me->young, bits, DEMAND_GFN, DEMAND_PAGES);
+	for (i = 0; i < DEMAND_PAGES; i++) {
+		uint64_t wrote = 0, reported = 0, walked = 0, young = 0;
+		unsigned writer = 0, walker = 0;
+
+		for (t = 0; t < st->opt.threads; t++) {
+			struct worker *w = &workers[t];
+
+			if (w->wrote[i] > wrote)
+				wrote = w->wrote[i], writer = t;
+			if (w->walked[i] > walked)
+				walked = w->walked[i], walker = t;
+			reported = MAX(reported, w->reported[i]);
+			young = MAX(young, w->young[i]);
+		}
+		if (wrote > reported)
+			lost(st, "written", "get-and-clear", i, writer, wrote,
+			     reported);
+		if (walked > young)
+			lost(st, "walked to", "aging", i, walker, walked,
+			     young);
+	}
+}
+
+/* All threads parked: the tree, the books, the dirty log and aging, the
+ * data and the pages. */
 static void checkpoint(struct stress *st, struct worker *workers)
 {
 	struct tdp_vm *vm = &st->vm;
@@ -312,6 +416,7 @@ static void checkpoint(struct stress *st, struct worker *workers)
 	if (!tdp_audit(vm, &a))
 		fail(st, "audit", a.disconnected,
 		     a.bad_leaves * 1000000 + a.bad_entries);
+	check_dirty_and_young(st, workers);
 	for (t = 0; t < st->opt.threads; t++)
 		for (i = 0; i < st->npages; i++) {
 			uint64_t gpa = (page_gfn(i) << PAGE_SHIFT) + t * 8;
@@ -393,6 +498,10 @@ static int run(struct options *opt)
 		w[t] = (struct worker){
 		    .st = st, .id = t, .rng = opt->seed * 7919 + t + 1};
 		w[t].expect = calloc(st->npages, sizeof(uint64_t));
+		w[t].wrote = calloc(DEMAND_PAGES, sizeof(uint64_t));
+		w[t].reported = calloc(DEMAND_PAGES, sizeof(uint64_t));
+		w[t].walked = calloc(DEMAND_PAGES, sizeof(uint64_t));
+		w[t].young = calloc(DEMAND_PAGES, sizeof(uint64_t));
 		pthread_create(&tid[t], NULL, worker_main, &w[t]);
 	}
 	for (t = 0; t < opt->threads; t++)
@@ -430,12 +539,20 @@ static int run(struct options *opt)
 		     st->hp.bad_frees);
 	if (st->hp.freed_walks)
 		fail(st, "walks read a freed table", st->hp.freed_walks, 0);
-	if (st->stale)
-		fail(st, "translations left after a flush", st->stale, 0);
+	if (st->stale || st->lost)
+		fail(st,
+		     "translations left after a flush, writes or accesses "
+		     "lost",
+		     st->stale, st->lost);
 	ok = !st->failed && !st->hp.reports;
 	printf("  %s\n", ok ? "ok" : "FAILED");
-	for (t = 0; t < opt->threads; t++)
+	for (t = 0; t < opt->threads; t++) {
 		free(w[t].expect);
+		free(w[t].wrote);
+		free(w[t].reported);
+		free(w[t].walked);
+		free(w[t].young);
+	}
 	pthread_barrier_destroy(&st->barrier);
 	host_platform_fini(&st->hp);
 	free(tid);
