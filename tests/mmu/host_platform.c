@@ -284,18 +284,66 @@ static void *host_phys_to_virt(void *ctx, uint64_t phys)
 	return (void *)(uintptr_t)phys;
 }
 
+/* The flush of host_hold_flush()'s CPU waits here for its release. */
+static void flush_hold(struct host_platform *hp)
+{
+	pthread_mutex_lock(&hp->hold_lock);
+	if (hp->hold_cpu == (int)host_cpu) {
+		__atomic_store_n(&hp->hold_cpu, -1, __ATOMIC_RELAXED);
+		hp->flush_held = true;
+		pthread_cond_broadcast(&hp->hold_cond);
+		while (!hp->flush_released)
+			pthread_cond_wait(&hp->hold_cond, &hp->hold_lock);
+		hp->flush_held = false;
+		hp->flush_released = false;
+	}
+	pthread_mutex_unlock(&hp->hold_lock);
+}
+
 static void host_flush_tlb(void *ctx)
 {
 	struct host_platform *hp = ctx;
 
 	__atomic_add_fetch(&hp->flushes, 1, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&hp->hold_cpu, __ATOMIC_RELAXED) == (int)host_cpu)
+		flush_hold(hp);
 	if (hp->tlb)
 		tlb_flush_all(hp->tlb);
+}
+
+void host_hold_flush(struct host_platform *hp, unsigned cpu)
+{
+	pthread_mutex_lock(&hp->hold_lock);
+	hp->flush_released = false;
+	__atomic_store_n(&hp->hold_cpu, (int)cpu, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&hp->hold_lock);
+}
+
+bool host_flush_held(struct host_platform *hp)
+{
+	bool held;
+
+	pthread_mutex_lock(&hp->hold_lock);
+	held = hp->flush_held;
+	pthread_mutex_unlock(&hp->hold_lock);
+	return held;
+}
+
+void host_release_flush(struct host_platform *hp)
+{
+	pthread_mutex_lock(&hp->hold_lock);
+	__atomic_store_n(&hp->hold_cpu, -1, __ATOMIC_RELAXED);
+	hp->flush_released = true;
+	pthread_cond_broadcast(&hp->hold_cond);
+	pthread_mutex_unlock(&hp->hold_lock);
 }
 
 /* More threads than CPUs: let a preempted lock holder run. */
 static void host_relax(void *ctx, struct tdp_wait *w)
 {
+	struct host_platform *hp = ctx;
+
+	__atomic_add_fetch(&hp->waits[host_cpu], 1, __ATOMIC_RELAXED);
 	sched_yield();
 }
 
@@ -315,6 +363,9 @@ void host_platform_init(struct host_platform *hp, unsigned nr_cpus, bool track)
 {
 	memset(hp, 0, sizeof(*hp));
 	pthread_mutex_init(&hp->lock, NULL);
+	pthread_mutex_init(&hp->hold_lock, NULL);
+	pthread_cond_init(&hp->hold_cond, NULL);
+	hp->hold_cpu = -1;
 	hp->track = track;
 	if (track) {
 		hp->table_size = 1ull << 22;
@@ -359,5 +410,7 @@ void host_platform_fini(struct host_platform *hp)
 		free(hp->pools);
 	}
 	free(hp->table);
+	pthread_cond_destroy(&hp->hold_cond);
+	pthread_mutex_destroy(&hp->hold_lock);
 	pthread_mutex_destroy(&hp->lock);
 }

@@ -46,12 +46,19 @@ struct host_platform {
 	int64_t bad_frees; /* unknown address or wrong order */
 	int64_t flushes;
 	int64_t reports;
+	int64_t waits[TDP_MAX_CPUS]; /* turns of waits (relax calls) per CPU */
 
 	/* The TLB model: NULL when off. */
 	struct tlb_model *tlb;
 	int64_t freed_walks; /* walks that read a freed table */
 	void **quarantine;   /* ring of freed pages, oldest at the head */
 	unsigned quarantine_head, quarantine_count;
+
+	/* A flush held in flight (host_hold_flush). */
+	pthread_mutex_t hold_lock;
+	pthread_cond_t hold_cond;
+	int hold_cpu; /* the CPU whose next flush is held; -1: none */
+	bool flush_held, flush_released;
 };
 
 /* track: keep the set of live allocations (slower, catches bad frees). */
@@ -72,6 +79,14 @@ void host_platform_set_cpu(unsigned cpu);
  * accesses (guest_access.h) need it; the benchmark runs without it. */
 void host_platform_model_tlb(struct host_platform *hp);
 
+/*
+ * A flush in flight: the next flush_tlb called on CPU cpu waits, before it
+ * drops anything, until host_release_flush(). host_flush_held() tells
+ * whether that flush has begun waiting. Other CPUs' flushes go on.
+ */
+void host_hold_flush(struct host_platform *hp, unsigned cpu);
+bool host_flush_held(struct host_platform *hp);
+void host_release_flush(struct host_platform *hp);
 
 /* Pages handed out and not freed yet. */
 int64_t host_live_pages(struct host_platform *hp);

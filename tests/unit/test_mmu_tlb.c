@@ -2,9 +2,13 @@
  * The MMU core against CPUs that cache translations: the TLB model itself
  * (what an access caches, what it still touches in the tree, walks from a
  * cached table, a walk into a freed table), then what the core owes it:
- * a range operation leaves no translation it removed on any CPU, and a
- * table is freed only after a flush that followed its removal.
+ * a range operation leaves no translation it removed on any CPU, a table
+ * is freed only after a flush that followed its removal, and a write made
+ * while another CPU's flush is in flight is not lost by the dirty log.
  */
+#include <pthread.h>
+#include <time.h>
+
 #include "tests/unit/mmu_fixture.h"
 
 static void flush(struct fixture *fx)
@@ -221,6 +225,126 @@ static void test_reclaim_waits_for_flush(void **state)
 	host_platform_set_cpu(0);
 }
 
+/* One MMU operation on a CPU of its own thread. */
+struct op_thread {
+	pthread_t tid;
+	struct fixture *fx;
+	unsigned cpu;
+	int slot;
+	uint64_t gfn;
+	uint64_t out[1];
+	bool done;
+};
+
+static void *write_protect_thread(void *arg)
+{
+	struct op_thread *t = arg;
+
+	host_platform_set_cpu(t->cpu);
+	tdp_write_protect_range(&t->fx->vm, t->gfn, t->gfn + 1);
+	__atomic_store_n(&t->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *get_and_clear_thread(void *arg)
+{
+	struct op_thread *t = arg;
+
+	host_platform_set_cpu(t->cpu);
+	tdp_dirty_log_get_and_clear(&t->fx->vm, t->slot, t->out);
+	__atomic_store_n(&t->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static bool op_done(struct op_thread *t)
+{
+	return __atomic_load_n(&t->done, __ATOMIC_ACQUIRE);
+}
+
+/* Until the operation has returned, or waits (for another CPU's flush,
+ * say), or its flush is held if held is true; at most 10 s. */
+static void wait_op(struct fixture *fx, struct op_thread *t, bool held)
+{
+	struct timespec ms = {0, 1000000};
+	int64_t waits = fx->hp.waits[t->cpu];
+	unsigned i;
+
+	for (i = 0; i < 10000; i++) {
+		if (op_done(t) || (held && host_flush_held(&fx->hp)) ||
+		    __atomic_load_n(&fx->hp.waits[t->cpu], __ATOMIC_RELAXED) >
+			waits)
+			return;
+		nanosleep(&ms, NULL);
+	}
+}
+
+/*
+ * Get-and-clear against a write protection whose flush is in flight, in a
+ * logged slot where page P is writable and dirty, and CPU 2 has P cached
+ * writable and dirty:
+ *   CPU 1 write-protects P; its flush has not landed yet;
+ *   CPU 0's get-and-clear takes P's bit and finds P read-only already;
+ *   CPU 2 writes P through its cached translation, with no fault;
+ *   CPU 1's flush lands; the next get-and-clear must report P, unless the
+ *   first one returned only after CPU 2's write (then its caller's copy
+ *   of P has the write).
+ */
+static void test_get_and_clear_vs_write_protect(void **state)
+{
+	struct fixture *fx = *state;
+	struct tdp_vm *vm = &fx->vm;
+	const uint64_t p = 5;
+	struct op_thread wp = {.fx = fx, .cpu = 1, .gfn = p};
+	struct op_thread gc = {.fx = fx, .cpu = 0};
+	uint64_t ptes[TDP_MAX_LEVELS + 1], out[1], v;
+	int id = tdp_slot_add(vm, 0, 16 * PAGE_SIZE, 0);
+	bool returned_first;
+
+	assert_true(id >= 0);
+	gc.slot = id;
+	tdp_dirty_log_start(vm, id);
+	host_platform_set_cpu(2);
+	assert_true(guest_write_faulting(vm, p * PAGE_SIZE, 1));
+	host_platform_set_cpu(3);
+
+	host_hold_flush(&fx->hp, 1);
+	pthread_create(&wp.tid, NULL, write_protect_thread, &wp);
+	wait_op(fx, &wp, true);
+	if (!host_flush_held(&fx->hp)) {
+		host_release_flush(&fx->hp);
+		pthread_join(wp.tid, NULL);
+		fail_msg("the write protection of gfn %#llx on cpu1 returned "
+			 "without a TLB flush",
+			 (unsigned long long)p);
+	}
+	tdp_walk(vm, p * PAGE_SIZE, ptes);
+	assert_false(ptes[1] & fx->fmt->write_mask);
+
+	pthread_create(&gc.tid, NULL, get_and_clear_thread, &gc);
+	wait_op(fx, &gc, false);
+	returned_first = op_done(&gc);
+
+	host_platform_set_cpu(2);
+	if (!guest_write(vm, p * PAGE_SIZE, 2))
+		assert_true(guest_write_faulting(vm, p * PAGE_SIZE, 2));
+	host_release_flush(&fx->hp);
+	pthread_join(wp.tid, NULL);
+	pthread_join(gc.tid, NULL);
+
+	host_platform_set_cpu(0);
+	assert_int_equal(gc.out[0], 1ull << p);
+	tdp_dirty_log_get_and_clear(vm, id, out);
+	if (returned_first && !(out[0] & (1ull << p)))
+		fail_msg("page gfn %#llx lost by the dirty log: cpu0's "
+			 "get-and-clear took its bit and returned while cpu1's "
+			 "write protection of it was still flushing; cpu2 then "
+			 "wrote it through its stale writable translation, "
+			 "and the next get-and-clear did not report it",
+			 (unsigned long long)p);
+	assert_true(guest_read(vm, p * PAGE_SIZE, &v));
+	assert_int_equal(v, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +352,7 @@ int main(void)
 	    MMU_TEST_BOTH(test_tlb_walks_from_cached_tables),
 	    MMU_TEST_BOTH(test_range_ops_flush),
 	    MMU_TEST_BOTH(test_reclaim_waits_for_flush),
+	    MMU_TEST_BOTH(test_get_and_clear_vs_write_protect),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
