@@ -175,6 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t gfn, v;
 
 	host_platform_init(&hp, 1, false);
+	host_platform_model_tlb(&hp);
 	host_platform_set_cpu(0);
 	CHECK(tdp_vm_init(&vm,
 			  size && (data[0] & 1) ? &npt_format : &ept_format,
@@ -198,6 +199,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tdp_vm_destroy(&vm);
 	CHECK(host_live_pages(&hp) == 0);
 	CHECK(hp.reports == 0);
+	CHECK(hp.freed_walks == 0);
 	host_platform_fini(&hp);
 	return 0;
 }

@@ -11,6 +11,10 @@
 #define ENTRY_LIVE 0x800ull
 #define ENTRY_TOMB 1ull
 
+_Static_assert((HOST_FREED_WORD & 7) == 0 &&
+		   HOST_FREED_WORD != DISCONNECTED_PTE,
+	       "HOST_FREED_WORD must not be a valid entry in either format");
+
 static __thread unsigned host_cpu;
 
 void host_platform_set_cpu(unsigned cpu)
@@ -170,6 +174,32 @@ void host_platform_use_pool(struct host_platform *hp, uint64_t pages_per_cpu)
 	}
 }
 
+/*
+ * A freed page, filled with HOST_FREED_WORD, waits in a ring before it goes
+ * back to the C library: a walk from a stale cached pointer reads that
+ * word rather than whatever the page holds next.
+ */
+static void quarantine_put(struct host_platform *hp, void *page)
+{
+	uint64_t *w = page;
+	void *oldest = NULL;
+	unsigned i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		__atomic_store_n(&w[i], HOST_FREED_WORD, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&hp->lock);
+	if (hp->quarantine_count == HOST_QUARANTINE_PAGES) {
+		oldest = hp->quarantine[hp->quarantine_head];
+		hp->quarantine_count--;
+		hp->quarantine_head =
+		    (hp->quarantine_head + 1) % HOST_QUARANTINE_PAGES;
+	}
+	hp->quarantine[(hp->quarantine_head + hp->quarantine_count++) %
+		       HOST_QUARANTINE_PAGES] = page;
+	pthread_mutex_unlock(&hp->lock);
+	free(oldest);
+}
+
 static uint64_t host_alloc_pages(void *ctx, unsigned order, bool zero)
 {
 	struct host_platform *hp = ctx;
@@ -237,7 +267,9 @@ static void host_free_pages(void *ctx, uint64_t phys, unsigned order)
 			return;
 		}
 	}
-	if (order == 0) {
+	if (order == 0 && hp->tlb) {
+		quarantine_put(hp, (void *)(uintptr_t)phys);
+	} else if (order == 0) {
 		memset((void *)(uintptr_t)phys, 0x5a, PAGE_SIZE);
 		free((void *)(uintptr_t)phys);
 	} else {
@@ -252,16 +284,66 @@ static void *host_phys_to_virt(void *ctx, uint64_t phys)
 	return (void *)(uintptr_t)phys;
 }
 
+/* The flush of host_hold_flush()'s CPU waits here for its release. */
+static void flush_hold(struct host_platform *hp)
+{
+	pthread_mutex_lock(&hp->hold_lock);
+	if (hp->hold_cpu == (int)host_cpu) {
+		__atomic_store_n(&hp->hold_cpu, -1, __ATOMIC_RELAXED);
+		hp->flush_held = true;
+		pthread_cond_broadcast(&hp->hold_cond);
+		while (!hp->flush_released)
+			pthread_cond_wait(&hp->hold_cond, &hp->hold_lock);
+		hp->flush_held = false;
+		hp->flush_released = false;
+	}
+	pthread_mutex_unlock(&hp->hold_lock);
+}
+
 static void host_flush_tlb(void *ctx)
 {
 	struct host_platform *hp = ctx;
 
 	__atomic_add_fetch(&hp->flushes, 1, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&hp->hold_cpu, __ATOMIC_RELAXED) == (int)host_cpu)
+		flush_hold(hp);
+	if (hp->tlb)
+		tlb_flush_all(hp->tlb);
+}
+
+void host_hold_flush(struct host_platform *hp, unsigned cpu)
+{
+	pthread_mutex_lock(&hp->hold_lock);
+	hp->flush_released = false;
+	__atomic_store_n(&hp->hold_cpu, (int)cpu, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&hp->hold_lock);
+}
+
+bool host_flush_held(struct host_platform *hp)
+{
+	bool held;
+
+	pthread_mutex_lock(&hp->hold_lock);
+	held = hp->flush_held;
+	pthread_mutex_unlock(&hp->hold_lock);
+	return held;
+}
+
+void host_release_flush(struct host_platform *hp)
+{
+	pthread_mutex_lock(&hp->hold_lock);
+	__atomic_store_n(&hp->hold_cpu, -1, __ATOMIC_RELAXED);
+	hp->flush_released = true;
+	pthread_cond_broadcast(&hp->hold_cond);
+	pthread_mutex_unlock(&hp->hold_lock);
 }
 
 /* More threads than CPUs: let a preempted lock holder run. */
 static void host_relax(void *ctx, struct tdp_wait *w)
 {
+	struct host_platform *hp = ctx;
+
+	__atomic_add_fetch(&hp->waits[host_cpu], 1, __ATOMIC_RELAXED);
 	sched_yield();
 }
 
@@ -281,6 +363,9 @@ void host_platform_init(struct host_platform *hp, unsigned nr_cpus, bool track)
 {
 	memset(hp, 0, sizeof(*hp));
 	pthread_mutex_init(&hp->lock, NULL);
+	pthread_mutex_init(&hp->hold_lock, NULL);
+	pthread_cond_init(&hp->hold_cond, NULL);
+	hp->hold_cpu = -1;
 	hp->track = track;
 	if (track) {
 		hp->table_size = 1ull << 22;
@@ -301,12 +386,31 @@ void host_platform_init(struct host_platform *hp, unsigned nr_cpus, bool track)
 	};
 }
 
+void host_platform_model_tlb(struct host_platform *hp)
+{
+	hp->tlb = tlb_model_create(hp->plat.nr_cpus);
+	hp->quarantine = calloc(HOST_QUARANTINE_PAGES, sizeof(void *));
+	if (!hp->quarantine)
+		abort();
+}
+
 void host_platform_fini(struct host_platform *hp)
 {
+	if (hp->tlb) {
+		unsigned i;
+
+		for (i = 0; i < hp->quarantine_count; i++)
+			free(hp->quarantine[(hp->quarantine_head + i) %
+					    HOST_QUARANTINE_PAGES]);
+		free(hp->quarantine);
+		tlb_model_destroy(hp->tlb);
+	}
 	if (hp->pools) {
 		munmap(hp->pool_base, hp->pool_end - hp->pool_base);
 		free(hp->pools);
 	}
 	free(hp->table);
+	pthread_cond_destroy(&hp->hold_cond);
+	pthread_mutex_destroy(&hp->hold_lock);
 	pthread_mutex_destroy(&hp->lock);
 }

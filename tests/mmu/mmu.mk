@@ -4,7 +4,8 @@
 # `make bench-mmu` (part of `make bench`) the benchmark.
 
 MMU_HOST_SRCS := $(sort $(wildcard mm/tdp_*.c)) arch/x86/ept_format.c \
-	arch/x86/npt_format.c tests/mmu/host_platform.c tests/mmu/guest_access.c
+	arch/x86/npt_format.c tests/mmu/host_platform.c tests/mmu/guest_access.c \
+	tests/mmu/tlb_model.c
 MMU_HOST_HDRS := $(wildcard mm/tdp*.h arch/x86/ept_format.h \
 	arch/x86/npt_format.h tests/mmu/*.h)
 MMU_HOST_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror \

@@ -13,6 +13,18 @@
  * slot's rights, the books equal a fresh walk; after a reclaim barrier the
  * pages the platform has out equal exactly what the books say is in use;
  * after teardown nothing is left and nothing was freed twice.
+ *
+ * Each thread is a CPU with a TLB (tests/mmu/tlb_model.h): its accesses
+ * use the translations it cached until a flush drops them, so a flush
+ * that is missing or late lets a write through a stale translation. The
+ * dirty log and aging of the demand-paged slot are checked against a
+ * clock that every access ticks before it starts and every get-and-clear
+ * or aging ticks after it returns: at each checkpoint (after a
+ * get-and-clear and an aging of the whole slot) every page written since
+ * the last get-and-clear that reported it, and every page whose leaf a
+ * walk found since the last aging that reported it young, fails the run.
+ * A walk without a TLB miss sets nothing in the tree, as on the hardware,
+ * so only walks count for aging.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -29,6 +41,7 @@
 
 #define DEMAND_GPA   0ull
 #define DEMAND_PAGES 4096ull /* 16 MiB, 4K leaves */
+#define DEMAND_GFN   (DEMAND_GPA >> PAGE_SHIFT)
 #define SMALL_GPA    (64 * MiB)
 #define SMALL_PAGES  2048ull /* 8 MiB, 2M leaves */
 #define HUGE_GPA     (1 * GiB)
@@ -42,7 +55,8 @@ struct options {
 	uint64_t ops;	     /* per thread */
 	uint64_t checkpoint; /* ops between checkpoints */
 	uint64_t seed;
-	bool hot; /* everything within HOT_PAGES of two slots */
+	bool hot;	   /* everything within HOT_PAGES of two slots */
+	bool strict_flush; /* check_flushed() also when nothing was changed */
 	const struct tdp_format *fmt;
 };
 
@@ -53,6 +67,9 @@ struct stress {
 	int slot_demand, slot_small, slot_huge;
 	uint64_t npages; /* pages in the model */
 	pthread_barrier_t barrier;
+	uint64_t clock; /* ticked by accesses, get-and-clears and agings */
+	uint64_t stale; /* translations left by an operation that returned */
+	uint64_t lost;	/* writes and accesses the dirty log or aging lost */
 	bool failed;
 };
 
@@ -62,6 +79,12 @@ struct worker {
 	uint64_t rng;
 	uint64_t *expect; /* what this thread's word of each page holds */
 	uint64_t counts[10];
+	/* Per page of the demand slot, clock values: before this thread's
+	 * last write to it, and after its last get-and-clear that reported
+	 * it; before its last access that walked to the page's leaf, and
+	 * after its last aging that reported it young. */
+	uint64_t *wrote, *reported;
+	uint64_t *walked, *young;
 };
 
 enum op {
@@ -99,6 +122,14 @@ static uint64_t page_gfn(uint64_t i)
 		return (SMALL_GPA >> PAGE_SHIFT) + i;
 	i -= SMALL_PAGES;
 	return (HUGE_GPA >> PAGE_SHIFT) + i * HUGE_STRIDE + (i % 7);
+}
+
+/* The first few of a kind of failure are told in full. */
+#define FAILS_TOLD 5
+
+static uint64_t tick(struct stress *st)
+{
+	return __atomic_add_fetch(&st->clock, 1, __ATOMIC_SEQ_CST);
 }
 
 static void fail(struct stress *st, const char *what, uint64_t a, uint64_t b)
@@ -140,17 +171,33 @@ static void random_range(struct worker *w, uint64_t *start, uint64_t *end)
 	*end = MIN(*start + len, base[s] + size[s]);
 }
 
+/* Records when pages of the demand slot were reported: bit j of bits is
+ * gfn first + j, for n gfns. */
+static void note_reported(struct worker *w, uint64_t *when,
+			  const uint64_t *bits, uint64_t first, uint64_t n)
+{
+	uint64_t t = tick(w->st), j;
+
+	for (j = 0; j < n; j++)
+		if (first + j - DEMAND_GFN < DEMAND_PAGES &&
+		    (bits[j / 64] >> (j % 64) & 1))
+			when[first + j - DEMAND_GFN] = t;
+}
+
 static void do_access(struct worker *w, bool write)
 {
 	struct stress *st = w->st;
 	uint64_t v, i = rnd(w) % st->npages;
-	uint64_t gpa;
+	uint64_t gpa, t, walks;
 
 	/* Half of the accesses go to the first pages of the two small
 	 * slots, where the range operations meet them most. */
 	if (st->opt.hot || rnd(w) % 2)
 		i = (rnd(w) % 2 ? 0 : DEMAND_PAGES) + rnd(w) % HOT_PAGES;
 	gpa = (page_gfn(i) << PAGE_SHIFT) + w->id * 8;
+	/* The demand slot's pages: when, and did it walk? */
+	t = i < DEMAND_PAGES ? tick(st) : 0;
+	walks = guest_walks(&st->vm);
 
 	if (write) {
 		v = (rnd(w) << 8) | w->id;
@@ -163,13 +210,51 @@ static void do_access(struct worker *w, bool write)
 		else if (v != w->expect[i])
 			fail(st, "read back wrong data", gpa, v);
 	}
+	if (i < DEMAND_PAGES) {
+		if (write)
+			w->wrote[i] = t;
+		if (guest_walks(&st->vm) != walks)
+			w->walked[i] = t;
+	}
+}
+
+/*
+ * Once a range operation has returned, no CPU may hold a translation it
+ * removed (DESIGN.md, "Flushes"): none of [start, end) (of pages, if
+ * given) cached before the operation began at TLB clock before; after a
+ * write protection, none with write access. Checked after an operation
+ * that changed something itself; with --strict-flush also after one that
+ * found its work done, by another CPU whose flush it must then wait for
+ * or make.
+ */
+static void check_flushed(struct worker *w, const char *op, uint64_t start,
+			  uint64_t end, const uint64_t *pages, uint64_t before,
+			  bool writable)
+{
+	struct stress *st = w->st;
+	struct tlb_entry e;
+	unsigned cpu;
+
+	if (!tlb_find_older(st->hp.tlb, st->vm.root, start, end, pages, before,
+			    writable, &cpu, &e))
+		return;
+	if (__atomic_fetch_add(&st->stale, 1, __ATOMIC_RELAXED) < FAILS_TOLD)
+		fprintf(stderr,
+			"FAIL: %s of [%#llx, %#llx) returned on cpu%u while "
+			"cpu%u still had the%s translation of gfn %#llx "
+			"(level %u) it cached before the operation began\n",
+			op, (unsigned long long)start, (unsigned long long)end,
+			w->id, cpu, e.rights & TDP_ACC_WRITE ? " writable" : "",
+			(unsigned long long)(e.tag << tdp_level_shift(e.level)),
+			e.level);
+	__atomic_store_n(&st->failed, true, __ATOMIC_RELAXED);
 }
 
 static void do_op(struct worker *w)
 {
 	struct stress *st = w->st;
 	struct tdp_vm *vm = &st->vm;
-	uint64_t r = rnd(w) % 100, start, end, out[4096 / 64];
+	uint64_t r = rnd(w) % 100, start, end, out[4096 / 64], t;
 	enum op op;
 
 	if (r < 30)
@@ -188,7 +273,9 @@ static void do_op(struct worker *w)
 		do_access(w, op == OP_WRITE);
 		break;
 	case OP_ZAP:
-		tdp_zap_range(vm, start, end);
+		t = tlb_tick(st->hp.tlb);
+		if (tdp_zap_range(vm, start, end) || st->opt.strict_flush)
+			check_flushed(w, "zap", start, end, NULL, t, false);
 		break;
 	case OP_SPLIT:
 		tdp_split_range(vm, start, end, 1 + rnd(w) % 2);
@@ -197,12 +284,17 @@ static void do_op(struct worker *w)
 		tdp_collapse_range(vm, start, end);
 		break;
 	case OP_WP:
-		tdp_write_protect_range(vm, start, end);
+		t = tlb_tick(st->hp.tlb);
+		if (tdp_write_protect_range(vm, start, end) ||
+		    st->opt.strict_flush)
+			check_flushed(w, "write protection", start, end, NULL,
+				      t, true);
 		break;
 	case OP_AGE: {
 		uint64_t *young = calloc(ALIGN_UP(end - start, 64) / 8, 1);
 
 		tdp_age_range(vm, start, end, young);
+		note_reported(w, w->young, young, start, end - start);
 		free(young);
 		break;
 	}
@@ -215,7 +307,15 @@ static void do_op(struct worker *w)
 			tdp_dirty_log_stop(vm, st->slot_demand);
 			break;
 		default:
+			t = tlb_tick(st->hp.tlb);
 			tdp_dirty_log_get_and_clear(vm, st->slot_demand, out);
+			note_reported(w, w->reported, out, DEMAND_GFN,
+				      DEMAND_PAGES);
+			/* Whether it protected anything itself is not told. */
+			if (st->opt.strict_flush)
+				check_flushed(w, "get-and-clear", DEMAND_GFN,
+					      DEMAND_GFN + DEMAND_PAGES, out, t,
+					      true);
 		}
 		break;
 	case OP_MMIO:
@@ -244,7 +344,66 @@ static int64_t slot_array_pages(struct tdp_vm *vm)
 	return n;
 }
 
-/* All threads parked: the tree, the books, the data and the pages. */
+/* Page i was done to (what) by cpu at clock when, after the last call
+ * that reported it (by) had returned, at clock reported. */
+static void lost(struct stress *st, const char *what, const char *by,
+		 uint64_t i, unsigned cpu, uint64_t when, uint64_t reported)
+{
+	if (__atomic_fetch_add(&st->lost, 1, __ATOMIC_RELAXED) < FAILS_TOLD)
+		fprintf(stderr,
+			"FAIL: gfn %#llx %s by cpu%u (clock %llu) after the "
+			"last %s reporting it had returned (clock %llu), and "
+			"never reported since\n",
+			(unsigned long long)page_gfn(i), what, cpu,
+			(unsigned long long)when, by,
+			(unsigned long long)reported);
+	__atomic_store_n(&st->failed, true, __ATOMIC_RELAXED);
+}
+
+/*
+ * All threads parked: a get-and-clear of the demand slot (logging first
+ * turned on, which moves the dirtiness kept in writable leaves into the
+ * bitmap) and an aging of all of it; then every page written since it was
+ * last reported dirty, and every page walked to since it was last
+ * reported young, is lost.
+ */
+static void check_dirty_and_young(struct stress *st, struct worker *workers)
+{
+	struct tdp_vm *vm = &st->vm;
+	uint64_t bits[DEMAND_PAGES / 64], i;
+	struct worker *me = &workers[0];
+	unsigned t;
+
+	tdp_dirty_log_start(vm, st->slot_demand);
+	tdp_dirty_log_get_and_clear(vm, st->slot_demand, bits);
+	note_reported(me, me->reported, bits, DEMAND_GFN, DEMAND_PAGES);
+	tdp_age_range(vm, DEMAND_GFN, DEMAND_GFN + DEMAND_PAGES, bits);
+	note_reported(me, me->young, bits, DEMAND_GFN, DEMAND_PAGES);
+	for (i = 0; i < DEMAND_PAGES; i++) {
+		uint64_t wrote = 0, reported = 0, walked = 0, young = 0;
+		unsigned writer = 0, walker = 0;
+
+		for (t = 0; t < st->opt.threads; t++) {
+			struct worker *w = &workers[t];
+
+			if (w->wrote[i] > wrote)
+				wrote = w->wrote[i], writer = t;
+			if (w->walked[i] > walked)
+				walked = w->walked[i], walker = t;
+			reported = MAX(reported, w->reported[i]);
+			young = MAX(young, w->young[i]);
+		}
+		if (wrote > reported)
+			lost(st, "written", "get-and-clear", i, writer, wrote,
+			     reported);
+		if (walked > young)
+			lost(st, "walked to", "aging", i, walker, walked,
+			     young);
+	}
+}
+
+/* All threads parked: the tree, the books, the dirty log and aging, the
+ * data and the pages. */
 static void checkpoint(struct stress *st, struct worker *workers)
 {
 	struct tdp_vm *vm = &st->vm;
@@ -257,6 +416,7 @@ static void checkpoint(struct stress *st, struct worker *workers)
 	if (!tdp_audit(vm, &a))
 		fail(st, "audit", a.disconnected,
 		     a.bad_leaves * 1000000 + a.bad_entries);
+	check_dirty_and_young(st, workers);
 	for (t = 0; t < st->opt.threads; t++)
 		for (i = 0; i < st->npages; i++) {
 			uint64_t gpa = (page_gfn(i) << PAGE_SHIFT) + t * 8;
@@ -302,6 +462,7 @@ static bool setup(struct stress *st)
 	struct tdp_vm *vm = &st->vm;
 
 	host_platform_init(&st->hp, st->opt.threads, true);
+	host_platform_model_tlb(&st->hp);
 	host_platform_set_cpu(0);
 	if (!tdp_vm_init(vm, st->opt.fmt, &st->hp.plat, 3))
 		return false;
@@ -322,6 +483,7 @@ static int run(struct options *opt)
 	struct worker *w = calloc(opt->threads, sizeof(*w));
 	pthread_t *tid = calloc(opt->threads, sizeof(*tid));
 	uint64_t totals[OP_COUNT] = {0};
+	struct tlb_stats tlb;
 	struct tdp_stats s;
 	unsigned t, i;
 	bool ok;
@@ -336,6 +498,10 @@ static int run(struct options *opt)
 		w[t] = (struct worker){
 		    .st = st, .id = t, .rng = opt->seed * 7919 + t + 1};
 		w[t].expect = calloc(st->npages, sizeof(uint64_t));
+		w[t].wrote = calloc(DEMAND_PAGES, sizeof(uint64_t));
+		w[t].reported = calloc(DEMAND_PAGES, sizeof(uint64_t));
+		w[t].walked = calloc(DEMAND_PAGES, sizeof(uint64_t));
+		w[t].young = calloc(DEMAND_PAGES, sizeof(uint64_t));
 		pthread_create(&tid[t], NULL, worker_main, &w[t]);
 	}
 	for (t = 0; t < opt->threads; t++)
@@ -359,15 +525,34 @@ static int run(struct options *opt)
 			restarts += st->vm.cpu[t].restarts;
 		printf(" %llu\n", (unsigned long long)restarts);
 	}
+	tlb_get_stats(st->hp.tlb, &tlb);
+	printf("  TLB: hits %llu, walks %llu (from a cached table %llu, to "
+	       "set dirty %llu), faults %llu\n",
+	       (unsigned long long)tlb.hits, (unsigned long long)tlb.walks,
+	       (unsigned long long)tlb.table_walks,
+	       (unsigned long long)tlb.dirty_walks,
+	       (unsigned long long)tlb.faults);
 	tdp_vm_destroy(&st->vm);
 	if (host_live_pages(&st->hp) != 0 || st->hp.bad_frees ||
 	    st->hp.allocs != st->hp.frees)
 		fail(st, "teardown left pages", host_live_pages(&st->hp),
 		     st->hp.bad_frees);
+	if (st->hp.freed_walks)
+		fail(st, "walks read a freed table", st->hp.freed_walks, 0);
+	if (st->stale || st->lost)
+		fail(st,
+		     "translations left after a flush, writes or accesses "
+		     "lost",
+		     st->stale, st->lost);
 	ok = !st->failed && !st->hp.reports;
 	printf("  %s\n", ok ? "ok" : "FAILED");
-	for (t = 0; t < opt->threads; t++)
+	for (t = 0; t < opt->threads; t++) {
 		free(w[t].expect);
+		free(w[t].wrote);
+		free(w[t].reported);
+		free(w[t].walked);
+		free(w[t].young);
+	}
 	pthread_barrier_destroy(&st->barrier);
 	host_platform_fini(&st->hp);
 	free(tid);
@@ -380,7 +565,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: mmu_stress [-t threads] [-n ops-per-thread] "
 			"[-c checkpoint-every] [-s seed] [-f ept|npt|both|ept-no-ad] "
-			"[--hot] [--soak]\n");
+			"[--hot] [--soak] [--strict-flush]\n");
 	exit(2);
 }
 
@@ -400,6 +585,8 @@ int main(int argc, char **argv)
 			opt.checkpoint = 100000;
 		} else if (!strcmp(a, "--hot")) {
 			opt.hot = true;
+		} else if (!strcmp(a, "--strict-flush")) {
+			opt.strict_flush = true;
 		} else if (v && !strcmp(a, "-t")) {
 			opt.threads = strtoul(v, NULL, 0), i++;
 		} else if (v && !strcmp(a, "-n")) {

@@ -21,13 +21,15 @@ struct fixture {
 	struct tdp_vm vm;
 };
 
-/* prestate: the format to test. Builds a VM with leaves up to 1 GiB. */
+/* prestate: the format to test. Builds a VM with leaves up to 1 GiB, on
+ * four CPUs with the TLB model. */
 static inline int fixture_setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
 
 	fx->fmt = *state;
 	host_platform_init(&fx->hp, 4, true);
+	host_platform_model_tlb(&fx->hp);
 	host_platform_set_cpu(0);
 	if (!tdp_vm_init(&fx->vm, fx->fmt, &fx->hp.plat, 3))
 		return -1;
@@ -35,14 +37,16 @@ static inline int fixture_setup(void **state)
 	return 0;
 }
 
-/* Every test ends with a consistent tree, and destroying the VM returns
- * every page without a bad free. */
+/* Every test ends with a consistent tree, no walk read a freed table, and
+ * destroying the VM returns every page without a bad free. */
 static inline int fixture_teardown(void **state)
 {
 	struct fixture *fx = *state;
 	struct tdp_audit a;
 
 	assert_true(tdp_audit(&fx->vm, &a));
+	assert_int_equal(fx->hp.freed_walks, 0);
+	host_platform_set_cpu(0);
 	tdp_vm_destroy(&fx->vm);
 	assert_int_equal(host_live_pages(&fx->hp), 0);
 	assert_int_equal(fx->hp.bad_frees, 0);
