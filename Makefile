@@ -115,6 +115,7 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 unit: $(UNIT_BINS)
 
 -include tests/mmu/mmu.mk
+-include tests/mutants.mk
 -include tests/guests/guests.mk
 -include tests/tests.mk
 
@@ -135,6 +136,8 @@ help:
 	@echo "make bench-mmu           the MMU core's host benchmark"
 	@echo "make bench-guest [GUEST_BENCH_ARGS='--runs 3 ...']  test=bench on QEMU TCG and Bochs"
 	@echo "                                          (tools/guest-bench --help lists the arguments)"
+	@echo "make mutants [MUTANTS=id,...]  which MMU host test catches each mistake of"
+	@echo "                                          tests/mutants.txt (about 10 minutes)"
 	@echo "make all                 $(BUILD)/hv.elf, hv.iso, BOOTX64.EFI, esp/, compile_commands.json"
 	@echo "make iso ISO_CMDLINE='...'  the ISO with another hypervisor command line"
 	@echo "make usb DEV=/dev/sdX    write the ISO to a USB stick (asks first)"
