@@ -198,6 +198,7 @@ static void test_reclaim_waits_for_flush(void **state)
 {
 	struct fixture *fx = *state;
 	struct tdp_vm *vm = &fx->vm;
+	struct tdp_flush_debt debt = {0};
 	struct tdp_stats st;
 	struct tdp_cpu *c;
 	uint64_t v;
@@ -210,9 +211,11 @@ static void test_reclaim_waits_for_flush(void **state)
 
 	host_platform_set_cpu(0);
 	c = tdp_op_begin(vm, false);
-	assert_int_equal(tdp_zap_locked(vm, 0, 512), 1);
+	/* The zap's own flush left out: only the grace period's remains. */
+	assert_int_equal(tdp_zap_locked(vm, 0, 512, &debt), 1);
 	tdp_op_end(vm, c, false);
 	tdp_reclaim_barrier(vm);
+	tdp_flush_settle(vm, &debt); /* no look: only the debt is dropped */
 	tdp_get_stats(vm, &st);
 	assert_int_equal(st.freed_tables, 1);
 
