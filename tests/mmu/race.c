@@ -112,8 +112,10 @@ struct page_map {
 };
 
 struct race_platform {
+	/* The real one, first: the guest accesses of tests/mmu/guest_access.c
+	 * take the VM's platform context for a struct host_platform. */
+	struct host_platform hp;
 	struct tdp_platform plat; /* handed to the VM; ctx is this */
-	struct host_platform hp;  /* the real one */
 	unsigned slow_flush_us;	  /* each flush sleeps this long */
 	uint64_t flush_started;	  /* flushes begun (their numbers) */
 	uint64_t flush_done;	  /* highest number completed */
@@ -423,6 +425,8 @@ static void rp_init(struct race_platform *rp, unsigned nr_cpus,
 {
 	memset(rp, 0, sizeof(*rp));
 	host_platform_init(&rp->hp, nr_cpus, true);
+	/* Guest accesses translate through each CPU's TLB, as hardware's. */
+	host_platform_model_tlb(&rp->hp);
 	pthread_mutex_init(&rp->lock, NULL);
 	rp->slow_flush_us = slow_flush_us;
 	rp->plat = (struct tdp_platform){
