@@ -12,20 +12,23 @@
  * prints those counts and fails if its windows were never hit (it runs
  * longer, up to six times its time, until they are).
  *
- * The platform is the host platform (every page tracked) behind a wrapper
- * that poisons every page the core frees and holds it back for a while, so
- * that a walker still inside a freed table is seen at its next race point
- * and a write into one when the page leaves the quarantine; that numbers
- * the TLB flushes and checks that every table freed was disconnected before
- * a flush that has completed; and that can make every flush slow.
+ * The platform is the host platform (every page tracked; guest accesses
+ * through the TLB model) behind a wrapper that poisons every page the core
+ * frees and holds it back for a while, so that a walker still inside a
+ * freed table is seen at its next race point, a guest walk into one by the
+ * TLB model, and a write into one when the page leaves the quarantine;
+ * that numbers the TLB flushes and checks that every table freed was
+ * disconnected before a flush that has completed; and that can make every
+ * flush slow.
  *
  * A test runs in rounds. Between rounds, every thread parked: the audit
  * (no DISCONNECTED_PTE reachable, the books equal the tree), every word
  * every thread wrote reads back, and after a reclaim barrier the pages out
  * equal the pages in use, every disconnected table has been freed, nothing
- * was written after its free; no warning, no bad free. Tests that log
- * dirty pages or age them check, as they go, that every write (access) is
- * reported by a later get-and-clear (aging).
+ * was written after its free, no guest walk read a freed table; no
+ * warning, no bad free. Tests that log dirty pages or age them check, as
+ * they go, that every write (access) is reported by a later get-and-clear
+ * (aging).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -48,9 +51,9 @@
 #define LARGE_PAGES  1024ull /* 4 MiB, backing for two 2M leaves */
 #define MAX_THREADS  3
 
-/* What a freed page is filled with: not present in either format (EPT
- * bits 2:0 and NPT bit 0 clear), not DISCONNECTED_PTE, never an entry. */
-#define POISON 0x5a5a5a5a5a5a5a58ull
+/* What a freed page is filled with: never an entry (host_platform.h),
+ * and what a guest walk through the TLB model recognizes as freed. */
+#define POISON HOST_FREED_WORD
 
 #define QUARANTINE_PAGES 4096
 #define MAP_SLOTS	 (1u << 16)
@@ -63,17 +66,19 @@ enum { PC_CALLS, PC_CHANGED, PC_DISCONNECTED, PC_PER_POINT };
 
 enum extra_counter {
 	X_MET = TDP_RACE_NR * PC_PER_POINT, /* two threads met at a window */
-	X_TAKEN_BACK,	 /* a fault's entry landed in a table being taken
-			  * apart: the disconnection's exchange took it back */
-	X_MET_RESTART,	 /* the fault's cmpxchg met DISCONNECTED_PTE instead */
-	X_GP_HELD,	 /* a grace period began while a walker was inside a
-			  * table being disconnected */
-	X_BARRIER_HELD,	 /* a barrier ran while another CPU held batches off
-			  * the lists, not yet freed */
-	X_DIRTY_CHECKED, /* writes whose report was checked */
-	X_YOUNG_CHECKED, /* accesses whose report was checked */
-	X_FAULTS,	 /* guest accesses (each faults until it succeeds) */
-	X_OPS,		 /* range operations and barriers */
+	X_TAKEN_BACK,	  /* a fault's entry landed in a table being taken
+			   * apart: the disconnection's exchange took it back */
+	X_MET_RESTART,	  /* the fault's cmpxchg met DISCONNECTED_PTE instead */
+	X_FAULT_IN_TAKEN, /* a fault was inside a table taken apart: one of
+			   * the two above, or its entry disconnected */
+	X_GP_HELD,	  /* a grace period began while a walker was inside a
+			   * table being disconnected */
+	X_BARRIER_HELD,	  /* a barrier ran while another CPU held batches off
+			   * the lists, not yet freed */
+	X_DIRTY_CHECKED,  /* writes whose report was checked */
+	X_YOUNG_CHECKED,  /* accesses whose report was checked */
+	X_FAULTS,	  /* guest accesses (each faults until it succeeds) */
+	X_OPS,		  /* range operations and barriers */
 	X_COUNT
 };
 
@@ -94,6 +99,7 @@ static const char *const extra_names[] = {
     [X_MET - X_MET] = "threads met in a window",
     [X_TAKEN_BACK - X_MET] = "fault entry taken back by the exchange",
     [X_MET_RESTART - X_MET] = "fault cmpxchg met DISCONNECTED_PTE",
+    [X_FAULT_IN_TAKEN - X_MET] = "faults inside a table taken apart",
     [X_GP_HELD - X_MET] = "grace periods begun over a walker",
     [X_BARRIER_HELD - X_MET] = "barriers over another CPU's freeing",
     [X_DIRTY_CHECKED - X_MET] = "writes checked reported",
@@ -637,6 +643,7 @@ static void met_outcome(struct race_thread *t)
 	if (!t->met_pending)
 		return;
 	t->met_pending = false;
+	t->n[X_FAULT_IN_TAKEN]++;
 	if (__atomic_load_n(&c->restarts, __ATOMIC_RELAXED) != t->met_restarts)
 		t->n[X_MET_RESTART]++;
 	else
@@ -676,6 +683,8 @@ static void point_leave(struct race_thread *t, enum tdp_race_point p,
 	if (after != DISCONNECTED_PTE)
 		return;
 	t->n[PC(p, PC_DISCONNECTED)]++;
+	if (p == TDP_RACE_FAULT_READ)
+		t->n[X_FAULT_IN_TAKEN]++;
 	if (__atomic_load_n(&rc->grace_periods, __ATOMIC_RELAXED) != gp)
 		t->n[X_GP_HELD]++;
 }
@@ -1018,7 +1027,7 @@ static void fz_step(struct race_thread *t)
 
 static const int fz_needs[] = {PC(TDP_RACE_FAULT_READ, PC_DISCONNECTED),
 			       PC(TDP_RACE_DISCONNECT, PC_CHANGED),
-			       X_TAKEN_BACK, X_MET_RESTART, -1};
+			       X_TAKEN_BACK, -1};
 
 /* --- fault vs split and vs collapse --- */
 
@@ -1050,9 +1059,9 @@ static void fsc_step(struct race_thread *t)
 	t->n[X_OPS]++;
 }
 
-static const int fsc_needs[] = {
-    PC(TDP_RACE_SPLIT, PC_CHANGED), PC(TDP_RACE_FAULT_READ, PC_CHANGED),
-    PC(TDP_RACE_FAULT_READ, PC_DISCONNECTED), X_TAKEN_BACK, -1};
+static const int fsc_needs[] = {PC(TDP_RACE_SPLIT, PC_CHANGED),
+				PC(TDP_RACE_FAULT_READ, PC_CHANGED),
+				X_FAULT_IN_TAKEN, -1};
 
 /* --- dirty log: get-and-clear vs write protection and vs zap --- */
 
@@ -1110,9 +1119,12 @@ static void age_step(struct race_thread *t)
 		tdp_zap_range(&t->rc->vm, first, first + 64);
 		break;
 	case 2:
-		/* Writes fault again: an upgrade in the window. */
+	case 3:
+	case 4:
+		/* Writes to the range fault again while it is aged: an
+		 * upgrade in the window of the accessed bit's clearing. */
 		tdp_write_protect_range(&t->rc->vm, first, first + 64);
-		break;
+		/* fall through */
 	default:
 		report_and_check(t, false, first, 64);
 		break;
@@ -1309,6 +1321,9 @@ static void round_check(struct race_ctx *rc)
 	if (rp->unlinked.count)
 		fail(rc, "disconnected tables not freed after a barrier",
 		     rp->unlinked.count, 0);
+	if (rp->hp.freed_walks)
+		fail(rc, "guest walks read a freed table", rp->hp.freed_walks,
+		     0);
 	if (s.warnings || rp->hp.bad_frees || rp->hp.reports || rp->errors)
 		fail(rc, "warnings, bad frees or broken promises",
 		     s.warnings + rp->hp.reports,
