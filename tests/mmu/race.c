@@ -490,6 +490,20 @@ static void hold(struct race_thread *t, unsigned max_ns)
 }
 
 /*
+ * After two threads met, the one that waited lets the other go ahead a
+ * random number of pauses, up to max_ns: a sweep, in steps of one pause,
+ * over the moments where their changes of the entry cross (an exchange
+ * that is only a read then a store loses a change made in between).
+ */
+static void jitter(struct race_thread *t, unsigned max_ns)
+{
+	uint64_t n = rnd(t) % ((uint64_t)(max_ns / ns_per_pause) + 1);
+
+	while (n--)
+		cpu_relax();
+}
+
+/*
  * Two threads meet at a window: one waits at a point with a key (the
  * entry it is about to replace, or the table it is about to enter), the
  * other offers the same key when it reaches the point that races with it.
@@ -551,15 +565,14 @@ static bool meet_wait(struct race_thread *t, uint64_t key, unsigned max_ns)
 	}
 	__atomic_store_n(&rc->meet, 0, __ATOMIC_RELEASE);
 	t->n[X_MET]++;
-	if (rnd(t) % 2)
-		hold(t, 400 * WAIT_SCALE);
+	jitter(t, 1000 * WAIT_SCALE);
 	return true;
 }
 
 /*
- * Releases a thread waiting for key, if there is one. Once it has seen
- * the release (both run now) each goes on, half the time at once, else a
- * random moment later, up to a few hundred nanoseconds: either may win.
+ * Releases a thread waiting for key, if there is one, and goes on once it
+ * has seen the release: both run now, and the other's jitter decides
+ * which changes the entry first.
  */
 static bool meet_offer(struct race_thread *t, uint64_t key)
 {
@@ -587,8 +600,6 @@ static bool meet_offer(struct race_thread *t, uint64_t key)
 				break;
 		}
 	}
-	if (rnd(t) % 2)
-		hold(t, 400 * WAIT_SCALE);
 	return true;
 }
 

@@ -14,13 +14,12 @@ $(MMU_BIN)/mmu_race_tsan: tests/mmu/race.c $(MMU_HOST_SRCS) $(MMU_HOST_HDRS)
 	$(HOST_CC) $(MMU_RACE_CFLAGS) -O1 -fsanitize=thread tests/mmu/race.c \
 		$(MMU_HOST_SRCS) -o $@ -lpthread
 
-# Each test runs a second per format, half a second on EPT without
-# accessed/dirty flags (longer, up to six times, until each of its
-# windows was hit) and fails if a promise breaks or a window stays unhit;
-# the sanitizer build also fails on any report.
+# Each test runs a second on EPT and on NPT (longer, up to six times,
+# until each of its windows was hit) and fails if a promise breaks or a
+# window stays unhit; the sanitizer build also fails on any report.
+# `mmu_race -f ept-no-ad` runs them on EPT without accessed/dirty flags.
 HOST_CHECKS += mmu_race mmu_race_tsan
-HOST_CHECK_CMD_mmu_race := $(MMU_BIN)/mmu_race -d 1000 && \
-	$(MMU_BIN)/mmu_race -d 500 -f ept-no-ad
+HOST_CHECK_CMD_mmu_race := $(MMU_BIN)/mmu_race -d 1000
 HOST_CHECK_CMD_mmu_race_tsan := export \
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 && \
 	$(MMU_BIN)/mmu_race_tsan -d 600
