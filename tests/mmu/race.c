@@ -10,7 +10,7 @@
  * be tried, the table was disconnected while a walker was inside, a grace
  * period began while a walker still held a disconnected table. Each test
  * prints those counts and fails if its windows were never hit (it runs
- * longer, up to six times its time, until they are).
+ * longer, up to 20 times its time, until they are).
  *
  * The platform is the host platform (every page tracked; guest accesses
  * through the TLB model) behind a wrapper that poisons every page the core
@@ -1534,7 +1534,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: mmu_race [-t test[,test...]] [-d ms] [-s seed] "
 		"[-f ept|npt|both|ept-no-ad]\n"
-		"  -d: each test runs ms per format, longer (up to six times)\n"
+		"  -d: each test runs ms per format, longer (up to 20 times)\n"
 		"      until each of its windows was hit\ntests:");
 	for (i = 0; i < ARRAY_SIZE(tests); i++)
 		fprintf(stderr, " %s", tests[i].name);

@@ -14,7 +14,7 @@ $(MMU_BIN)/mmu_race_tsan: tests/mmu/race.c $(MMU_HOST_SRCS) $(MMU_HOST_HDRS)
 	$(HOST_CC) $(MMU_RACE_CFLAGS) -O1 -fsanitize=thread tests/mmu/race.c \
 		$(MMU_HOST_SRCS) -o $@ -lpthread
 
-# Each test runs a second on EPT and on NPT (longer, up to six times,
+# Each test runs a second on EPT and on NPT (longer, up to 20 times,
 # until each of its windows was hit) and fails if a promise breaks or a
 # window stays unhit; the sanitizer build also fails on any report.
 # `mmu_race -f ept-no-ad` runs them on EPT without accessed/dirty flags.
