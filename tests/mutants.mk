@@ -9,10 +9,12 @@
 #
 # make test only checks that every mutant still applies to the source.
 
+MUTANTS_FLAGS = $(if $(MUTANTS),--only $(MUTANTS)) \
+	$(if $(MUTANT_RUNS),--runs $(MUTANT_RUNS))
+
 .PHONY: mutants
 mutants: $(DEPS_STAMP)
-	tools/mutants --scratch $(BUILD)/mutants $(if $(MUTANTS),--only $(MUTANTS)) \
-		$(if $(MUTANT_RUNS),--runs $(MUTANT_RUNS))
+	tools/mutants --scratch $(BUILD)/mutants $(strip $(MUTANTS_FLAGS))
 
 # Every original text of tests/mutants.txt occurs exactly once in its file:
 # a change to the MMU core that moves one fails here, not silently later.
