@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <time.h>
 #include <pthread.h>
-#include <sched.h>
 #include <cmocka.h>
 
 #include "arch/x86/ept_format.h"
@@ -24,16 +23,19 @@ struct fixture {
 	struct host_platform hp;
 	struct tdp_vm vm;
 	pthread_t thread; /* the test's: the only one cmocka can fail */
+	tdp_relax_fn host_relax;
 	void (*host_report)(void *ctx, const char *file, int line,
 			    const char *what, bool fatal);
 };
 
 /*
- * A unit test plays all its CPUs on one thread, so a wait that lasts has
- * nobody to end it. After this long the test fails, rather than leave the
- * program to the runner's timeout.
+ * A wait inside the MMU core ends within milliseconds in a unit test: the
+ * test's other threads, if it has any, are there to end it, and a test
+ * that plays every CPU on its one thread has nobody who could. After this
+ * long the test fails, rather than leave the program to the runner's
+ * timeout.
  */
-#define FIXTURE_WAIT_LIMIT_NS (1000ull * 1000 * 1000)
+#define FIXTURE_WAIT_LIMIT_NS (2000ull * 1000 * 1000)
 
 static inline struct fixture *fixture_of(void *ctx)
 {
@@ -79,7 +81,7 @@ static inline void fixture_report(void *ctx, const char *file, int line,
 	fixture_fail(fx, "%s:%d: BUG: %s", file, line, what);
 }
 
-/* Yields like the host platform, and gives up on a wait that outlasts
+/* The host platform's relax, giving up on a wait that outlasts
  * FIXTURE_WAIT_LIMIT_NS (w->since is when it began, 0 before its first
  * turn). */
 static inline void fixture_relax(void *ctx, struct tdp_wait *w)
@@ -98,7 +100,7 @@ static inline void fixture_relax(void *ctx, struct tdp_wait *w)
 				 "this wait",
 			     fx->hp.plat.cpu_id(ctx), who, w->what);
 	}
-	sched_yield();
+	fx->host_relax(ctx, w);
 }
 
 /* prestate: the format to test. Builds a VM with leaves up to 1 GiB, on
@@ -111,6 +113,7 @@ static inline int fixture_setup(void **state)
 	fx->thread = pthread_self();
 	host_platform_init(&fx->hp, 4, true);
 	host_platform_model_tlb(&fx->hp);
+	fx->host_relax = fx->hp.plat.relax;
 	fx->host_report = fx->hp.plat.report;
 	fx->hp.plat.relax = fixture_relax;
 	fx->hp.plat.report = fixture_report;
@@ -146,8 +149,9 @@ static inline const char *fixture_vm_left_busy(struct fixture *fx, char *buf,
 }
 
 /* Every test ends with a consistent tree, no walk read a freed table, and
- * destroying the VM returns every page without a bad free. A test that left an operation unfinished
- * fails at once, its VM neither audited nor freed. */
+ * destroying the VM returns every page without a bad free. A test that
+ * left an operation unfinished fails at once, its VM neither audited nor
+ * freed. */
 static inline int fixture_teardown(void **state)
 {
 	struct fixture *fx = *state;
