@@ -209,15 +209,22 @@ static bool entry_older(const struct tlb_cpu *c, const struct tlb_entry *e,
 	return false;
 }
 
+/* In the n direct-mapped entries e of leaves at level: a range of few
+ * tags probes only their slots. */
 static bool find_older_in(const struct tlb_cpu *c, const struct tlb_entry *e,
-			  unsigned n, const struct older_query *q,
-			  struct tlb_entry *found)
+			  unsigned n, unsigned level,
+			  const struct older_query *q, struct tlb_entry *found)
 {
-	unsigned i;
+	uint64_t first = q->start >> tdp_level_shift(level);
+	uint64_t last = (q->end - 1) >> tdp_level_shift(level), i;
 
-	for (i = 0; i < n; i++)
-		if (entry_older(c, &e[i], q)) {
-			*found = e[i];
+	if (last - first >= n) {
+		first = 0;
+		last = n - 1;
+	}
+	for (i = first; i <= last; i++)
+		if (entry_older(c, &e[i % n], q)) {
+			*found = e[i % n];
 			return true;
 		}
 	return false;
@@ -234,9 +241,9 @@ bool tlb_find_older(struct tlb_model *m, uint64_t root, uint64_t start,
 	for (i = 0; i < m->nr_cpus; i++) {
 		struct tlb_cpu *c = tlb_lock(m, i);
 		bool hit =
-		    find_older_in(c, c->leaf4k, TLB_4K_ENTRIES, &q, found) ||
-		    find_older_in(c, c->leaf2m, TLB_2M_ENTRIES, &q, found) ||
-		    find_older_in(c, c->leaf1g, TLB_1G_ENTRIES, &q, found);
+		    find_older_in(c, c->leaf4k, TLB_4K_ENTRIES, 1, &q, found) ||
+		    find_older_in(c, c->leaf2m, TLB_2M_ENTRIES, 2, &q, found) ||
+		    find_older_in(c, c->leaf1g, TLB_1G_ENTRIES, 3, &q, found);
 
 		tlb_unlock(c);
 		if (hit) {
