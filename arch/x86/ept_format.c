@@ -15,36 +15,26 @@ _Static_assert((DISCONNECTED_PTE & EPT_ADDR_MASK) == 0,
  * where bits 8 and 9 are ignored and the MMU core tracks dirtiness by
  * write protection (mm/tdp_format.h).
  */
-const struct tdp_format ept_format = {
-    .name = "ept",
-    .present_mask = EPT_RWX,
-    .read_mask = EPT_READ,
-    .write_mask = EPT_WRITE,
-    .exec_mask = EPT_EXECUTE,
-    .nx_mask = 0,
-    .large_mask = EPT_LARGE_PAGE,
-    .accessed_mask = EPT_ACCESSED,
-    .dirty_mask = EPT_DIRTY,
-    .addr_mask = EPT_ADDR_MASK,
-    .table_bits = EPT_RWX,
-    .leaf_bits = EPT_MEMTYPE_WB | EPT_IGNORE_PAT,
-    .levels = 4,
-    .max_leaf_level = 3,
-};
+/* The two EPT formats differ only in the accessed and dirty masks. */
+#define EPT_FORMAT(fmt_name, accessed, dirty)                                  \
+	{                                                                      \
+	    .name = fmt_name,                                                  \
+	    .present_mask = EPT_RWX,                                           \
+	    .read_mask = EPT_READ,                                             \
+	    .write_mask = EPT_WRITE,                                           \
+	    .exec_mask = EPT_EXECUTE,                                          \
+	    .nx_mask = 0,                                                      \
+	    .large_mask = EPT_LARGE_PAGE,                                      \
+	    .accessed_mask = (accessed),                                       \
+	    .dirty_mask = (dirty),                                             \
+	    .addr_mask = EPT_ADDR_MASK,                                        \
+	    .table_bits = EPT_RWX,                                             \
+	    .leaf_bits = EPT_MEMTYPE_WB | EPT_IGNORE_PAT,                      \
+	    .levels = 4,                                                       \
+	    .max_leaf_level = 3,                                               \
+	}
 
-const struct tdp_format ept_format_no_ad = {
-    .name = "ept-no-ad",
-    .present_mask = EPT_RWX,
-    .read_mask = EPT_READ,
-    .write_mask = EPT_WRITE,
-    .exec_mask = EPT_EXECUTE,
-    .nx_mask = 0,
-    .large_mask = EPT_LARGE_PAGE,
-    .accessed_mask = 0,
-    .dirty_mask = 0,
-    .addr_mask = EPT_ADDR_MASK,
-    .table_bits = EPT_RWX,
-    .leaf_bits = EPT_MEMTYPE_WB | EPT_IGNORE_PAT,
-    .levels = 4,
-    .max_leaf_level = 3,
-};
+const struct tdp_format ept_format =
+    EPT_FORMAT("ept", EPT_ACCESSED, EPT_DIRTY);
+
+const struct tdp_format ept_format_no_ad = EPT_FORMAT("ept-no-ad", 0, 0);
