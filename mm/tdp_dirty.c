@@ -94,6 +94,7 @@ uint64_t tdp_dirty_log_get_and_clear(struct tdp_vm *vm, int id, uint64_t *out)
 	uint64_t w, i, words = ALIGN_UP(s->npages, 64) / 64, count = 0;
 
 	for (w = 0; w < words; w++) {
+		TDP_RACE_POINT(vm, TDP_RACE_DIRTY_TAKE, &s->dirty[w], 0);
 		uint64_t bits =
 		    __atomic_exchange_n(&s->dirty[w], 0, __ATOMIC_ACQ_REL);
 

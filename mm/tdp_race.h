@@ -39,6 +39,9 @@ enum tdp_race_point {
 	/* The table holding ptep is unlinked from the tree; the exchange of
 	 * *ptep for DISCONNECTED_PTE is next. old: 0 (nothing was read). */
 	TDP_RACE_DISCONNECT,
+	/* Get-and-clear is about to take the bits of a dirty bitmap word:
+	 * ptep is the word, old: 0 (nothing was read). */
+	TDP_RACE_DIRTY_TAKE,
 	/* A grace period flushed the VM and has not yet snapshotted the
 	 * CPUs' sequences. ptep: NULL, old: 0. */
 	TDP_RACE_GP_FLUSHED,

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tests/mmu/host_platform.h"
 
@@ -338,12 +340,41 @@ void host_release_flush(struct host_platform *hp)
 	pthread_mutex_unlock(&hp->hold_lock);
 }
 
-/* More threads than CPUs: let a preempted lock holder run. */
+static uint64_t host_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * More threads than CPUs: let a preempted lock holder run. A wait that
+ * outlasts hp->wait_limit_ns will not end (two CPUs wait for each other):
+ * the program says who waits for what and exits with status 1, rather
+ * than hang until some outer timeout with nothing said.
+ */
 static void host_relax(void *ctx, struct tdp_wait *w)
 {
 	struct host_platform *hp = ctx;
+	uint64_t now = host_now_ns();
 
 	__atomic_add_fetch(&hp->waits[host_cpu], 1, __ATOMIC_RELAXED);
+	if (!w->since) {
+		w->since = now;
+	} else if (hp->wait_limit_ns && now - w->since > hp->wait_limit_ns) {
+		char who[16] = "another CPU";
+
+		if (w->cpu >= 0)
+			snprintf(who, sizeof(who), "cpu%d", w->cpu);
+		fprintf(stderr,
+			"FAIL: cpu%u waits for %s to %s: nothing ended this "
+			"wait in %llu s\n",
+			host_cpu, who, w->what,
+			(unsigned long long)(hp->wait_limit_ns / 1000000000ull));
+		fflush(stderr);
+		_exit(1);
+	}
 	sched_yield();
 }
 
@@ -367,6 +398,7 @@ void host_platform_init(struct host_platform *hp, unsigned nr_cpus, bool track)
 	pthread_cond_init(&hp->hold_cond, NULL);
 	hp->hold_cpu = -1;
 	hp->track = track;
+	hp->wait_limit_ns = HOST_WAIT_LIMIT_NS;
 	if (track) {
 		hp->table_size = 1ull << 22;
 		hp->table = calloc(hp->table_size, sizeof(uint64_t));

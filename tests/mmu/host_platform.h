@@ -21,6 +21,10 @@
  * and NPT bit 0 clear) and not DISCONNECTED_PTE, so never a valid entry. */
 #define HOST_FREED_WORD 0xdeadbeefdeadbee0ull
 
+/* No wait of the core lasts this long unless it never ends: the stress
+ * and race programs fail with who waits for what (host_relax). */
+#define HOST_WAIT_LIMIT_NS (15ull * 1000 * 1000 * 1000)
+
 /* Freed pages kept from the C library (TLB model only). */
 #define HOST_QUARANTINE_PAGES 1024
 
@@ -47,6 +51,7 @@ struct host_platform {
 	int64_t flushes;
 	int64_t reports;
 	int64_t waits[TDP_MAX_CPUS]; /* turns of waits (relax calls) per CPU */
+	uint64_t wait_limit_ns;	     /* a longer wait fails the program */
 
 	/* The TLB model: NULL when off. */
 	struct tlb_model *tlb;

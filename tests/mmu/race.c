@@ -75,6 +75,7 @@ enum extra_counter {
 			   * table being disconnected */
 	X_BARRIER_HELD,	  /* a barrier ran while another CPU held batches off
 			   * the lists, not yet freed */
+	X_ZAP_OVER_REPORT, /* a get-and-clear ran inside a zap's window */
 	X_DIRTY_CHECKED,  /* writes whose report was checked */
 	X_YOUNG_CHECKED,  /* accesses whose report was checked */
 	X_FAULTS,	  /* guest accesses (each faults until it succeeds) */
@@ -91,6 +92,7 @@ static const char *const point_names[TDP_RACE_NR] = {
     [TDP_RACE_COLLAPSE] = "collapse read -> swap",
     [TDP_RACE_AGE] = "age read -> clear",
     [TDP_RACE_DISCONNECT] = "unlinked -> exchange",
+    [TDP_RACE_DIRTY_TAKE] = "dirty word -> taken",
     [TDP_RACE_GP_FLUSHED] = "grace period flush -> snapshot",
     [TDP_RACE_RECLAIM_FREE] = "off the lists -> freed",
 };
@@ -102,6 +104,7 @@ static const char *const extra_names[] = {
     [X_FAULT_IN_TAKEN - X_MET] = "faults inside a table taken apart",
     [X_GP_HELD - X_MET] = "grace periods begun over a walker",
     [X_BARRIER_HELD - X_MET] = "barriers over another CPU's freeing",
+    [X_ZAP_OVER_REPORT - X_MET] = "get-and-clears inside a zap's window",
     [X_DIRTY_CHECKED - X_MET] = "writes checked reported",
     [X_YOUNG_CHECKED - X_MET] = "accesses checked reported",
     [X_FAULTS - X_MET] = "guest accesses",
@@ -514,6 +517,7 @@ static void jitter(struct race_thread *t, unsigned max_ns)
 #define MEET_MET      2ull
 #define MEET_TABLE    4ull
 #define MEET_UNLINKED (1ull << 63)
+#define MEET_REPORTED (1ull << 62) /* a get-and-clear has returned */
 
 static uint64_t key_entry(uint64_t *ptep)
 {
@@ -746,6 +750,14 @@ void tdp_race_point(struct tdp_vm *vm, enum tdp_race_point p, uint64_t *ptep,
 		return;
 	__atomic_store_n(&t->beat, t->beat + 1, __ATOMIC_RELAXED);
 	t->n[PC(p, PC_CALLS)]++;
+	if (p == TDP_RACE_DIRTY_TAKE) {
+		/* A bitmap word, not an entry: changed means marked. */
+		before = __atomic_load_n(ptep, __ATOMIC_ACQUIRE);
+		rc->test->point(t, p, ptep, old);
+		if (__atomic_load_n(ptep, __ATOMIC_ACQUIRE) != before)
+			t->n[PC(p, PC_CHANGED)]++;
+		return;
+	}
 	if (p == TDP_RACE_FAULT_READ)
 		met_outcome(t);
 	if (p == TDP_RACE_GP_FLUSHED)
@@ -914,6 +926,8 @@ static void report_and_check(struct race_thread *t, bool dirty, uint64_t first,
 		__atomic_store_n(&rc->reports_ended[p], k, __ATOMIC_RELEASE);
 	}
 	t->n[X_OPS]++;
+	if (dirty)
+		meet_offer(t, MEET_REPORTED);
 }
 
 /* A range of the demand slot: one table's worth, a few pages, or the
@@ -990,6 +1004,23 @@ static void op_hold(struct race_thread *t, uint64_t *ptep, uint64_t old,
 	__atomic_store_n(&rc->hot, hot, __ATOMIC_RELAXED);
 }
 
+/*
+ * Get-and-clear is about to take a word of the dirty bitmap: the guest is
+ * steered to the 64 pages of that word, where its writes fault and mark
+ * the word (the pages reported so far are write-protected), while the
+ * window is held.
+ */
+static void dirty_take_hold(struct race_thread *t, uint64_t *word)
+{
+	struct race_ctx *rc = t->rc;
+	uint64_t hot = __atomic_load_n(&rc->hot, __ATOMIC_RELAXED);
+	uint64_t first = (uint64_t)(word - rc->vm.slots[rc->slot_demand].dirty);
+
+	set_hot(rc, first * 64, 64);
+	hold(t, 4000);
+	__atomic_store_n(&rc->hot, hot, __ATOMIC_RELAXED);
+}
+
 /* What every test but the reclaim one does at the race points. */
 static void standard_point(struct race_thread *t, enum tdp_race_point p,
 			   uint64_t *ptep, uint64_t old)
@@ -1009,7 +1040,13 @@ static void standard_point(struct race_thread *t, enum tdp_race_point p,
 		op_hold(t, ptep, old, 1500);
 		break;
 	case TDP_RACE_DISCONNECT:
-		meet_offer(t, key_unlinked(ptep));
+		/* Released, the fault's jitter and this hold decide whether
+		 * its cmpxchg or the exchange comes first: both happen. */
+		if (meet_offer(t, key_unlinked(ptep)))
+			hold(t, 1000 * WAIT_SCALE);
+		break;
+	case TDP_RACE_DIRTY_TAKE:
+		dirty_take_hold(t, ptep);
 		break;
 	case TDP_RACE_GP_FLUSHED:
 	case TDP_RACE_RECLAIM_FREE:
@@ -1106,9 +1143,33 @@ static void dl_step(struct race_thread *t)
 	}
 }
 
+/*
+ * A zap holds its window across a whole get-and-clear some of the time:
+ * the report runs while the entry it saw is still there, the guest writes
+ * the entry's pages meanwhile and just after, and the zap goes on.
+ */
+static void dl_point(struct race_thread *t, enum tdp_race_point p,
+		     uint64_t *ptep, uint64_t old)
+{
+	struct race_ctx *rc = t->rc;
+	uint64_t hot = __atomic_load_n(&rc->hot, __ATOMIC_RELAXED), first, n;
+
+	if (p != TDP_RACE_ZAP || rnd(t) % 4 || !entry_pages(rc, ptep, &first, &n)) {
+		standard_point(t, p, ptep, old);
+		return;
+	}
+	set_hot(rc, first, n);
+	if (meet_wait(t, MEET_REPORTED, 50000)) {
+		t->n[X_ZAP_OVER_REPORT]++;
+		hold(t, 5000 * WAIT_SCALE);
+	}
+	__atomic_store_n(&rc->hot, hot, __ATOMIC_RELAXED);
+}
+
 static const int dl_needs[] = {
     PC(TDP_RACE_FAULT_READ, PC_CHANGED), PC(TDP_RACE_WRPROT, PC_CHANGED),
-    PC(TDP_RACE_WRPROT, PC_DISCONNECTED), X_DIRTY_CHECKED, -1};
+    PC(TDP_RACE_WRPROT, PC_DISCONNECTED), PC(TDP_RACE_DIRTY_TAKE, PC_CHANGED),
+    X_ZAP_OVER_REPORT, X_DIRTY_CHECKED, -1};
 
 /* --- aging vs fault --- */
 
@@ -1249,7 +1310,7 @@ static const struct race_test tests[] = {
 	.data_gpa = DEMAND_GPA,
 	.data_pages = DEMAND_PAGES,
 	.step = dl_step,
-	.point = standard_point,
+	.point = dl_point,
 	.needs = dl_needs,
     },
     {

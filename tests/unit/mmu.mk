@@ -7,6 +7,8 @@ UNIT_TESTS += mmu_change mmu_ops mmu_tlb
 UNIT_SRCS_mmu_change := tests/unit/test_mmu_change.c $(MMU_CORE_SRCS)
 UNIT_SRCS_mmu_ops := tests/unit/test_mmu_ops.c $(MMU_CORE_SRCS)
 UNIT_SRCS_mmu_tlb := tests/unit/test_mmu_tlb.c $(MMU_CORE_SRCS)
+# It stops operations inside their windows (mm/tdp_race.h).
+UNIT_CFLAGS_mmu_tlb := -DTDP_RACE_HOOKS
 
 # Headers the programs depend on (the generic unit rule lists sources only).
 MMU_UNIT_HDRS := tests/unit/mmu_fixture.h $(wildcard mm/tdp*.h) \

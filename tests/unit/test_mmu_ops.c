@@ -291,6 +291,43 @@ static void test_dirty_bit_race(void **state)
 	assert_audit(fx);
 }
 
+/*
+ * A large leaf the guest wrote without a fault (the CPU set its dirty
+ * flag) is split: every child keeps the flags, so the write is still
+ * known when dirty logging starts, and the first get-and-clear reports
+ * every page of the leaf.
+ */
+static void test_split_keeps_dirty(void **state)
+{
+	struct fixture *fx = *state;
+	const struct tdp_format *f = fx->fmt;
+	struct tdp_vm *vm = &fx->vm;
+	uint64_t out[8], leaf, i;
+	int id;
+
+	id = tdp_slot_add(vm, 2 * MiB, 2 * MiB, TDP_SLOT_PREALLOC);
+	assert_true(id >= 0);
+	assert_int_equal(tdp_fault(vm, 2 * MiB, TDP_ACC_READ), TDP_FAULT_OK);
+	assert_int_equal(leaf_of(fx, 2 * MiB, &leaf), 2);
+	assert_true(leaf & f->write_mask);
+	assert_false(leaf & f->dirty_mask);
+	assert_true(guest_write(vm, 2 * MiB + 5 * PAGE_SIZE, 5));
+	assert_int_equal(leaf_of(fx, 2 * MiB, &leaf), 2);
+	assert_true(leaf & f->dirty_mask);
+
+	assert_int_equal(tdp_split_range(vm, 512, 1024, 1), 1);
+	for (i = 0; i < 512; i += 73) {
+		assert_int_equal(leaf_of(fx, 2 * MiB + i * PAGE_SIZE, &leaf),
+				 1);
+		assert_true(leaf & f->accessed_mask);
+		assert_true(leaf & f->dirty_mask);
+	}
+	tdp_dirty_log_start(vm, id);
+	assert_int_equal(tdp_dirty_log_get_and_clear(vm, id, out), 512);
+	assert_int_equal(tdp_dirty_log_get_and_clear(vm, id, out), 0);
+	assert_audit(fx);
+}
+
 static void test_aging(void **state)
 {
 	struct fixture *fx = *state;
@@ -429,6 +466,7 @@ int main(void)
 	    MMU_TEST_BOTH(test_write_protect),
 	    MMU_TEST_BOTH(test_dirty_log),
 	    MMU_TEST_BOTH(test_dirty_bit_race),
+	    MMU_TEST_BOTH(test_split_keeps_dirty),
 	    MMU_TEST_BOTH(test_aging),
 	    MMU_TEST_BOTH(test_out_of_memory),
 	    MMU_TEST_BOTH(test_fault_restart),

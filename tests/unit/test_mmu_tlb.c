@@ -228,6 +228,45 @@ static void test_reclaim_waits_for_flush(void **state)
 	host_platform_set_cpu(0);
 }
 
+/*
+ * This program is built with the race points (mm/tdp_race.h): an
+ * operation on one CPU can be stopped at one of its windows, with what it
+ * has done before that point visible to the others, until the test lets
+ * it go on (10 s at most).
+ */
+static struct {
+	enum tdp_race_point point;
+	unsigned cpu;
+	bool armed, reached, released;
+} stop;
+
+void tdp_race_point(struct tdp_vm *vm, enum tdp_race_point p, uint64_t *ptep,
+		    uint64_t old)
+{
+	struct timespec ms = {0, 1000000};
+	unsigned i;
+
+	(void)ptep;
+	(void)old;
+	if (!__atomic_load_n(&stop.armed, __ATOMIC_ACQUIRE) || p != stop.point ||
+	    vm->plat->cpu_id(vm->plat->ctx) != stop.cpu)
+		return;
+	__atomic_store_n(&stop.armed, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&stop.reached, true, __ATOMIC_RELEASE);
+	for (i = 0; i < 10000 && !__atomic_load_n(&stop.released,
+						  __ATOMIC_ACQUIRE);
+	     i++)
+		nanosleep(&ms, NULL);
+}
+
+static void stop_at(enum tdp_race_point point, unsigned cpu)
+{
+	stop.point = point;
+	stop.cpu = cpu;
+	stop.reached = stop.released = false;
+	__atomic_store_n(&stop.armed, true, __ATOMIC_RELEASE);
+}
+
 /* One MMU operation on a CPU of its own thread. */
 struct op_thread {
 	pthread_t tid;
@@ -255,6 +294,16 @@ static void *get_and_clear_thread(void *arg)
 
 	host_platform_set_cpu(t->cpu);
 	tdp_dirty_log_get_and_clear(&t->fx->vm, t->slot, t->out);
+	__atomic_store_n(&t->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *zap_thread(void *arg)
+{
+	struct op_thread *t = arg;
+
+	host_platform_set_cpu(t->cpu);
+	tdp_zap_range(&t->fx->vm, t->gfn, t->gfn + 1);
 	__atomic_store_n(&t->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -348,6 +397,72 @@ static void test_get_and_clear_vs_write_protect(void **state)
 	assert_int_equal(v, 2);
 }
 
+/*
+ * Get-and-clear against a zap in progress, in a logged slot where page P
+ * is writable and dirty and CPU 2 has P cached writable and dirty:
+ *   CPU 1's zap of P stops inside its window (the point before its
+ *   cmpxchg: whatever the zap does before it has been done);
+ *   CPU 0's get-and-clear takes P's bit and returns;
+ *   CPU 2 writes P, through its cached translation if it still has one;
+ *   CPU 1's zap goes on and returns.
+ * The next get-and-clear reports P, unless CPU 2's write faulted (then
+ * it marked P again, or wrote where the first get-and-clear left it).
+ * Every order of the zap's steps around its window must keep this: a zap
+ * that removed P before the window has to be counted as owing its flush
+ * already, or get-and-clear finds P gone and returns with CPU 2's stale
+ * translation still live.
+ */
+static void test_get_and_clear_vs_zap(void **state)
+{
+	struct fixture *fx = *state;
+	struct tdp_vm *vm = &fx->vm;
+	const uint64_t p = 5;
+	struct op_thread zap = {.fx = fx, .cpu = 1, .gfn = p};
+	uint64_t out[1], v;
+	int id = tdp_slot_add(vm, 0, 16 * PAGE_SIZE, 0);
+	bool faulted;
+
+	assert_true(id >= 0);
+	tdp_dirty_log_start(vm, id);
+	host_platform_set_cpu(2);
+	assert_true(guest_write_faulting(vm, p * PAGE_SIZE, 1));
+	assert_true(guest_write(vm, p * PAGE_SIZE, 1)); /* cached */
+
+	stop_at(TDP_RACE_ZAP, 1);
+	pthread_create(&zap.tid, NULL, zap_thread, &zap);
+	while (!__atomic_load_n(&stop.reached, __ATOMIC_ACQUIRE) &&
+	       !op_done(&zap))
+		sched_yield();
+	if (op_done(&zap)) {
+		pthread_join(zap.tid, NULL);
+		fail_msg("the zap of gfn %#llx returned without reaching its "
+			 "race point", (unsigned long long)p);
+	}
+
+	host_platform_set_cpu(0);
+	tdp_dirty_log_get_and_clear(vm, id, out);
+	assert_int_equal(out[0], 1ull << p);
+
+	host_platform_set_cpu(2);
+	faulted = !guest_write(vm, p * PAGE_SIZE, 2);
+	if (faulted)
+		assert_true(guest_write_faulting(vm, p * PAGE_SIZE, 2));
+	__atomic_store_n(&stop.released, true, __ATOMIC_RELEASE);
+	pthread_join(zap.tid, NULL);
+
+	host_platform_set_cpu(0);
+	tdp_dirty_log_get_and_clear(vm, id, out);
+	if (!faulted && !(out[0] & (1ull << p)))
+		fail_msg("page gfn %#llx lost by the dirty log: cpu0's "
+			 "get-and-clear took its bit and returned while cpu1's "
+			 "zap of it was unflushed; cpu2 then wrote it through "
+			 "its stale writable translation, and the next "
+			 "get-and-clear did not report it",
+			 (unsigned long long)p);
+	assert_true(guest_read_faulting(vm, p * PAGE_SIZE, &v));
+	assert_int_equal(v, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +471,7 @@ int main(void)
 	    MMU_TEST_BOTH(test_range_ops_flush),
 	    MMU_TEST_BOTH(test_reclaim_waits_for_flush),
 	    MMU_TEST_BOTH(test_get_and_clear_vs_write_protect),
+	    MMU_TEST_BOTH(test_get_and_clear_vs_zap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
