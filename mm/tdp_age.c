@@ -42,6 +42,27 @@ static void age_slots(struct tdp_vm *vm, uint64_t start, uint64_t end,
 	}
 }
 
+/*
+ * A large leaf reaches past the range aged: its accessed bit, cleared,
+ * spoke for every page it maps, so the pages outside the range keep their
+ * youth in the slot's bitmap for the next aging that looks at them.
+ */
+static void age_keep_outside(struct tdp_vm *vm, uint64_t start, uint64_t end,
+			     uint64_t gfn, uint64_t n)
+{
+	struct tdp_memslot *s;
+
+	if (gfn >= start && gfn + n <= end)
+		return;
+	s = tdp_slot_find(vm, gfn);
+	if (TDP_WARN_ON(vm, !s))
+		return;
+	if (gfn < start)
+		tdp_slot_mark(s, s->young, gfn, start - gfn);
+	if (gfn + n > end)
+		tdp_slot_mark(s, s->young, end, gfn + n - end);
+}
+
 static uint64_t age_count(const uint64_t *young, uint64_t n)
 {
 	uint64_t w, count = 0;
@@ -77,6 +98,9 @@ uint64_t tdp_age_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
 		if (!tdp_iter_set(&it, has_ad ? it.old & ~f->accessed_mask : 0))
 			goto retry;
 		age_mark(out, start, end, it.gfn, tdp_level_pages(it.level));
+		if (has_ad)
+			age_keep_outside(vm, start, end, it.gfn,
+					 tdp_level_pages(it.level));
 	}
 	age_slots(vm, start, end, out);
 	count = age_count(out, end - start);

@@ -361,6 +361,27 @@ static void test_aging(void **state)
 	assert_audit(fx);
 }
 
+/* Aging part of a large leaf: the leaf's accessed flag is gone, but the
+ * pages of the leaf outside the range are reported by the next aging that
+ * looks at them, once. */
+static void test_aging_inside_large_leaf(void **state)
+{
+	struct fixture *fx = *state;
+	struct tdp_vm *vm = &fx->vm;
+	uint64_t young[8], leaf, i;
+
+	assert_true(tdp_slot_add(vm, 2 * MiB, 2 * MiB, TDP_SLOT_PREALLOC) >= 0);
+	assert_int_equal(tdp_fault(vm, 2 * MiB, TDP_ACC_READ), TDP_FAULT_OK);
+	assert_int_equal(leaf_of(fx, 2 * MiB, &leaf), 2);
+	assert_int_equal(tdp_age_range(vm, 512 + 100, 512 + 110, young), 10);
+	assert_int_equal(young[0], 0x3ff);
+	assert_int_equal(tdp_age_range(vm, 512, 1024, young), 502);
+	for (i = 100; i < 110; i++)
+		assert_false(young[i / 64] & (1ull << (i % 64)));
+	assert_int_equal(tdp_age_range(vm, 512, 1024, young), 0);
+	assert_audit(fx);
+}
+
 /* Out of memory: the fault says so and nothing leaks. */
 static void test_out_of_memory(void **state)
 {
@@ -468,6 +489,7 @@ int main(void)
 	    MMU_TEST_BOTH(test_dirty_bit_race),
 	    MMU_TEST_BOTH(test_split_keeps_dirty),
 	    MMU_TEST_BOTH(test_aging),
+	    MMU_TEST_BOTH(test_aging_inside_large_leaf),
 	    MMU_TEST_BOTH(test_out_of_memory),
 	    MMU_TEST_BOTH(test_fault_restart),
 	    MMU_TEST_BOTH(test_five_levels),
