@@ -95,6 +95,8 @@ enum hv_report_key {
 	HV_REPORT_HYPERCALL_CYCLES = 2, /* cycles per HV_HC_NOP round trip */
 	HV_REPORT_PAGES_TOUCHED = 3,
 	HV_REPORT_DIRTY_PAGES = 4,      /* pages the bitmaps reported */
+	HV_REPORT_SPARE_PAGES = 5,      /* RAM pages outside every region
+					 * and the guest, written and read */
 };
 
 enum hv_status {

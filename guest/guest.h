@@ -44,6 +44,7 @@ struct guest_ctx {
 	uint32_t shared_pages;
 	uint32_t private_base; /* this vCPU's region */
 	uint32_t private_pages;
+	uint32_t mem_pages; /* RAM is [0, mem_pages * 4096) */
 	uint32_t errors; /* data errors seen */
 };
 
@@ -51,6 +52,10 @@ struct guest_ctx {
 extern char __guest_end[];
 
 uint32_t guest_layout_check(struct guest_ctx *ctx);
+/* A page of RAM that neither a test region, the parameters page nor the
+ * guest itself uses: the workloads write and read these too, so that
+ * every byte of RAM is shown to be there. */
+bool guest_page_is_spare(const struct guest_ctx *ctx, uint32_t gfn);
 
 uint32_t test_fault_in(struct guest_ctx *ctx);
 uint32_t test_zap_under_load(struct guest_ctx *ctx);

@@ -40,6 +40,7 @@ static const char *const guest_report_names[] = {
 	[HV_REPORT_HYPERCALL_CYCLES] = "hypercall_cycles",
 	[HV_REPORT_PAGES_TOUCHED] = "pages_touched",
 	[HV_REPORT_DIRTY_PAGES] = "dirty_pages",
+	[HV_REPORT_SPARE_PAGES] = "spare_pages",
 };
 
 static void guest_vcpu_thread(void *arg)
