@@ -31,6 +31,8 @@ enum hv_guest_test {
 	HV_TEST_ZAP_UNDER_LOAD = 2, /* same, while the hypervisor zaps etc. */
 	HV_TEST_DIRTY_LOG = 3,     /* writers + dirty bitmap collection */
 	HV_TEST_BENCH = 4,         /* cycles per fault, hypercall round trip */
+	HV_TEST_ARCH_MSR = 5,      /* EFER and address MSRs as the
+				    * architecture says; long mode in and out */
 	/* Hostile guests: each must end with the VM stopped (or a fault). */
 	HV_TEST_HOSTILE_TRIPLE_FAULT = 16,
 	HV_TEST_HOSTILE_MMIO = 17,        /* access outside every slot */

@@ -32,6 +32,8 @@ enum guest_fail {
 				   * have been stopped */
 	GUEST_FAIL_NO_UD = 8,	  /* a virtualization instruction raised no
 				   * #UD, or not at its own address */
+	GUEST_FAIL_ARCH = 9,	  /* an MSR, EFER or CR0 behaved unlike the
+				   * architecture */
 };
 
 /* One vCPU's view of the test: its id and its regions, all below 4 GiB. */
@@ -61,6 +63,7 @@ uint32_t test_fault_in(struct guest_ctx *ctx);
 uint32_t test_zap_under_load(struct guest_ctx *ctx);
 uint32_t test_dirty_log(struct guest_ctx *ctx);
 uint32_t test_bench(struct guest_ctx *ctx);
+uint32_t test_arch_msr(struct guest_ctx *ctx);
 uint32_t test_hostile(struct guest_ctx *ctx);
 
 #endif

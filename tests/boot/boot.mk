@@ -204,6 +204,9 @@ GUEST_EXPECT_zap-under-load := --expect-log 'disconnected_tables=[1-9]' \
 GUEST_EXPECT_dirty-log := --expect-log 'dirty-log: [0-9]+ rounds, [1-9][0-9]* pages reported, 0 missed'
 GUEST_EXPECT_bench := --expect-log 'fault_cycles=[1-9]' \
 	--expect-log 'hypercall_cycles=[1-9]'
+GUEST_EXPECT_arch-msr := --expect-log 'arch-msr: 0 check\(s\) failed' \
+	--expect-log 'arch-msr: 64 exits with EFER.LME set and CR4.PAE clear' \
+	--expect-log 'arch-msr: long mode entered \(EFER 0x500\) and left'
 
 define guest_case
 BOOT_TESTS += guest-$(1)-$(2)
@@ -257,6 +260,13 @@ endef
 guest_mem_field = $(word $(2),$(subst -, ,$(1)))
 $(foreach c,$(GUEST_MEM_CASES),$(eval $(call guest_mem_case,$(call \
 	guest_mem_field,$(c),1),$(call guest_mem_field,$(c),2))))
+
+# EFER and the address MSRs as the architecture says, long mode entered and
+# left, and EFER.LME with CR4.PAE clear (which wedged a CPU under QEMU's
+# TCG), on each vendor.
+$(eval $(call guest_case,bios-2cpu,arch-msr))
+$(eval $(call bochs_case,svm,2,arch-msr))
+$(eval $(call bochs_case,vmx,2,arch-msr))
 
 # The guest as a Multiboot2 module and as a file next to the UEFI application.
 BOOT_TESTS += guest-module-mb2
