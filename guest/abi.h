@@ -31,6 +31,8 @@ enum hv_guest_test {
 	HV_TEST_ZAP_UNDER_LOAD = 2, /* same, while the hypervisor zaps etc. */
 	HV_TEST_DIRTY_LOG = 3,     /* writers + dirty bitmap collection */
 	HV_TEST_BENCH = 4,         /* cycles per fault, hypercall round trip */
+	HV_TEST_ARCH_MSR = 5,      /* EFER and address MSRs as the
+				    * architecture says; long mode in and out */
 	/* Hostile guests: each must end with the VM stopped (or a fault). */
 	HV_TEST_HOSTILE_TRIPLE_FAULT = 16,
 	HV_TEST_HOSTILE_MMIO = 17,        /* access outside every slot */
@@ -95,6 +97,8 @@ enum hv_report_key {
 	HV_REPORT_HYPERCALL_CYCLES = 2, /* cycles per HV_HC_NOP round trip */
 	HV_REPORT_PAGES_TOUCHED = 3,
 	HV_REPORT_DIRTY_PAGES = 4,      /* pages the bitmaps reported */
+	HV_REPORT_SPARE_PAGES = 5,      /* RAM pages outside every region
+					 * and the guest, written and read */
 };
 
 enum hv_status {

@@ -1,9 +1,10 @@
 /*
  * fault-in and zap-under-load: every vCPU writes a pattern to every page
- * of its private region and to its own slot of every shared page, all at
- * once (the vCPUs race on the same shared pages and the same tables), then
- * checks all of it after a barrier: its private region and every vCPU's
- * slot of every shared page. Each round writes a new pattern.
+ * of its private region, to its own slot of every shared page and to its
+ * share of the spare pages (the rest of RAM), all at once (the vCPUs race
+ * on the same shared pages and the same tables), then checks all of it
+ * after a barrier: its private region, every vCPU's slot of every shared
+ * page and another vCPU's spare pages. Each round writes a new pattern.
  *
  * zap-under-load is the same with vCPU 0 asking for HV_HC_MMU_CHAOS every
  * few pages and between the passes, so the hypervisor zaps, splits and
@@ -115,6 +116,46 @@ static void shared_verify(struct guest_ctx *ctx, uint32_t round,
 }
 
 /*
+ * The spare pages (guest_page_is_spare): vCPU v writes the first and the
+ * last word of every spare page whose gfn is v modulo the vCPU count, and
+ * after the barrier checks those of the next vCPU. The last word of RAM
+ * is among them. Returns how many spare pages it wrote or checked.
+ */
+static uint32_t spare_pass(struct guest_ctx *ctx, uint32_t round, bool verify,
+			   struct chaos *chaos)
+{
+	uint32_t owner = verify ? (ctx->vcpu + 1) % ctx->vcpus : ctx->vcpu;
+	uint32_t pages = 0;
+
+	for (uint32_t gfn = owner; gfn < ctx->mem_pages; gfn += ctx->vcpus) {
+		uint32_t page = gfn * GUEST_PAGE_SIZE;
+		uint32_t last = page + GUEST_PAGE_SIZE - 8;
+
+		if (!guest_page_is_spare(ctx, gfn))
+			continue;
+		if (verify) {
+			mem_check64(ctx, page, pattern_word(gfn, owner, round, 0));
+			mem_check64(ctx, last, pattern_word(gfn, owner, round, 1));
+		} else {
+			mem_write64(page, pattern_word(gfn, owner, round, 0));
+			mem_write64(last, pattern_word(gfn, owner, round, 1));
+		}
+		pages++;
+		chaos_tick(chaos);
+	}
+	return pages;
+}
+
+static uint32_t spare_pages(const struct guest_ctx *ctx)
+{
+	uint32_t n = 0;
+
+	for (uint32_t gfn = 0; gfn < ctx->mem_pages; gfn++)
+		n += guest_page_is_spare(ctx, gfn);
+	return n;
+}
+
+/*
  * The rounds both workloads share. The barrier after the writes makes every
  * slot of the round visible before anyone checks; the one after the checks
  * keeps a fast vCPU from overwriting a slot another still has to check.
@@ -124,11 +165,13 @@ static uint32_t touch_rounds(struct guest_ctx *ctx, struct chaos *chaos)
 	for (uint32_t round = 0; round < ctx->rounds; round++) {
 		private_write(ctx, round, chaos);
 		shared_write(ctx, round, chaos);
+		spare_pass(ctx, round, false, chaos);
 		chaos_request(chaos);
 		barrier_wait(ctx->vcpus);
 
 		private_verify(ctx, round, chaos);
 		shared_verify(ctx, round, chaos);
+		spare_pass(ctx, round, true, chaos);
 		chaos_request(chaos);
 		barrier_wait(ctx->vcpus);
 	}
@@ -137,7 +180,8 @@ static uint32_t touch_rounds(struct guest_ctx *ctx, struct chaos *chaos)
 		return GUEST_PASS;
 	if (hc_report(HV_REPORT_PAGES_TOUCHED,
 		      (uint64_t)ctx->private_pages * ctx->vcpus +
-			  ctx->shared_pages) != HV_OK)
+			  ctx->shared_pages) != HV_OK ||
+	    hc_report(HV_REPORT_SPARE_PAGES, spare_pages(ctx)) != HV_OK)
 		return GUEST_FAIL_HYPERCALL;
 	return GUEST_PASS;
 }

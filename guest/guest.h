@@ -32,6 +32,8 @@ enum guest_fail {
 				   * have been stopped */
 	GUEST_FAIL_NO_UD = 8,	  /* a virtualization instruction raised no
 				   * #UD, or not at its own address */
+	GUEST_FAIL_ARCH = 9,	  /* an MSR, EFER or CR0 behaved unlike the
+				   * architecture */
 };
 
 /* One vCPU's view of the test: its id and its regions, all below 4 GiB. */
@@ -44,6 +46,7 @@ struct guest_ctx {
 	uint32_t shared_pages;
 	uint32_t private_base; /* this vCPU's region */
 	uint32_t private_pages;
+	uint32_t mem_pages; /* RAM is [0, mem_pages * 4096) */
 	uint32_t errors; /* data errors seen */
 };
 
@@ -51,11 +54,16 @@ struct guest_ctx {
 extern char __guest_end[];
 
 uint32_t guest_layout_check(struct guest_ctx *ctx);
+/* A page of RAM that neither a test region, the parameters page nor the
+ * guest itself uses: the workloads write and read these too, so that
+ * every byte of RAM is shown to be there. */
+bool guest_page_is_spare(const struct guest_ctx *ctx, uint32_t gfn);
 
 uint32_t test_fault_in(struct guest_ctx *ctx);
 uint32_t test_zap_under_load(struct guest_ctx *ctx);
 uint32_t test_dirty_log(struct guest_ctx *ctx);
 uint32_t test_bench(struct guest_ctx *ctx);
+uint32_t test_arch_msr(struct guest_ctx *ctx);
 uint32_t test_hostile(struct guest_ctx *ctx);
 
 #endif

@@ -81,5 +81,27 @@ uint32_t guest_layout_check(struct guest_ctx *ctx)
 	ctx->shared_pages = p->shared_size / GUEST_PAGE_SIZE;
 	ctx->private_base = p->private_base + ctx->vcpu * p->private_size;
 	ctx->private_pages = p->private_size / GUEST_PAGE_SIZE;
+	ctx->mem_pages = MIN(p->mem_size, GUEST_RAM_LIMIT) / GUEST_PAGE_SIZE;
 	return GUEST_PASS;
+}
+
+static bool page_in(uint32_t gfn, uint64_t start, uint64_t end)
+{
+	uint64_t at = (uint64_t)gfn * GUEST_PAGE_SIZE;
+
+	return at >= start && at < end;
+}
+
+bool guest_page_is_spare(const struct guest_ctx *ctx, uint32_t gfn)
+{
+	const struct hv_guest_params *p = ctx->params;
+
+	return gfn < ctx->mem_pages &&
+	       !page_in(gfn, HV_GUEST_PARAMS_GPA,
+			HV_GUEST_PARAMS_GPA + GUEST_PAGE_SIZE) &&
+	       !page_in(gfn, HV_GUEST_LOAD_GPA, (uintptr_t)__guest_end) &&
+	       !page_in(gfn, p->shared_base, p->shared_base + p->shared_size) &&
+	       !page_in(gfn, p->private_base,
+			p->private_base +
+			    (uint64_t)ctx->vcpus * p->private_size);
 }

@@ -21,6 +21,8 @@ static const char *guest_test_name(uint32_t test)
 		return "dirty-log";
 	case HV_TEST_BENCH:
 		return "bench";
+	case HV_TEST_ARCH_MSR:
+		return "arch-msr";
 	case HV_TEST_HOSTILE_TRIPLE_FAULT:
 		return "hostile triple fault";
 	case HV_TEST_HOSTILE_MMIO:
@@ -69,6 +71,8 @@ static uint32_t guest_run(struct guest_ctx *ctx)
 		return test_zap_under_load(ctx);
 	case HV_TEST_DIRTY_LOG:
 		return test_dirty_log(ctx);
+	case HV_TEST_ARCH_MSR:
+		return test_arch_msr(ctx);
 	default:
 		return test_bench(ctx);
 	}

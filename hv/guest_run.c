@@ -26,6 +26,7 @@ static const struct {
 	[OPT_TEST_ZAP_UNDER_LOAD] = { HV_TEST_ZAP_UNDER_LOAD, 8 },
 	[OPT_TEST_DIRTY_LOG] = { HV_TEST_DIRTY_LOG, 4 },
 	[OPT_TEST_BENCH] = { HV_TEST_BENCH, 1 },
+	[OPT_TEST_ARCH_MSR] = { HV_TEST_ARCH_MSR, 1 },
 	[OPT_TEST_HOSTILE_TRIPLE_FAULT] = { HV_TEST_HOSTILE_TRIPLE_FAULT, 1 },
 	[OPT_TEST_HOSTILE_MMIO] = { HV_TEST_HOSTILE_MMIO, 1 },
 	[OPT_TEST_HOSTILE_HYPERCALL] = { HV_TEST_HOSTILE_HYPERCALL, 1 },
@@ -40,6 +41,7 @@ static const char *const guest_report_names[] = {
 	[HV_REPORT_HYPERCALL_CYCLES] = "hypercall_cycles",
 	[HV_REPORT_PAGES_TOUCHED] = "pages_touched",
 	[HV_REPORT_DIRTY_PAGES] = "dirty_pages",
+	[HV_REPORT_SPARE_PAGES] = "spare_pages",
 };
 
 static void guest_vcpu_thread(void *arg)
@@ -203,6 +205,38 @@ static bool guest_teardown(struct vm *vm, uint64_t free_before, char *why,
 	return true;
 }
 
+/*
+ * A vCPU did not end, so the VM cannot be torn down (that CPU may still
+ * use its memory): the summary still gets every figure, with what the VM
+ * holds counted as not given back.
+ */
+static void guest_report_kept(struct vm *vm, uint64_t free_before)
+{
+	struct tdp_stats st;
+	struct pmm_stats ps;
+
+	tdp_get_stats(&vm->mmu, &st);
+	report_set_u64("disconnected_tables", st.freed_tables + st.pending_free);
+	report_set_u64("tables_live", st.table_pages);
+	report_set_u64("tables_freed", st.freed_tables);
+	report_set_u64("leaked_tables",
+		       st.table_pages + st.pending_free + st.reclaim_leaked);
+	for (unsigned cpu = 0; cpu < smp_online_count(); cpu++) {
+		bool stuck = false;
+
+		for (unsigned i = 0; i < vm->vcpu_count; i++)
+			stuck |= vm->vcpus[i].cpu == cpu &&
+				 !__atomic_load_n(&vm->vcpus[i].ended,
+						  __ATOMIC_ACQUIRE);
+		if (!stuck)
+			pmm_drain_cpu_cache(cpu);
+	}
+	pmm_get_stats(&ps);
+	report_set_u64("leaked_pages", free_before > ps.free_pages
+					   ? free_before - ps.free_pages
+					   : 0);
+}
+
 bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
 	       const struct virt_caps *caps, char *why, size_t whysz)
 {
@@ -251,6 +285,7 @@ bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
 	if (!guest_run_vcpus(vm)) {
 		/* A vCPU may still be running: its memory cannot be freed. */
 		guest_collect(vm, why, whysz);
+		guest_report_kept(vm, before.free_pages);
 		return false;
 	}
 	pass = guest_collect(vm, why, whysz);

@@ -66,6 +66,16 @@ static __noreturn void hv_end_failed_run(const char *reason)
 	report_finish(false, reason);
 }
 
+/* Stops before any CPU but this one runs: the summary, then FAIL. */
+static __noreturn void hv_stop_early(const char *reason)
+{
+	report_set_u64("cpus", 1);
+	report_set_str("vendor", cpu_vendor_name(cpu_vendor()));
+	report_set_str("virt", "none");
+	report_set_u64("mem_mib", 0);
+	report_finish(false, reason);
+}
+
 /* The boot information was unusable: report why on COM1 and stop. */
 static __noreturn void hv_boot_failed(const char *reason)
 {
@@ -74,11 +84,21 @@ static __noreturn void hv_boot_failed(const char *reason)
 		log_replay_to_console();
 	}
 	pr_err("boot: %s", reason);
-	report_set_u64("cpus", 1);
-	report_set_str("vendor", cpu_vendor_name(cpu_vendor()));
-	report_set_str("virt", "none");
-	report_set_u64("mem_mib", 0);
-	report_finish(false, reason);
+	hv_stop_early(reason);
+}
+
+/*
+ * An option that says what to run could not be honoured: no run at all,
+ * rather than one with a default in its place that looks like the run
+ * asked for.
+ */
+static __noreturn void hv_options_refused(void)
+{
+	char reason[OPT_REFUSED_MAX + 16];
+
+	fmt_snprintf(reason, sizeof(reason), "options: %s", options.refused);
+	pr_err("hv: %s: nothing is run", reason);
+	hv_stop_early(reason);
 }
 
 static void hv_print_boot_info(const struct boot_info *bi)
@@ -184,6 +204,8 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 	options_parse(bi->cmdline, &options, hv_collect_complaint, NULL);
 	hv_console_start(bi);
 	hv_print_boot_info(bi);
+	if (options.refused[0])
+		hv_options_refused();
 	report_set_u64("cpus", 1);
 	report_set_str("vendor", cpu_vendor_name(cpu_vendor()));
 	report_set_str("virt", "none");

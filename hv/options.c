@@ -37,6 +37,7 @@ static const char *const options_test_names[] = {
     [OPT_TEST_HOSTILE_POINTER] = "hostile-pointer",
     [OPT_TEST_HOSTILE_VIRT_INSN] = "hostile-virt-insn",
     [OPT_TEST_HOSTILE_PORT] = "hostile-port",
+    [OPT_TEST_ARCH_MSR] = "arch-msr",
 };
 
 /*
@@ -329,9 +330,9 @@ static bool options_parse_guest_mem(const char *val, struct hv_options *opt,
 	uint64_t v;
 
 	if (!cmdline_parse_u64(val, &v) || v < OPT_GUEST_MEM_MIN ||
-	    v > OPT_GUEST_MEM_MAX || v % (2 << 20) != 0) {
+	    v > OPT_GUEST_MEM_MAX || v % (1 << 20) != 0) {
 		fmt_snprintf(err, errsz,
-			     "expected a size from 32M to 2G in whole MiB pairs (e.g. 64M)");
+			     "expected a size from 32M to 2G in whole MiB (e.g. 201M)");
 		return false;
 	}
 	opt->guest_mem = v;
@@ -379,24 +380,30 @@ struct option_desc {
 	const char *usage; /* shown when the value is missing */
 	bool (*parse)(const char *val, struct hv_options *opt, char *err,
 		      size_t errsz);
+	/* Only how the run is shown: a bad value is a warning, and the
+	 * default serves. Any other bad value refuses the run. */
+	bool presentation;
 };
 
 static const struct option_desc options_table[] = {
     {"console", "ttyS0..ttyS3[,baud], io:<port>[,baud] or e9",
-     options_add_console},
-    {"loglevel", "0-3, error, warn, info or debug", options_parse_loglevel},
-    {"maxcpus", "1..64", options_parse_maxcpus},
-    {"exit", "qemu, bochs or halt", options_parse_exit},
-    {"ap_timeout_ms", "milliseconds, 1..3600000", options_parse_ap_timeout},
+     options_add_console, true},
+    {"loglevel", "0-3, error, warn, info or debug", options_parse_loglevel,
+     true},
+    {"maxcpus", "1..64", options_parse_maxcpus, false},
+    {"exit", "qemu, bochs or halt", options_parse_exit, false},
+    {"ap_timeout_ms", "milliseconds, 1..3600000", options_parse_ap_timeout,
+     false},
     {"selftest", "none, pagefault, ap-pagefault, bug, warn, deaf-cpu or "
      "bad-guest-state",
-     options_parse_selftest},
-    {"vcpus", "1..64", options_parse_vcpus},
-    {"guest_mem", "32M..2G", options_parse_guest_mem},
-    {"test", OPT_TEST_NAMES_TEXT, options_parse_test},
-    {"guest_timeout_s", "seconds, 1..86400", options_parse_guest_timeout},
+     options_parse_selftest, false},
+    {"vcpus", "1..64", options_parse_vcpus, false},
+    {"guest_mem", "32M..2G", options_parse_guest_mem, false},
+    {"test", OPT_TEST_NAMES_TEXT, options_parse_test, false},
+    {"guest_timeout_s", "seconds, 1..86400", options_parse_guest_timeout,
+     false},
     {"guest", "a Multiboot2 module or a file next to BOOTX64.EFI",
-     options_parse_guest},
+     options_parse_guest, false},
 };
 
 static bool options_is_foreign(const char *key)
@@ -429,20 +436,25 @@ static void options_list_known(char *buf, size_t size)
 				 options_table[i].key);
 }
 
-/* Passes one complaint to warn (if any) and counts it. */
-static void __printf(4, 5)
+/* Passes one complaint to warn (if any) and counts it; the first one
+ * that refuses the run (all but those of a presentation option) is kept
+ * in opt->refused. */
+static void __printf(6, 7)
     options_complain(options_warn_fn warn, void *ctx, unsigned *count,
-		     const char *fmt, ...)
+		     struct hv_options *opt, bool refuses, const char *fmt,
+		     ...)
 {
 	char msg[OPT_MSG_MAX];
 	va_list ap;
 
 	(*count)++;
-	if (!warn)
-		return;
 	va_start(ap, fmt);
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (refuses && !opt->refused[0])
+		fmt_snprintf(opt->refused, sizeof(opt->refused), "%s", msg);
+	if (!warn)
+		return;
 	warn(ctx, msg);
 }
 
@@ -467,31 +479,34 @@ unsigned options_parse(const char *cmdline, struct hv_options *opt,
 		if (options_is_foreign(key))
 			continue;
 		if (truncated) {
-			options_complain(warn, ctx, &count,
+			options_complain(warn, ctx, &count, opt,
+					 !desc || !desc->presentation,
 					 "%s=%.40s...: too long (at most %u "
 					 "characters for a name, %u for a "
-					 "value), ignored",
+					 "value)",
 					 key, val, OPT_KEY_MAX - 1,
 					 OPT_VALUE_MAX - 1);
 			continue;
 		}
 		if (!desc) {
 			options_list_known(err, sizeof(err));
-			options_complain(warn, ctx, &count,
-					 "%s%s%s: unknown option, ignored "
+			options_complain(warn, ctx, &count, opt, true,
+					 "%s%s%s: unknown option "
 					 "(known: %s)",
 					 key, val[0] ? "=" : "", val, err);
 			continue;
 		}
 		if (!val[0]) {
-			options_complain(warn, ctx, &count,
+			options_complain(warn, ctx, &count, opt,
+					 !desc->presentation,
 					 "%s: needs a value (%s=%s)", key, key,
 					 desc->usage);
 			continue;
 		}
 		err[0] = '\0';
 		if (!desc->parse(val, opt, err, sizeof(err)))
-			options_complain(warn, ctx, &count, "%s=%s: %s", key,
+			options_complain(warn, ctx, &count, opt,
+					 !desc->presentation, "%s=%s: %s", key,
 					 val, err);
 	}
 	return count;

@@ -35,17 +35,19 @@ enum opt_test {
 	OPT_TEST_HOSTILE_POINTER,
 	OPT_TEST_HOSTILE_VIRT_INSN, /* also accepted as hostile-svm-insn */
 	OPT_TEST_HOSTILE_PORT,
+	OPT_TEST_ARCH_MSR,
 };
 
 #define OPT_TEST_NAMES_TEXT                                                    \
 	"none, fault-in, zap-under-load, dirty-log, bench, hostile-triple-fault, " \
 	"hostile-mmio, hostile-hypercall, hostile-pointer, hostile-virt-insn, "  \
-	"hostile-port"
+	"hostile-port, arch-msr"
 
 #define OPT_GUEST_MEM_MIN (32ull << 20)
 #define OPT_GUEST_MEM_MAX (2ull << 30)
 #define OPT_GUEST_MEM_DEFAULT (64ull << 20)
 #define OPT_GUEST_NAME_MAX 64
+#define OPT_REFUSED_MAX 160
 
 struct hv_options {
 	struct console_spec consoles[OPT_MAX_CONSOLES];
@@ -60,6 +62,10 @@ struct hv_options {
 	unsigned test;          /* enum opt_test */
 	char guest[OPT_GUEST_NAME_MAX]; /* empty: the built-in test guest */
 	unsigned guest_timeout_s; /* the VM is stopped after this long */
+	/* The first complaint about what the run does (every option but
+	 * console= and loglevel=, and every unknown word): the run must not
+	 * go on with a default in its place. Empty: none. */
+	char refused[OPT_REFUSED_MAX];
 };
 
 /* Receives one human-readable complaint about the command line. */
@@ -69,7 +75,8 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  * Parses cmdline into opt (fully initialized to defaults first). Every
  * unknown word or bad value is passed to warn (may be NULL) as one line of
  * text, e.g. "console=ttyS9: no such port (ttyS0..ttyS3)". Returns the
- * number of complaints. Options:
+ * number of complaints; the first one that is not about console= or
+ * loglevel= is also kept in opt->refused. Options:
  *   console=ttyS<n>[,<baud>]  console=io:<port>[,<baud>]  console=e9
  *   loglevel=<0-3|error|warn|info|debug>  maxcpus=<n>  exit=qemu|bochs|halt
  *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn|deaf-cpu|

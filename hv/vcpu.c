@@ -146,6 +146,11 @@ static bool vcpu_enter(struct vcpu *v, struct vcpu_exit *exit)
 	return true;
 }
 
+static bool vcpu_read_guest(void *vm, uint64_t gpa, void *buf, size_t len)
+{
+	return vm_read_guest(vm, gpa, buf, len);
+}
+
 void vcpu_run_loop(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
@@ -156,6 +161,8 @@ void vcpu_run_loop(struct vcpu *v)
 		.tdp_levels = vm->mmu.root_level,
 		.asid = vm->asid,
 		.break_guest_state = vm->break_guest_state && v->id == 0,
+		.read_guest = vcpu_read_guest,
+		.guest_mem = vm,
 		.entry = {
 			.rip = HV_GUEST_LOAD_GPA,
 			.regs = {

@@ -15,7 +15,6 @@
 #include "lib/string.h"
 #include "mm/pmm.h"
 
-#define LOW_REGION_SIZE (16ull << 20) /* params, image, the guest's .bss */
 #define MMIO_GPA 0xe0000000ull       /* above the largest guest_mem */
 
 static uint64_t vm_alloc_pages(void *ctx, unsigned order, bool zero)
@@ -74,66 +73,48 @@ static void vm_report(void *ctx, const char *file, int line, const char *what,
 }
 
 /* Adds one region of RAM as a slot; false with a reason in err. */
-static bool vm_add_region(struct vm *vm, enum vm_region r, uint64_t gpa,
-			  uint64_t size, unsigned flags, char *err,
-			  size_t errsz)
+static bool vm_add_region(struct vm *vm, const struct vm_layout *l,
+			  enum vm_region r, char *err, size_t errsz)
 {
-	vm->slot[r] = tdp_slot_add(&vm->mmu, gpa, size, flags);
+	vm->slot[r] = -1;
+	if (!l->size[r])
+		return true;
+	vm->slot[r] = tdp_slot_add(&vm->mmu, l->base[r], l->size[r],
+				   l->large[r] ? TDP_SLOT_PREALLOC : 0);
 	if (vm->slot[r] < 0) {
-		fmt_snprintf(err, errsz, "cannot add %llu MiB of guest RAM at %#llx (out of memory?)",
-			     (unsigned long long)(size >> 20),
-			     (unsigned long long)gpa);
+		fmt_snprintf(err, errsz, "cannot add %llu KiB of guest RAM at %#llx (out of memory?)",
+			     (unsigned long long)(l->size[r] >> 10),
+			     (unsigned long long)l->base[r]);
 		return false;
 	}
 	return true;
 }
 
-/*
- * RAM is [0, mem_size): the low region, then the shared region (a quarter
- * of the rest, demand paged, 4 KiB pages), then the vCPUs' private regions
- * (backed up front in 2 MiB chunks where sizes allow, so large pages map
- * them).
- */
+/* Every byte of [0, mem_size) in a slot (hv/vm_layout.c), and the
+ * parameters that tell the guest where its test regions are. */
 static bool vm_layout(struct vm *vm, char *err, size_t errsz)
 {
-	struct hv_guest_params *p = &vm->params;
-	uint64_t rest = vm->mem_size - LOW_REGION_SIZE;
-	uint64_t shared = MAX(ALIGN_DOWN(rest / 4, 2 * MiB), 2 * MiB);
-	uint64_t priv = (rest - shared) / vm->vcpu_count;
-	unsigned priv_flags = 0;
+	struct vm_layout l;
+	unsigned r;
 
-	if (priv >= 2 * MiB) {
-		priv = ALIGN_DOWN(priv, 2 * MiB);
-		priv_flags = TDP_SLOT_PREALLOC;
-	} else {
-		priv = ALIGN_DOWN(priv, PAGE_SIZE);
-	}
-	if (priv < 16 * PAGE_SIZE) {
-		fmt_snprintf(err, errsz, "guest_mem=%lluM is too small for %u vCPUs",
-			     (unsigned long long)(vm->mem_size >> 20),
-			     vm->vcpu_count);
+	if (!vm_layout_plan(vm->mem_size, vm->vcpu_count, &l, err, errsz))
 		return false;
-	}
-
-	*p = (struct hv_guest_params){
+	vm->params = (struct hv_guest_params){
 		.magic = HV_GUEST_MAGIC,
 		.abi_version = HV_GUEST_ABI_VERSION,
 		.vcpu_count = vm->vcpu_count,
 		.hypercall_insn = vm->backend->hypercall_insn,
 		.mem_size = vm->mem_size,
-		.shared_base = LOW_REGION_SIZE,
-		.shared_size = shared,
-		.private_base = LOW_REGION_SIZE + shared,
-		.private_size = priv,
+		.shared_base = l.base[VM_REGION_SHARED],
+		.shared_size = l.size[VM_REGION_SHARED],
+		.private_base = l.base[VM_REGION_PRIVATE],
+		.private_size = l.private_size,
 		.mmio_gpa = MMIO_GPA,
 	};
-	/* The tail that does not divide evenly stays out of every slot. */
-	return vm_add_region(vm, VM_REGION_LOW, 0, LOW_REGION_SIZE, 0, err,
-			     errsz) &&
-	       vm_add_region(vm, VM_REGION_SHARED, p->shared_base, shared, 0,
-			     err, errsz) &&
-	       vm_add_region(vm, VM_REGION_PRIVATE, p->private_base,
-			     priv * vm->vcpu_count, priv_flags, err, errsz);
+	for (r = 0; r < VM_REGIONS; r++)
+		if (!vm_add_region(vm, &l, r, err, errsz))
+			return false;
+	return true;
 }
 
 bool vm_create(struct vm *vm, const struct virt_backend *backend,

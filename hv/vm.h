@@ -8,6 +8,7 @@
 
 #include "arch/x86/virt.h"
 #include "guest/abi.h"
+#include "hv/vm_layout.h"
 #include "mm/tdp.h"
 
 #define VM_MAX_VCPUS TDP_MAX_CPUS
@@ -42,21 +43,13 @@ struct vcpu {
 	uint64_t rng; /* for HV_HC_MMU_CHAOS */
 } __aligned(64);
 
-/* The slots of guest RAM, in guest-physical order. */
-enum vm_region {
-	VM_REGION_LOW = 0,     /* params page, image, the guest's own data */
-	VM_REGION_SHARED = 1,  /* every vCPU's test region; dirty-logged */
-	VM_REGION_PRIVATE = 2, /* the vCPUs' own regions; large pages */
-	VM_REGIONS = 3,
-};
-
 struct vm {
 	struct tdp_vm mmu;
 	struct tdp_platform plat;
 	const struct virt_backend *backend;
 	uint64_t mem_size;
 	uint32_t asid;       /* the VM's ASID / VPID: never 0 */
-	int slot[VM_REGIONS];
+	int slot[VM_REGIONS]; /* -1: the region is absent */
 	struct hv_guest_params params;
 
 	unsigned vcpu_count;

@@ -57,6 +57,25 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 	return r;
 }
 
+/* Width of a linear address on this CPU (CPUID 8000_0008h EAX[15:8]):
+ * 48, or 57 with five-level paging; 48 if the leaf is missing. */
+static inline unsigned cpu_linear_address_bits(void)
+{
+	unsigned bits = 0;
+
+	if (cpuid(0x80000000u, 0).eax >= 0x80000008u)
+		bits = (cpuid(0x80000008u, 0).eax >> 8) & 0xff;
+	return bits >= 48 && bits <= 64 ? bits : 48;
+}
+
+/* True when the bits above bit (bits - 1) of v all equal that bit. */
+static inline bool is_canonical(uint64_t v, unsigned bits)
+{
+	unsigned shift = 64 - bits;
+
+	return (uint64_t)((int64_t)(v << shift) >> shift) == v;
+}
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
@@ -118,6 +137,7 @@ static inline void invlpg(uint64_t va)
 }
 
 #define CR0_PE (1ull << 0)
+#define CR0_TS (1ull << 3)
 #define CR0_ET (1ull << 4)
 #define CR0_NE (1ull << 5)
 #define CR0_WP (1ull << 16)
@@ -130,6 +150,7 @@ static inline void invlpg(uint64_t va)
 #define CR4_VMXE (1ull << 13)
 #define CR4_SMXE (1ull << 14)
 #define CR4_SMEP (1ull << 20)
+#define CR4_LA57 (1ull << 12)
 #define RFLAGS_IF (1ull << 9)
 /* Reset values of the debug registers (SDM Vol. 3B, 18.2; APM 13.1.1). */
 #define DR6_RESET 0xffff0ff0ull

@@ -25,6 +25,18 @@
 #define EFER_NXE (1ull << 11)
 #define EFER_SVME (1ull << 12)
 
+/* SYSENTER and SYSCALL: switched by VMLOAD/VMSAVE (APM 15.5.2); on VMX
+ * SYSENTER is in the VMCS, the SYSCALL ones are not. */
+#define MSR_SYSENTER_CS 0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
+#define MSR_SFMASK 0xc0000084
+
+#define MSR_IA32_PAT 0x277
+
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102

@@ -29,6 +29,14 @@ struct vcpu_config {
 	 * entry and stops the VM is tested on real CPUs.
 	 */
 	bool break_guest_state;
+	/*
+	 * Reads guest-physical memory, for what the backend itself must
+	 * emulate (the instruction behind an exit that does not describe
+	 * it); false when [gpa, gpa + len) is not all RAM.
+	 */
+	bool (*read_guest)(void *guest_mem, uint64_t gpa, void *buf,
+			   size_t len);
+	void *guest_mem;
 };
 
 /* Backend-private state of one vCPU; hv/ only holds the pointer. */

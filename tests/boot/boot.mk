@@ -157,14 +157,26 @@ BOOT_EXPECT_bochs-vmx-selftest-bad-guest-state := --cpus 2 --expect virt=vmx \
 	--expect leaked_tables=0 --expect leaked_pages=0
 BOOT_TIMEOUT_bochs-vmx-selftest-bad-guest-state := 600
 
-# Wrong options are reported and ignored; the boot goes on.
+# Wrong console= and loglevel= values are reported and the defaults serve:
+# they change only how the run is shown.
 BOOT_TESTS += qemu-bad-options
-BOOT_ARGS_qemu-bad-options := --smp 2 --cmdline 'maxcpus=999 console=ttyS9 loglevel=loud frobnicate'
+BOOT_ARGS_qemu-bad-options := --smp 2 --cmdline 'console=ttyS9 loglevel=loud'
 BOOT_EXPECT_qemu-bad-options := --cpus 2 \
-	--expect-log 'options: maxcpus=999: ' \
 	--expect-log 'options: console=ttyS9: ' \
-	--expect-log 'options: loglevel=loud: ' \
-	--expect-log 'options: frobnicate: unknown option'
+	--expect-log 'options: loglevel=loud: '
+
+# Any other option the hypervisor cannot honour, and any unknown word,
+# refuses the run: it never runs a default in place of what was asked.
+BOOT_TESTS += qemu-refused-guest-mem qemu-refused-unknown
+BOOT_ARGS_qemu-refused-guest-mem := --smp 2 \
+	--cmdline 'guest_mem=201x console=ttyS9'
+BOOT_EXPECT_qemu-refused-guest-mem := --expect virt=none \
+	--expect-fail 'options: guest_mem=201x: expected a size from 32M to 2G in whole MiB' \
+	--expect-log 'options: console=ttyS9: ' \
+	--expect-log 'hv: options: guest_mem=201x: .*: nothing is run'
+BOOT_ARGS_qemu-refused-unknown := --smp 2 --cmdline 'maxcpus=2 guestmem=64M'
+BOOT_EXPECT_qemu-refused-unknown := --expect virt=none \
+	--expect-fail 'options: guestmem=64M: unknown option'
 
 # --- the test guest (docs/guest-abi.md) ---------------------------------------
 # Every workload on every machine shape: 1, 2, 4 CPUs under SeaBIOS, 4 under
@@ -185,12 +197,16 @@ GUEST_CPUS_uefi-4cpu := 4
 GUEST_CPUS_bios-8cpu := 8
 
 # What each workload must show besides a clean PASS.
-GUEST_EXPECT_fault-in := --expect-log 'pages_touched=[1-9]'
+GUEST_EXPECT_fault-in := --expect-log 'pages_touched=[1-9]' \
+	--expect-log 'spare_pages=[1-9]'
 GUEST_EXPECT_zap-under-load := --expect-log 'disconnected_tables=[1-9]' \
 	--expect-log 'tables_freed=[1-9]'
 GUEST_EXPECT_dirty-log := --expect-log 'dirty-log: [0-9]+ rounds, [1-9][0-9]* pages reported, 0 missed'
 GUEST_EXPECT_bench := --expect-log 'fault_cycles=[1-9]' \
 	--expect-log 'hypercall_cycles=[1-9]'
+GUEST_EXPECT_arch-msr := --expect-log 'arch-msr: 0 check\(s\) failed' \
+	--expect-log 'arch-msr: 64 exits with EFER.LME set and CR4.PAE clear' \
+	--expect-log 'arch-msr: long mode entered \(EFER 0x500\) and left'
 
 define guest_case
 BOOT_TESTS += guest-$(1)-$(2)
@@ -226,6 +242,31 @@ $(foreach n,1 2 4,\
 	$(eval $(call bochs_case,vmx,$(n),zap-under-load,$(BOCHS_FLUSHED_vmx_$(n)))) \
 	$(eval $(call bochs_case,vmx,$(n),dirty-log,$(BOCHS_FLUSHED_vmx_$(n)))) \
 	$(eval $(call bochs_case,vmx,$(n),bench)))
+
+# All of RAM for any whole-MiB size and every vCPU count from 1 to 8: what
+# does not divide evenly among the vCPUs is plain RAM at the top, which
+# fault-in writes and reads back with the rest of the spare pages (the
+# last word of RAM among them).
+GUEST_MEM_CASES := 65M-1 1100M-2 201M-3 255M-4 97M-5 130M-6 33M-7 34M-8
+define guest_mem_case
+BOOT_TESTS += guest-mem-$(1)-$(2)vcpu
+BOOT_ARGS_guest-mem-$(1)-$(2)vcpu := --smp $(2) --mem 2048 \
+	--cmdline 'test=fault-in guest_mem=$(1) vcpus=$(2)'
+BOOT_EXPECT_guest-mem-$(1)-$(2)vcpu := --cpus $(2) --expect vcpus=$(2) \
+	--expect guest_mib=$(patsubst %M,%,$(1)) --expect data_errors=0 \
+	--expect leaked_tables=0 --expect leaked_pages=0 \
+	$(GUEST_EXPECT_fault-in)
+endef
+guest_mem_field = $(word $(2),$(subst -, ,$(1)))
+$(foreach c,$(GUEST_MEM_CASES),$(eval $(call guest_mem_case,$(call \
+	guest_mem_field,$(c),1),$(call guest_mem_field,$(c),2))))
+
+# EFER and the address MSRs as the architecture says, long mode entered and
+# left, and EFER.LME with CR4.PAE clear (which wedged a CPU under QEMU's
+# TCG), on each vendor.
+$(eval $(call guest_case,bios-2cpu,arch-msr))
+$(eval $(call bochs_case,svm,2,arch-msr))
+$(eval $(call bochs_case,vmx,2,arch-msr))
 
 # The guest as a Multiboot2 module and as a file next to the UEFI application.
 BOOT_TESTS += guest-module-mb2

@@ -236,9 +236,39 @@ static void test_options_vm(void **state)
 	assert_int_equal(opt.vcpus, 0);
 	assert_int_equal(opt.guest_mem, OPT_GUEST_MEM_DEFAULT);
 	assert_int_equal(opt.test, OPT_TEST_FAULT_IN);
+	/* The first complaint refuses the run. */
+	assert_string_equal(opt.refused, c.msg[0]);
 	assert_non_null(strstr(c.msg[1], "guest_mem=1M"));
 	assert_non_null(strstr(c.msg[3], "test=mmu_stress"));
 	assert_non_null(strstr(c.msg[3], "hostile-port"));
+}
+
+/* Any whole MiB from 32M to 2G; anything else refuses the run. */
+static void test_options_guest_mem(void **state)
+{
+	static const char *const bad[] = {"31M", "2049M", "201M1", "64.5M",
+					  "33554433", "1G1", "3G", "0"};
+	struct hv_options opt;
+	struct complaints c;
+
+	assert_int_equal(parse("guest_mem=201M", &opt, &c), 0);
+	assert_int_equal(opt.guest_mem, 201ull << 20);
+	assert_int_equal(parse("guest_mem=32M", &opt, &c), 0);
+	assert_int_equal(opt.guest_mem, 32ull << 20);
+	assert_int_equal(parse("guest_mem=2G", &opt, &c), 0);
+	assert_int_equal(opt.guest_mem, 2ull << 30);
+	assert_int_equal(parse("guest_mem=1100M", &opt, &c), 0);
+	assert_string_equal(opt.refused, "");
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		char line[64];
+
+		snprintf(line, sizeof(line), "guest_mem=%s", bad[i]);
+		if (parse(line, &opt, &c) != 1 || !opt.refused[0])
+			fail_msg("'%s' was not refused", line);
+	}
+	/* Presentation options only warn. */
+	assert_int_equal(parse("console=ttyS9 loglevel=loud", &opt, &c), 2);
+	assert_string_equal(opt.refused, "");
 }
 
 /* A test's former name selects the same test, under its current name. */
@@ -464,10 +494,10 @@ static void test_options_complaints(void **state)
 	    {"ap_timeout_ms=1M",
 	     "ap_timeout_ms=1M: not a number in 1..3600000"},
 	    {"nosmp",
-	     "nosmp: unknown option, ignored (known: console= loglevel= "
+	     "nosmp: unknown option (known: console= loglevel= "
 	     "maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest=)"},
 	    {"Console=ttyS0",
-	     "Console=ttyS0: unknown option, ignored (known: console= "
+	     "Console=ttyS0: unknown option (known: console= "
 	     "loglevel= maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest=)"},
 	    {"console=0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789"
@@ -477,8 +507,7 @@ static void test_options_complaints(void **state)
 	     "0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789",
 	     "console=0123456789012345678901234567890123456789...: too "
-	     "long (at most 31 characters for a name, 255 for a value), "
-	     "ignored"},
+	     "long (at most 31 characters for a name, 255 for a value)"},
 	};
 	struct hv_options opt;
 	struct complaints c;
@@ -491,6 +520,13 @@ static void test_options_complaints(void **state)
 		if (strcmp(c.msg[0], cases[i].msg) != 0)
 			fail_msg("'%s':\n  got  \"%s\"\n  want \"%s\"",
 				 cases[i].line, c.msg[0], cases[i].msg);
+		/* Only console= and loglevel= are presentation. */
+		if (strncmp(cases[i].line, "console", 7) == 0 ||
+		    strncmp(cases[i].line, "loglevel", 8) == 0)
+			assert_string_equal(opt.refused, "");
+		else
+			assert_string_equal(opt.refused, c.msg[0]);
+		opt.refused[0] = '\0';
 		assert_defaults(&opt);
 	}
 }
@@ -541,6 +577,7 @@ int main(void)
 	    cmocka_unit_test(test_options_defaults),
 	    cmocka_unit_test(test_options_selftest),
 	    cmocka_unit_test(test_options_vm),
+	    cmocka_unit_test(test_options_guest_mem),
 	    cmocka_unit_test(test_options_test_alias),
 	    cmocka_unit_test(test_options_all_good),
 	    cmocka_unit_test(test_options_values),

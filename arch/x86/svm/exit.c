@@ -29,10 +29,6 @@
 #define INSN_LEN_RDWRMSR 2 /* 0f 32, 0f 30 */
 #define INSN_LEN_SVM	 3 /* 0f 01 d8..df: VMRUN..INVLPGA, VMMCALL */
 
-
-/* EFER bits a guest may set (APM 3.1.7); LMA is the processor's. */
-#define GUEST_EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
-
 /*
  * The length of the instruction that exited: from NRIP when the CPU saves
  * it (exact, prefixes included), else the known unprefixed length. A
@@ -176,35 +172,42 @@ void svm_exit_decode(const struct vcpu_hw *hw, const struct vcpu_regs *regs,
 	}
 }
 
-static void svm_exit_set_edx_eax(struct vcpu_regs *regs, uint64_t value)
+void svm_exit_set_edx_eax(struct vcpu_regs *regs, uint64_t value)
 {
 	regs->rax = (uint32_t)value;
 	regs->rdx = value >> 32;
 }
 
 /*
- * The guest sees and sets EFER without SVME, which VMRUN requires
- * underneath. A write of a bit outside GUEST_EFER_WRITABLE (SVME
- * included, as on a CPU without SVM) or of LME while paging is on raises
- * #GP; LMA is kept as the processor set it.
+ * WRMSR of an address the VMCB holds (svm_msr_passthrough, read-only):
+ * #GP for a value that is not canonical on this CPU, as the CPU's own
+ * WRMSR would raise; else the value goes where VMLOAD/VMRUN take it.
  */
-static void svm_exit_efer(struct vcpu_hw *hw, struct vcpu_regs *regs,
-			  const struct vcpu_exit *exit)
+static void svm_exit_address_msr(struct vcpu_hw *hw, const struct vcpu_exit *exit)
 {
 	struct vmcb_save *save = &hw->vmcb->save;
+	uint64_t v = exit->msr.value;
 
-	if (!exit->msr.write) {
-		svm_exit_set_edx_eax(regs, save->efer & ~EFER_SVME);
-	} else {
-		uint64_t v = exit->msr.value;
-
-		if ((v & ~(GUEST_EFER_WRITABLE | EFER_LMA)) ||
-		    ((save->cr0 & CR0_PG) && ((v ^ save->efer) & EFER_LME))) {
-			svm_vcpu_inject_exception(hw, VEC_GENERAL_PROTECTION, true, 0);
-			return;
-		}
-		save->efer = (v & GUEST_EFER_WRITABLE) |
-			     (save->efer & EFER_LMA) | EFER_SVME;
+	if (!is_canonical(v, cpu_linear_address_bits())) {
+		svm_vcpu_inject_exception(hw, VEC_GENERAL_PROTECTION, true, 0);
+		return;
+	}
+	switch (exit->msr.index) {
+	case MSR_FS_BASE:
+		save->fs.base = v;
+		break;
+	case MSR_GS_BASE:
+		save->gs.base = v;
+		break;
+	case MSR_KERNEL_GS_BASE:
+		save->kernel_gs_base = v;
+		break;
+	case MSR_LSTAR:
+		save->lstar = v;
+		break;
+	default:
+		save->cstar = v;
+		break;
 	}
 	svm_vcpu_skip_instruction(hw, exit);
 }
@@ -213,11 +216,12 @@ static void svm_exit_efer(struct vcpu_hw *hw, struct vcpu_regs *regs,
  * Completes the exits that concern state only the backend holds; true
  * when it did (the guest can be entered again at once), false when the
  * exit is for hv/.
- *  - EFER: see svm_exit_efer().
+ *  - EFER, and CR0 writes while the guest has EFER.LME set: efer.c.
  *  - VM_CR: reads SVMDIS | LOCK, "SVM disabled by the firmware", which is
  *    consistent with the CPUID hv/ shows (no SVM); writes are ignored, as
  *    a locked VM_CR ignores them.
  *  - VM_HSAVE_PA: #GP on read and write.
+ *  - FS/GS/KERNEL_GS_BASE, LSTAR, CSTAR writes: svm_exit_address_msr().
  *  - INVD: skipped (caches stay coherent; the guest loses nothing it
  *    could rely on).
  * Every other MSR the permission map intercepts goes to hv/ as
@@ -230,6 +234,8 @@ bool svm_exit_handle_in_backend(struct vcpu_hw *hw, struct vcpu_regs *regs,
 		svm_vcpu_skip_instruction(hw, exit);
 		return true;
 	}
+	if ((uint32_t)exit->raw_code == VMEXIT_CR0_WRITE)
+		return svm_exit_cr0_write(hw, regs, exit);
 	if (exit->kind != VCPU_EXIT_MSR)
 		return false;
 	switch (exit->msr.index) {
@@ -243,6 +249,15 @@ bool svm_exit_handle_in_backend(struct vcpu_hw *hw, struct vcpu_regs *regs,
 		return true;
 	case MSR_VM_HSAVE_PA:
 		svm_vcpu_inject_exception(hw, VEC_GENERAL_PROTECTION, true, 0);
+		return true;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+		if (!exit->msr.write)
+			return false; /* reads never exit */
+		svm_exit_address_msr(hw, exit);
 		return true;
 	default:
 		return false;

@@ -28,6 +28,11 @@ struct vcpu_hw {
 	uint64_t reinject;     /* EXITINTINFO of an interrupted delivery */
 	uint64_t injected;     /* EVENTINJ of the last VMRUN */
 	struct vcpu_regs entry_regs;
+	bool decode_assists;   /* EXITINFO1 names a MOV CR's register */
+	bool lme_held;	       /* the guest's EFER.LME, kept out (efer.c) */
+	bool (*read_guest)(void *guest_mem, uint64_t gpa, void *buf,
+			   size_t len);
+	void *guest_mem;
 };
 
 /* cpu.c */
@@ -48,6 +53,14 @@ void svm_exit_decode(const struct vcpu_hw *hw, const struct vcpu_regs *regs,
 bool svm_exit_handle_in_backend(struct vcpu_hw *hw, struct vcpu_regs *regs,
 				const struct vcpu_exit *exit);
 const char *svm_exit_entry_failure(const struct vcpu_hw *hw);
+void svm_exit_set_edx_eax(struct vcpu_regs *regs, uint64_t value);
+
+/* efer.c */
+uint64_t svm_efer_guest(const struct vcpu_hw *hw);
+void svm_exit_efer(struct vcpu_hw *hw, struct vcpu_regs *regs,
+		   const struct vcpu_exit *exit);
+bool svm_exit_cr0_write(struct vcpu_hw *hw, struct vcpu_regs *regs,
+			const struct vcpu_exit *exit);
 
 /*
  * entry.asm: one world switch. With GIF clear it saves the host's

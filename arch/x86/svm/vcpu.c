@@ -35,15 +35,6 @@ _Static_assert(offsetof(struct vcpu_regs, r8) == 56, "vcpu_regs");
 _Static_assert(offsetof(struct vcpu_regs, r12) == 88, "vcpu_regs");
 _Static_assert(offsetof(struct vcpu_regs, r15) == 112, "vcpu_regs");
 
-/* MSRs that VMLOAD/VMSAVE switch (APM 15.5.2), not yet in msr.h. */
-#define MSR_SYSENTER_CS	 0x174
-#define MSR_SYSENTER_ESP 0x175
-#define MSR_SYSENTER_EIP 0x176
-#define MSR_STAR	 0xc0000081
-#define MSR_LSTAR	 0xc0000082
-#define MSR_CSTAR	 0xc0000083
-#define MSR_SFMASK	 0xc0000084
-
 #define IOPM_ORDER  2 /* 16 KiB block for the 12 KiB map */
 #define MSRPM_ORDER 1 /* 8 KiB */
 
@@ -64,24 +55,32 @@ _Static_assert(offsetof(struct vcpu_regs, r15) == 112, "vcpu_regs");
 /*
  * Not intercepted: their guest values live in the VMCB and the world
  * switch loads and saves them with VMLOAD/VMSAVE, so a guest (a 64-bit
- * one in particular) can use them without reaching the host's. Every
- * other MSR access exits.
+ * one in particular) can use them without reaching the host's. Those
+ * marked read-only exit on WRMSR: they hold addresses, and a write of a
+ * non-canonical one must raise #GP. The CPU does that itself, but QEMU's
+ * TCG (7.2) takes the value, and VMRUN then refuses the guest; the exit
+ * checks it as the CPU would (svm_exit_address_msr). Every other MSR
+ * access exits.
  */
-static const uint32_t svm_msr_passthrough[] = {
-    MSR_FS_BASE,	/* FS */
-    MSR_GS_BASE,	/* GS */
-    MSR_KERNEL_GS_BASE, /* SWAPGS */
-    MSR_STAR,		/* SYSCALL, 32-bit */
-    MSR_LSTAR,		/* SYSCALL, 64-bit */
-    MSR_CSTAR,		/* SYSCALL, compatibility mode */
-    MSR_SFMASK,		/* SYSCALL RFLAGS mask */
-    MSR_SYSENTER_CS,	/* SYSENTER */
-    MSR_SYSENTER_ESP,	/* SYSENTER */
-    MSR_SYSENTER_EIP,	/* SYSENTER */
+static const struct {
+	uint32_t msr;
+	bool read_only;
+} svm_msr_passthrough[] = {
+    {MSR_FS_BASE, true},	/* FS */
+    {MSR_GS_BASE, true},	/* GS */
+    {MSR_KERNEL_GS_BASE, true}, /* SWAPGS */
+    {MSR_STAR, false},		/* SYSCALL, 32-bit */
+    {MSR_LSTAR, true},		/* SYSCALL, 64-bit */
+    {MSR_CSTAR, true},		/* SYSCALL, compatibility mode */
+    {MSR_SFMASK, false},	/* SYSCALL RFLAGS mask */
+    {MSR_SYSENTER_CS, false},	/* SYSENTER */
+    {MSR_SYSENTER_ESP, false},	/* SYSENTER */
+    {MSR_SYSENTER_EIP, false},	/* SYSENTER */
 };
 
-/* Clears the read and write intercept of msr (APM 15.11, Table 15-5). */
-static void svm_msrpm_allow(uint8_t *map, uint32_t msr)
+/* Clears the read intercept of msr, and the write intercept unless
+ * read_only (APM 15.11, Table 15-5: two bits per MSR, read then write). */
+static void svm_msrpm_allow(uint8_t *map, uint32_t msr, bool read_only)
 {
 	uint32_t bit;
 
@@ -93,7 +92,7 @@ static void svm_msrpm_allow(uint8_t *map, uint32_t msr)
 		bit = 0x1000 * 8 + (msr - 0xc0010000u) * 2;
 	else
 		return; /* outside the map: always intercepted */
-	map[bit / 8] &= (uint8_t) ~(3u << (bit % 8));
+	map[bit / 8] &= (uint8_t) ~((read_only ? 1u : 3u) << (bit % 8));
 }
 
 /* Every MSR intercepted but svm_msr_passthrough[] (EFER included). */
@@ -101,7 +100,8 @@ static void svm_msrpm_init(uint8_t *map)
 {
 	memset(map, 0xff, SVM_MSRPM_SIZE);
 	for (size_t i = 0; i < ARRAY_SIZE(svm_msr_passthrough); i++)
-		svm_msrpm_allow(map, svm_msr_passthrough[i]);
+		svm_msrpm_allow(map, svm_msr_passthrough[i].msr,
+				svm_msr_passthrough[i].read_only);
 }
 
 static void svm_vmcb_set_seg(struct vmcb_seg *seg, uint16_t selector,
@@ -248,6 +248,9 @@ static struct vcpu_hw *svm_vcpu_create(const struct vcpu_config *cfg, char *err,
 	hw->cpu = this_cpu_id();
 	hw->vcpu_id = cfg->vcpu_id;
 	hw->nrip_save = this_cpu()->virt.nrip_save;
+	hw->decode_assists = this_cpu()->virt.decode_assists;
+	hw->read_guest = cfg->read_guest;
+	hw->guest_mem = cfg->guest_mem;
 	hw->flush_command = this_cpu()->virt.flush_by_asid
 				? TLB_CONTROL_FLUSH_GUEST
 				: TLB_CONTROL_FLUSH_ALL;

@@ -211,7 +211,8 @@ static void vmx_exit_gp(struct vcpu_hw *hw)
  * checked as the CPU would (SDM Vol. 3A, 2.5; Vol. 2B, MOV CR), then the
  * guest's value goes into the read shadow and the value VMX needs (the
  * fixed bits added) into GUEST_CR0. A change of PG with EFER.LME set
- * switches IA-32e mode as the CPU would have.
+ * switches IA-32e mode as the CPU would have; clearing PG in 64-bit mode
+ * raises #GP (only compatibility mode may leave long mode).
  */
 static void vmx_exit_write_cr0(struct vcpu_hw *hw, uint64_t v,
 			       const struct vcpu_exit *exit)
@@ -222,7 +223,8 @@ static void vmx_exit_write_cr0(struct vcpu_hw *hw, uint64_t v,
 
 	if ((v >> 32) || ((v & CR0_PG) && !(v & CR0_PE)) ||
 	    ((v & CR0_NW) && !(v & CR0_CD)) ||
-	    ((v & CR0_PG) && (efer & EFER_LME) && !(cr4 & CR4_PAE))) {
+	    ((v & CR0_PG) && (efer & EFER_LME) && !(cr4 & CR4_PAE)) ||
+	    (!(v & CR0_PG) && vmx_vcpu_code_is_64bit())) {
 		vmx_exit_gp(hw);
 		return;
 	}
@@ -299,8 +301,9 @@ static void vmx_exit_cr_access(struct vcpu_hw *hw, struct vcpu_regs *regs,
 
 /*
  * The guest's EFER lives in the VMCS (load/save IA32_EFER). A write of a
- * bit outside GUEST_EFER_WRITABLE or of LME while paging is on raises
- * #GP; LMA is kept as the processor set it.
+ * bit outside GUEST_EFER_WRITABLE, of LME while paging is on, or of an
+ * LMA other than the processor's raises #GP (LMA is the processor's to
+ * set: a write must give it as it reads).
  */
 static void vmx_exit_efer(struct vcpu_hw *hw, struct vcpu_regs *regs,
 			  const struct vcpu_exit *exit)
@@ -314,6 +317,7 @@ static void vmx_exit_efer(struct vcpu_hw *hw, struct vcpu_regs *regs,
 		bool paging = vmx_vmcs_read(VMCS_GUEST_CR0) & CR0_PG;
 
 		if ((v & ~(GUEST_EFER_WRITABLE | EFER_LMA)) ||
+		    ((v ^ efer) & EFER_LMA) ||
 		    (paging && ((v ^ efer) & EFER_LME))) {
 			vmx_exit_gp(hw);
 			return;

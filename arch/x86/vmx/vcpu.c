@@ -35,15 +35,6 @@ _Static_assert(offsetof(struct vcpu_regs, r8) == 56, "vcpu_regs");
 _Static_assert(offsetof(struct vcpu_regs, r12) == 88, "vcpu_regs");
 _Static_assert(offsetof(struct vcpu_regs, r15) == 112, "vcpu_regs");
 
-#define MSR_SYSENTER_CS	 0x174
-#define MSR_SYSENTER_ESP 0x175
-#define MSR_SYSENTER_EIP 0x176
-#define MSR_IA32_PAT	 0x277
-#define MSR_STAR	 0xc0000081
-#define MSR_LSTAR	 0xc0000082
-#define MSR_CSTAR	 0xc0000083
-#define MSR_SFMASK	 0xc0000084
-
 #define IO_BITMAPS_ORDER 1 /* A and B, one page each */
 
 
