@@ -13,6 +13,7 @@
 
 #define HOSTILE_HYPERCALL_NR 0x1234 /* no such call */
 #define HOSTILE_PORT	     0x3f8  /* COM1, the hypervisor's console */
+#define HOSTILE_PORT_BELOW   0x3f6  /* a dword here covers 0x3f8 */
 
 /* Loads an IDT with limit 0: any exception is then a triple fault. */
 static void hostile_triple_fault(void)
@@ -86,6 +87,26 @@ static void hostile_port(void)
 	asm volatile("outb %b0, %w1" : : "a"('!'), "Nd"(HOSTILE_PORT));
 }
 
+/* Four bytes of text to COM1 by REP OUTSB: not one may reach it. */
+static void hostile_string_io(void)
+{
+	static const char text[4] = "!!!!";
+	uint32_t count = sizeof(text);
+	const char *src = text;
+
+	asm volatile("rep outsb"
+		     : "+c"(count), "+S"(src)
+		     : "d"(HOSTILE_PORT), "m"(text)
+		     : "memory");
+}
+
+/* OUT of a dword at 0x3f6: its bytes 2 and 3 are COM1's 0x3f8, 0x3f9. */
+static void hostile_port_overlap(void)
+{
+	asm volatile("outl %0, %w1"
+		     : : "a"(0x21212121u), "Nd"(HOSTILE_PORT_BELOW));
+}
+
 uint32_t test_hostile(struct guest_ctx *ctx)
 {
 	if (ctx->vcpu != 0)
@@ -110,6 +131,12 @@ uint32_t test_hostile(struct guest_ctx *ctx)
 		break;
 	case HV_TEST_HOSTILE_PORT:
 		hostile_port();
+		break;
+	case HV_TEST_HOSTILE_STRING_IO:
+		hostile_string_io();
+		break;
+	case HV_TEST_HOSTILE_PORT_OVERLAP:
+		hostile_port_overlap();
 		break;
 	}
 	guest_printf("hostile test %u: still running, the VM was not stopped",

@@ -35,12 +35,15 @@ enum opt_test {
 	OPT_TEST_HOSTILE_POINTER,
 	OPT_TEST_HOSTILE_VIRT_INSN, /* also accepted as hostile-svm-insn */
 	OPT_TEST_HOSTILE_PORT,
+	OPT_TEST_STRING_IO,
+	OPT_TEST_HOSTILE_STRING_IO,
+	OPT_TEST_HOSTILE_PORT_OVERLAP,
 };
 
 #define OPT_TEST_NAMES_TEXT                                                    \
 	"none, fault-in, zap-under-load, dirty-log, bench, hostile-triple-fault, " \
 	"hostile-mmio, hostile-hypercall, hostile-pointer, hostile-virt-insn, "  \
-	"hostile-port"
+	"hostile-port, string-io, hostile-string-io, hostile-port-overlap"
 
 #define OPT_GUEST_MEM_MIN (32ull << 20)
 #define OPT_GUEST_MEM_MAX (2ull << 30)
