@@ -59,9 +59,10 @@ SIO_OP(sio_outsb, "outsb")
 SIO_OP(sio_outsd, "outsl")
 /* A segment override (FS, base 0 like DS) before the REP prefix. */
 SIO_OP(sio_fs_rep_outsd, ".byte 0x64, 0xf3, 0x6f")
-/* Address size 16 (0x67 in 32-bit code), the prefixes in either order. */
+/* Address size 16 (0x67 in 32-bit code), the prefixes in any order;
+ * 0x66 makes 6D the word form. */
 SIO_OP(sio_a16_rep_insb, ".byte 0x67, 0xf3, 0x6c")
-SIO_OP(sio_a16_rep_insw, ".byte 0xf3, 0x67, 0x6d")
+SIO_OP(sio_a16_rep_insw, ".byte 0xf3, 0x67, 0x66, 0x6d")
 SIO_OP(sio_a16_rep_outsb, ".byte 0x67, 0xf3, 0x6e")
 
 struct sio_case {
