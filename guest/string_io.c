@@ -1,7 +1,7 @@
 /*
  * string-io: INS and OUTS, with and without REP, every size, both
  * directions, against a port the hypervisor does not own, where reads
- * return all ones and writes vanish (docs/guest-abi.md, "I/O ports").
+ * return all ones and writes vanish (docs/guest-abi.md, "What stops a VM").
  * Each case checks what the CPU would leave behind: the bytes written
  * (exactly those: the guard bytes around them keep their pattern), rCX,
  * rSI and rDI, including their untouched upper halves under a 16-bit

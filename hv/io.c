@@ -1,8 +1,8 @@
 /*
- * Port I/O exits (docs/guest-abi.md, "I/O ports"): there are no devices.
- * Reads of any port see all ones, writes to a port nobody owns vanish,
- * and a write that covers a port the hypervisor owns stops the VM. INS
- * and OUTS follow the same rules, element by element (hv/io_string.c).
+ * Port I/O exits (docs/guest-abi.md, "What stops a VM"): there are no
+ * devices. Reads of any port see all ones, writes to a port nobody owns
+ * vanish, and a write that covers a port the hypervisor owns stops the
+ * VM. INS and OUTS follow the same rules (hv/io_string.c).
  */
 #include "hv/vm.h"
 #include "arch/x86/machine.h"
