@@ -107,6 +107,31 @@ static void hostile_port_overlap(void)
 		     : : "a"(0x21212121u), "Nd"(HOSTILE_PORT_BELOW));
 }
 
+/*
+ * REP INSB with paging on (an identity map of 4 MiB pages): the
+ * hypervisor has no guest page walker and must stop the VM rather than
+ * take the linear address for a physical one. Should it return, paging
+ * goes off again.
+ */
+static void hostile_string_io_paging(void)
+{
+	static uint32_t pd[1024] __aligned(4096);
+	static uint8_t buf[16];
+	uint32_t count = sizeof(buf), cr;
+	uint8_t *dst = buf;
+
+	for (uint32_t i = 0; i < 1024; i++)
+		pd[i] = i << 22 | 0x83; /* 4 MiB page, writable, present */
+	asm volatile("mov %%cr4, %0\n\tor $0x10, %0\n\tmov %0, %%cr4\n\t"
+		     "mov %1, %%cr3\n\t"
+		     "mov %%cr0, %0\n\tor $0x80000000, %0\n\tmov %0, %%cr0"
+		     : "=&r"(cr) : "r"(pd) : "memory");
+	asm volatile("rep insb"
+		     : "+c"(count), "+D"(dst) : "d"(0x80) : "memory");
+	asm volatile("mov %%cr0, %0\n\tand $0x7fffffff, %0\n\tmov %0, %%cr0"
+		     : "=&r"(cr) : : "memory");
+}
+
 uint32_t test_hostile(struct guest_ctx *ctx)
 {
 	if (ctx->vcpu != 0)
@@ -137,6 +162,9 @@ uint32_t test_hostile(struct guest_ctx *ctx)
 		break;
 	case HV_TEST_HOSTILE_PORT_OVERLAP:
 		hostile_port_overlap();
+		break;
+	case HV_TEST_HOSTILE_STRING_IO_PAGING:
+		hostile_string_io_paging();
 		break;
 	}
 	guest_printf("hostile test %u: still running, the VM was not stopped",

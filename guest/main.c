@@ -39,6 +39,8 @@ static const char *guest_test_name(uint32_t test)
 		return "hostile string I/O";
 	case HV_TEST_HOSTILE_PORT_OVERLAP:
 		return "hostile port overlap";
+	case HV_TEST_HOSTILE_STRING_IO_PAGING:
+		return "hostile string I/O with paging";
 	default:
 		return NULL;
 	}

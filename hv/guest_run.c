@@ -35,6 +35,7 @@ static const struct {
 	[OPT_TEST_STRING_IO] = { HV_TEST_STRING_IO, 1 },
 	[OPT_TEST_HOSTILE_STRING_IO] = { HV_TEST_HOSTILE_STRING_IO, 1 },
 	[OPT_TEST_HOSTILE_PORT_OVERLAP] = { HV_TEST_HOSTILE_PORT_OVERLAP, 1 },
+	[OPT_TEST_HOSTILE_STRING_IO_PAGING] = { HV_TEST_HOSTILE_STRING_IO_PAGING, 1 },
 };
 
 /* Summary keys of the figures a guest reports (enum hv_report_key). */

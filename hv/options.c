@@ -40,6 +40,7 @@ static const char *const options_test_names[] = {
     [OPT_TEST_STRING_IO] = "string-io",
     [OPT_TEST_HOSTILE_STRING_IO] = "hostile-string-io",
     [OPT_TEST_HOSTILE_PORT_OVERLAP] = "hostile-port-overlap",
+    [OPT_TEST_HOSTILE_STRING_IO_PAGING] = "hostile-string-io-paging",
 };
 
 /*

@@ -316,6 +316,10 @@ HOSTILE_STRING_IO_FAIL := vcpu0: string write to I/O port 0x3f8$(comma) which th
 HOSTILE_PORT_OVERLAP_FAIL := vcpu0: write to I/O port 0x3f8$(comma) which the hypervisor owns \(a 4-byte access at port 0x3f6\)
 $(eval $(call hostile_case,string-io,$(HOSTILE_STRING_IO_FAIL)))
 $(eval $(call hostile_case,port-overlap,$(HOSTILE_PORT_OVERLAP_FAIL)))
+# REP INSB with paging on: with no guest page walker the VM must stop
+# rather than take the linear address for a physical one.
+HOSTILE_STRING_IO_PAGING_FAIL := vcpu0: INS from port 0x80 at RIP 0x[0-9a-f]+ with guest paging on: string I/O is only emulated with paging off
+$(eval $(call hostile_case,string-io-paging,$(HOSTILE_STRING_IO_PAGING_FAIL)))
 # The virtualization instructions of the CPU's vendor, here the 7 of SVM
 # (QEMU TCG has no VMX): the guest catches the #UD of each and counts those
 # raised at the instruction itself, then runs the first one again with no
@@ -349,6 +353,7 @@ $(eval $(call bochs_vmx_hostile_case,pointer,vcpu0: HV_HC_CONSOLE_WRITE buffer .
 $(eval $(call bochs_vmx_hostile_case,port,vcpu0: write to I/O port 0x3f8$(comma) which the hypervisor owns))
 $(eval $(call bochs_vmx_hostile_case,string-io,$(HOSTILE_STRING_IO_FAIL)))
 $(eval $(call bochs_vmx_hostile_case,port-overlap,$(HOSTILE_PORT_OVERLAP_FAIL)))
+$(eval $(call bochs_vmx_hostile_case,string-io-paging,$(HOSTILE_STRING_IO_PAGING_FAIL)))
 $(eval $(call bochs_vmx_hostile_case,virt-insn,vcpu0: triple fault \(shutdown\) at RIP 0x))
 # VMFUNC with VM functions off raises #UD without an exit; it counts all
 # the same. The hypervisor logs the first four injections of a vCPU.
