@@ -31,7 +31,8 @@ enum hv_guest_test {
 	HV_TEST_ZAP_UNDER_LOAD = 2, /* same, while the hypervisor zaps etc. */
 	HV_TEST_DIRTY_LOG = 3,     /* writers + dirty bitmap collection */
 	HV_TEST_BENCH = 4,         /* cycles per fault, hypercall round trip */
-	HV_TEST_ARCH_MSR = 5,      /* EFER and address MSRs as the
+	HV_TEST_STRING_IO = 5,     /* INS/OUTS on a port nobody owns */
+	HV_TEST_ARCH_MSR = 6,      /* EFER and address MSRs as the
 				    * architecture says; long mode in and out */
 	/* Hostile guests: each must end with the VM stopped (or a fault). */
 	HV_TEST_HOSTILE_TRIPLE_FAULT = 16,
@@ -41,6 +42,9 @@ enum hv_guest_test {
 	HV_TEST_HOSTILE_VIRT_INSN = 20,   /* the VMX or SVM instructions, as
 					   * hypercall_insn names the vendor */
 	HV_TEST_HOSTILE_PORT = 21,        /* writes to the hypervisor's ports */
+	HV_TEST_HOSTILE_STRING_IO = 22,   /* REP OUTSB to such a port */
+	HV_TEST_HOSTILE_PORT_OVERLAP = 23, /* OUT of a dword that covers one */
+	HV_TEST_HOSTILE_STRING_IO_PAGING = 24, /* REP INSB with paging on */
 	HV_TEST_HOSTILE_SVM_INSN = HV_TEST_HOSTILE_VIRT_INSN, /* former name */
 };
 

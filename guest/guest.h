@@ -63,6 +63,7 @@ uint32_t test_fault_in(struct guest_ctx *ctx);
 uint32_t test_zap_under_load(struct guest_ctx *ctx);
 uint32_t test_dirty_log(struct guest_ctx *ctx);
 uint32_t test_bench(struct guest_ctx *ctx);
+uint32_t test_string_io(struct guest_ctx *ctx);
 uint32_t test_arch_msr(struct guest_ctx *ctx);
 uint32_t test_hostile(struct guest_ctx *ctx);
 

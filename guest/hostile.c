@@ -13,6 +13,7 @@
 
 #define HOSTILE_HYPERCALL_NR 0x1234 /* no such call */
 #define HOSTILE_PORT	     0x3f8  /* COM1, the hypervisor's console */
+#define HOSTILE_PORT_BELOW   0x3f6  /* a dword here covers 0x3f8 */
 
 /* Loads an IDT with limit 0: any exception is then a triple fault. */
 static void hostile_triple_fault(void)
@@ -86,6 +87,51 @@ static void hostile_port(void)
 	asm volatile("outb %b0, %w1" : : "a"('!'), "Nd"(HOSTILE_PORT));
 }
 
+/* Four bytes of text to COM1 by REP OUTSB: not one may reach it. */
+static void hostile_string_io(void)
+{
+	static const char text[4] = "!!!!";
+	uint32_t count = sizeof(text);
+	const char *src = text;
+
+	asm volatile("rep outsb"
+		     : "+c"(count), "+S"(src)
+		     : "d"(HOSTILE_PORT), "m"(text)
+		     : "memory");
+}
+
+/* OUT of a dword at 0x3f6: its bytes 2 and 3 are COM1's 0x3f8, 0x3f9. */
+static void hostile_port_overlap(void)
+{
+	asm volatile("outl %0, %w1"
+		     : : "a"(0x21212121u), "Nd"(HOSTILE_PORT_BELOW));
+}
+
+/*
+ * REP INSB with paging on (an identity map of 4 MiB pages): the
+ * hypervisor has no guest page walker and must stop the VM rather than
+ * take the linear address for a physical one. Should it return, paging
+ * goes off again.
+ */
+static void hostile_string_io_paging(void)
+{
+	static uint32_t pd[1024] __aligned(4096);
+	static uint8_t buf[16];
+	uint32_t count = sizeof(buf), cr;
+	uint8_t *dst = buf;
+
+	for (uint32_t i = 0; i < 1024; i++)
+		pd[i] = i << 22 | 0x83; /* 4 MiB page, writable, present */
+	asm volatile("mov %%cr4, %0\n\tor $0x10, %0\n\tmov %0, %%cr4\n\t"
+		     "mov %1, %%cr3\n\t"
+		     "mov %%cr0, %0\n\tor $0x80000000, %0\n\tmov %0, %%cr0"
+		     : "=&r"(cr) : "r"(pd) : "memory");
+	asm volatile("rep insb"
+		     : "+c"(count), "+D"(dst) : "d"(0x80) : "memory");
+	asm volatile("mov %%cr0, %0\n\tand $0x7fffffff, %0\n\tmov %0, %%cr0"
+		     : "=&r"(cr) : : "memory");
+}
+
 uint32_t test_hostile(struct guest_ctx *ctx)
 {
 	if (ctx->vcpu != 0)
@@ -110,6 +156,15 @@ uint32_t test_hostile(struct guest_ctx *ctx)
 		break;
 	case HV_TEST_HOSTILE_PORT:
 		hostile_port();
+		break;
+	case HV_TEST_HOSTILE_STRING_IO:
+		hostile_string_io();
+		break;
+	case HV_TEST_HOSTILE_PORT_OVERLAP:
+		hostile_port_overlap();
+		break;
+	case HV_TEST_HOSTILE_STRING_IO_PAGING:
+		hostile_string_io_paging();
 		break;
 	}
 	guest_printf("hostile test %u: still running, the VM was not stopped",

@@ -21,6 +21,8 @@ static const char *guest_test_name(uint32_t test)
 		return "dirty-log";
 	case HV_TEST_BENCH:
 		return "bench";
+	case HV_TEST_STRING_IO:
+		return "string-io";
 	case HV_TEST_ARCH_MSR:
 		return "arch-msr";
 	case HV_TEST_HOSTILE_TRIPLE_FAULT:
@@ -35,6 +37,12 @@ static const char *guest_test_name(uint32_t test)
 		return "hostile virtualization instruction";
 	case HV_TEST_HOSTILE_PORT:
 		return "hostile port";
+	case HV_TEST_HOSTILE_STRING_IO:
+		return "hostile string I/O";
+	case HV_TEST_HOSTILE_PORT_OVERLAP:
+		return "hostile port overlap";
+	case HV_TEST_HOSTILE_STRING_IO_PAGING:
+		return "hostile string I/O with paging";
 	default:
 		return NULL;
 	}
@@ -71,6 +79,8 @@ static uint32_t guest_run(struct guest_ctx *ctx)
 		return test_zap_under_load(ctx);
 	case HV_TEST_DIRTY_LOG:
 		return test_dirty_log(ctx);
+	case HV_TEST_STRING_IO:
+		return test_string_io(ctx);
 	case HV_TEST_ARCH_MSR:
 		return test_arch_msr(ctx);
 	default:

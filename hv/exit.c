@@ -6,7 +6,6 @@
 #include "hv/vm.h"
 #include "arch/x86/guest_cpuid.h"
 #include "arch/x86/idt.h"
-#include "arch/x86/machine.h"
 #include "base/log.h"
 
 #define VIRT_INSN_REPORTS 4 /* per vCPU: a guest cannot flood the console */
@@ -60,32 +59,6 @@ static void vcpu_handle_tdp_misconfig(struct vcpu *v, const struct vcpu_exit *e)
 		       (unsigned long long)ptes[level]);
 	vm_stop(vm, "vcpu%u: the CPU found a malformed %s entry for guest-physical %#llx (a hypervisor bug)",
 		v->id, vm->mmu.fmt->name, (unsigned long long)e->npf.gpa);
-}
-
-/* No devices: reads see all ones, writes vanish, owned ports stop the VM. */
-static void vcpu_handle_io(struct vcpu *v, struct vcpu_exit *e)
-{
-	struct vm *vm = v->vm;
-
-	if (e->io.string) {
-		vm_stop(vm, "vcpu%u: string I/O on port %#x at RIP %#llx is not supported",
-			v->id, e->io.port, (unsigned long long)e->rip);
-		return;
-	}
-	if (!e->io.in && machine_port_is_owned(e->io.port)) {
-		vm_stop(vm, "vcpu%u: write to I/O port %#x, which the hypervisor owns, at RIP %#llx",
-			v->id, e->io.port, (unsigned long long)e->rip);
-		return;
-	}
-	if (e->io.in) {
-		uint64_t mask = e->io.size == 4 ? 0xffffffffull :
-				(1ull << (8 * e->io.size)) - 1;
-
-		e->io.value = (uint32_t)mask;
-		/* IN AL/AX merge; IN EAX zero-extends into RAX. */
-		v->regs.rax = e->io.size == 4 ? mask : (v->regs.rax & ~mask) | mask;
-	}
-	vcpu_skip_instruction(v, e);
 }
 
 /* CPUID as the guest ABI describes it (arch/x86/guest_cpuid.c). */

@@ -37,6 +37,10 @@ static const char *const options_test_names[] = {
     [OPT_TEST_HOSTILE_POINTER] = "hostile-pointer",
     [OPT_TEST_HOSTILE_VIRT_INSN] = "hostile-virt-insn",
     [OPT_TEST_HOSTILE_PORT] = "hostile-port",
+    [OPT_TEST_STRING_IO] = "string-io",
+    [OPT_TEST_HOSTILE_STRING_IO] = "hostile-string-io",
+    [OPT_TEST_HOSTILE_PORT_OVERLAP] = "hostile-port-overlap",
+    [OPT_TEST_HOSTILE_STRING_IO_PAGING] = "hostile-string-io-paging",
     [OPT_TEST_ARCH_MSR] = "arch-msr",
 };
 

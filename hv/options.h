@@ -35,13 +35,18 @@ enum opt_test {
 	OPT_TEST_HOSTILE_POINTER,
 	OPT_TEST_HOSTILE_VIRT_INSN, /* also accepted as hostile-svm-insn */
 	OPT_TEST_HOSTILE_PORT,
+	OPT_TEST_STRING_IO,
+	OPT_TEST_HOSTILE_STRING_IO,
+	OPT_TEST_HOSTILE_PORT_OVERLAP,
+	OPT_TEST_HOSTILE_STRING_IO_PAGING,
 	OPT_TEST_ARCH_MSR,
 };
 
 #define OPT_TEST_NAMES_TEXT                                                    \
 	"none, fault-in, zap-under-load, dirty-log, bench, hostile-triple-fault, " \
 	"hostile-mmio, hostile-hypercall, hostile-pointer, hostile-virt-insn, "  \
-	"hostile-port, arch-msr"
+	"hostile-port, string-io, hostile-string-io, hostile-port-overlap, "    \
+	"hostile-string-io-paging, arch-msr"
 
 #define OPT_GUEST_MEM_MIN (32ull << 20)
 #define OPT_GUEST_MEM_MAX (2ull << 30)

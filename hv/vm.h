@@ -125,8 +125,17 @@ void vcpu_run_loop(struct vcpu *v);
  */
 void vcpu_skip_instruction(struct vcpu *v, const struct vcpu_exit *exit);
 
-/* The exit handlers (hv/exit.c, hv/hypercall.c). */
+/* The exit handlers (hv/exit.c, hv/hypercall.c, hv/io.c, hv/io_string.c). */
 void vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *exit);
 void vcpu_handle_hypercall(struct vcpu *v, struct vcpu_exit *exit);
+void vcpu_handle_io(struct vcpu *v, struct vcpu_exit *exit);
+void vcpu_handle_string_io(struct vcpu *v, struct vcpu_exit *exit);
+
+/*
+ * Whether the guest may write exit->io.size bytes at exit->io.port: not
+ * when they cover a port the hypervisor owns; then the VM is stopped
+ * with a line that names that port.
+ */
+bool vcpu_io_write_allowed(struct vcpu *v, const struct vcpu_exit *exit);
 
 #endif

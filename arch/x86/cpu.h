@@ -152,6 +152,7 @@ static inline void invlpg(uint64_t va)
 #define CR4_SMEP (1ull << 20)
 #define CR4_LA57 (1ull << 12)
 #define RFLAGS_IF (1ull << 9)
+#define RFLAGS_DF (1ull << 10)
 /* Reset values of the debug registers (SDM Vol. 3B, 18.2; APM 13.1.1). */
 #define DR6_RESET 0xffff0ff0ull
 #define DR7_RESET 0x400ull

@@ -28,6 +28,17 @@ bool machine_port_is_owned(uint16_t port)
 	return false;
 }
 
+int machine_ports_first_owned(uint16_t port, unsigned size)
+{
+	for (unsigned i = 0; i < size; i++) {
+		uint16_t p = (uint16_t)(port + i);
+
+		if (machine_port_is_owned(p))
+			return p;
+	}
+	return -1;
+}
+
 __noreturn void machine_exit(unsigned exit_mode, bool pass)
 {
 	irq_disable();

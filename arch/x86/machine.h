@@ -26,4 +26,11 @@ __noreturn void machine_exit(unsigned exit_mode, bool pass);
  */
 bool machine_port_is_owned(uint16_t port);
 
+/*
+ * The first port of the size bytes from port (which wrap at 64 Ki) that
+ * the hypervisor owns, or -1 if none: an access that covers an owned
+ * port is an access to that port.
+ */
+int machine_ports_first_owned(uint16_t port, unsigned size);
+
 #endif

@@ -31,6 +31,33 @@ enum vcpu_exit_kind {
 	VCPU_EXIT_UNKNOWN,      /* anything else: raw */
 };
 
+/*
+ * Segment registers, numbered as VMX's instruction information and SVM's
+ * IOIO SEG field number them (SDM Vol. 3C, 28.2.5; APM 15.10.2).
+ */
+enum vcpu_seg {
+	VCPU_SEG_ES = 0,
+	VCPU_SEG_CS = 1,
+	VCPU_SEG_SS = 2,
+	VCPU_SEG_DS = 3,
+	VCPU_SEG_FS = 4,
+	VCPU_SEG_GS = 5,
+	VCPU_SEGS = 6,
+	VCPU_SEG_UNKNOWN = 0xff, /* the CPU did not say */
+};
+
+/*
+ * What hv/ needs to reach guest memory the way the exiting instruction
+ * would: the mode, the translation controls and the segment bases. Only
+ * filled for exits that hv/ emulates with a memory operand (string I/O).
+ */
+struct vcpu_guest_view {
+	uint64_t rflags;
+	uint64_t cr0, cr3, cr4, efer;
+	uint64_t seg_base[VCPU_SEGS]; /* indexed by enum vcpu_seg */
+	uint8_t code_bits; /* 16, 32 or 64: CS.D, or CS.L in IA-32e mode */
+};
+
 /* Access bits of a nested page fault. */
 #define VCPU_ACCESS_READ (1u << 0)
 #define VCPU_ACCESS_WRITE (1u << 1)
@@ -50,7 +77,13 @@ struct vcpu_exit {
 			uint16_t port;
 			uint8_t size;     /* 1, 2 or 4 */
 			bool in;
-			bool string;      /* INS/OUTS or REP: not emulated */
+			bool string;      /* INS/OUTS: see guest below */
+			bool rep;         /* with a REP prefix */
+			/* INS/OUTS: 2, 4 or 8 bytes; 0 when the CPU did not say. */
+			uint8_t addr_size;
+			/* INS/OUTS: the memory operand's enum vcpu_seg (ES for
+			 * INS); VCPU_SEG_UNKNOWN when the CPU did not say. */
+			uint8_t seg;
 			uint32_t value;   /* OUT: the value; IN: set by the handler */
 		} io;
 		struct {
@@ -59,6 +92,8 @@ struct vcpu_exit {
 			uint64_t value;   /* WRMSR: the value; RDMSR: set by the handler */
 		} msr;
 	};
+	/* String I/O: the guest's state around the instruction. */
+	struct vcpu_guest_view guest;
 	/* VCPU_EXIT_ENTRY_FAILED: why, as a phrase (static text). */
 	const char *entry_failure;
 	/* The vendor's own exit code and details, for messages. */

@@ -66,9 +66,10 @@ void virt_caps_describe(const struct virt_caps *c, char *buf, size_t size)
 	if (c->kind == VIRT_VMX) {
 		ADD(" invept(%s%s)", c->invept_single ? "single" : "",
 		    c->invept_all ? (c->invept_single ? ",all" : "all") : "");
-		ADD("%s%s%s", c->vpid ? " vpid" : "",
+		ADD("%s%s%s%s", c->vpid ? " vpid" : "",
 		    c->unrestricted_guest ? " unrestricted-guest" : "",
-		    c->preemption_timer ? " preemption-timer" : "");
+		    c->preemption_timer ? " preemption-timer" : "",
+		    c->ins_outs_info ? " ins-outs-info" : "");
 	} else {
 		ADD(" asids=%u%s%s%s%s%s", c->asid_count,
 		    c->nrip_save ? " nrip" : " no-nrip",

@@ -32,6 +32,7 @@ struct virt_caps {
 	bool vmx_firmware_locked; /* IA32_FEATURE_CONTROL was locked by firmware */
 	bool vpid, unrestricted_guest, invept_single, invept_all;
 	bool preemption_timer;
+	bool ins_outs_info; /* INS/OUTS exits report address size and segment */
 
 	/* AMD SVM. */
 	bool nrip_save, flush_by_asid, vgif, decode_assists, pause_filter;

@@ -218,6 +218,17 @@ endef
 $(foreach m,$(GUEST_MACHINES),$(foreach w,$(GUEST_WORKLOADS),\
 	$(eval $(call guest_case,$(m),$(w)))))
 
+# String I/O (docs/guest-abi.md, "I/O ports"): INS and OUTS of every size,
+# with and without REP, both directions, rCX = 0, more than the hypervisor
+# does per exit, and a 16-bit address size, on a port nobody owns. QEMU's
+# SVM gives neither the address size nor the segment (the hypervisor
+# decodes the prefixes); Bochs gives the address size on both vendors.
+GUEST_EXPECT_string-io := --expect-log \
+	'guest vcpu0: string-io: 21 cases and 4 with a 16-bit address size, 0 mismatches'
+$(eval $(call guest_case,bios-4cpu,string-io))
+$(eval $(call bochs_case,vmx,2,string-io))
+$(eval $(call bochs_case,svm,2,string-io))
+
 $(eval $(call bochs_case,svm,2,fault-in))
 $(eval $(call bochs_case,svm,2,zap-under-load,$(BOCHS_FLUSHED)))
 $(eval $(call bochs_case,svm,2,dirty-log,$(BOCHS_FLUSHED)))
@@ -310,6 +321,15 @@ $(eval $(call hostile_case,mmio,vcpu0: read of guest-physical 0xe0000000$(comma)
 $(eval $(call hostile_case,hypercall,vcpu0: unknown hypercall 0x1234))
 $(eval $(call hostile_case,pointer,vcpu0: HV_HC_CONSOLE_WRITE buffer .* is outside guest RAM))
 $(eval $(call hostile_case,port,vcpu0: write to I/O port 0x3f8$(comma) which the hypervisor owns))
+# REP OUTSB to COM1; a dword OUT at 0x3f6, whose upper bytes are COM1's.
+HOSTILE_STRING_IO_FAIL := vcpu0: string write to I/O port 0x3f8$(comma) which the hypervisor owns$(comma) at RIP
+HOSTILE_PORT_OVERLAP_FAIL := vcpu0: write to I/O port 0x3f8$(comma) which the hypervisor owns \(a 4-byte access at port 0x3f6\)
+$(eval $(call hostile_case,string-io,$(HOSTILE_STRING_IO_FAIL)))
+$(eval $(call hostile_case,port-overlap,$(HOSTILE_PORT_OVERLAP_FAIL)))
+# REP INSB with paging on: with no guest page walker the VM must stop
+# rather than take the linear address for a physical one.
+HOSTILE_STRING_IO_PAGING_FAIL := vcpu0: INS from port 0x80 at RIP 0x[0-9a-f]+ with guest paging on: string I/O is only emulated with paging off
+$(eval $(call hostile_case,string-io-paging,$(HOSTILE_STRING_IO_PAGING_FAIL)))
 # The virtualization instructions of the CPU's vendor, here the 7 of SVM
 # (QEMU TCG has no VMX): the guest catches the #UD of each and counts those
 # raised at the instruction itself, then runs the first one again with no
@@ -341,6 +361,9 @@ $(eval $(call bochs_vmx_hostile_case,mmio,vcpu0: read of guest-physical 0xe00000
 $(eval $(call bochs_vmx_hostile_case,hypercall,vcpu0: unknown hypercall 0x1234))
 $(eval $(call bochs_vmx_hostile_case,pointer,vcpu0: HV_HC_CONSOLE_WRITE buffer .* is outside guest RAM))
 $(eval $(call bochs_vmx_hostile_case,port,vcpu0: write to I/O port 0x3f8$(comma) which the hypervisor owns))
+$(eval $(call bochs_vmx_hostile_case,string-io,$(HOSTILE_STRING_IO_FAIL)))
+$(eval $(call bochs_vmx_hostile_case,port-overlap,$(HOSTILE_PORT_OVERLAP_FAIL)))
+$(eval $(call bochs_vmx_hostile_case,string-io-paging,$(HOSTILE_STRING_IO_PAGING_FAIL)))
 $(eval $(call bochs_vmx_hostile_case,virt-insn,vcpu0: triple fault \(shutdown\) at RIP 0x))
 # VMFUNC with VM functions off raises #UD without an exit; it counts all
 # the same. The hypervisor logs the first four injections of a vCPU.

@@ -55,7 +55,52 @@ static uint32_t svm_exit_npf_access(uint64_t info1)
 	return VCPU_ACCESS_READ;
 }
 
-/* EXITINFO1 of IOIO; EXITINFO2 is the next RIP even without NRIP save. */
+/*
+ * The guest state hv/ emulates a string instruction from: the save area
+ * after #VMEXIT, FS and GS included (svm_vmrun VMSAVEs them), EFER as the
+ * guest sees it.
+ */
+static void svm_exit_guest_view(const struct vmcb_save *s,
+				struct vcpu_guest_view *g)
+{
+	const struct vmcb_seg *seg[VCPU_SEGS] = {
+	    [VCPU_SEG_ES] = &s->es, [VCPU_SEG_CS] = &s->cs,
+	    [VCPU_SEG_SS] = &s->ss, [VCPU_SEG_DS] = &s->ds,
+	    [VCPU_SEG_FS] = &s->fs, [VCPU_SEG_GS] = &s->gs,
+	};
+
+	g->rflags = s->rflags;
+	g->cr0 = s->cr0;
+	g->cr3 = s->cr3;
+	g->cr4 = s->cr4;
+	g->efer = s->efer & ~EFER_SVME;
+	for (unsigned i = 0; i < VCPU_SEGS; i++)
+		g->seg_base[i] = seg[i]->base;
+	if ((s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L))
+		g->code_bits = 64;
+	else
+		g->code_bits = s->cs.attrib & VMCB_ATTR_DB ? 32 : 16;
+}
+
+/*
+ * The address size of INS/OUTS from EXITINFO1's A16/A32/A64, 0 when none
+ * is set (QEMU's SVM leaves them clear). The segment field (bits 12:10)
+ * is not used: APM 15.10.2 ties it to decode assists, and emulators that
+ * announce those (Bochs) leave it zero; hv/ decodes the prefixes instead.
+ */
+static uint8_t svm_exit_io_addr_size(uint64_t info1)
+{
+	if (info1 & SVM_IOIO_A64)
+		return 8;
+	if (info1 & SVM_IOIO_A32)
+		return 4;
+	return info1 & SVM_IOIO_A16 ? 2 : 0;
+}
+
+/*
+ * EXITINFO1 of IOIO; EXITINFO2 is the next RIP even without NRIP save. A
+ * REP prefix on a plain IN/OUT means nothing, so only STR makes string I/O.
+ */
 static void svm_exit_decode_io(const struct vcpu_hw *hw,
 			       const struct vcpu_regs *regs,
 			       struct vcpu_exit *exit)
@@ -67,7 +112,13 @@ static void svm_exit_decode_io(const struct vcpu_hw *hw,
 	exit->kind = VCPU_EXIT_IO;
 	exit->io.port = (uint16_t)(info1 >> SVM_IOIO_PORT_SHIFT);
 	exit->io.in = info1 & SVM_IOIO_TYPE_IN;
-	exit->io.string = info1 & (SVM_IOIO_STR | SVM_IOIO_REP);
+	exit->io.string = info1 & SVM_IOIO_STR;
+	if (exit->io.string) {
+		exit->io.rep = info1 & SVM_IOIO_REP;
+		exit->io.addr_size = svm_exit_io_addr_size(info1);
+		exit->io.seg = exit->io.in ? VCPU_SEG_ES : VCPU_SEG_UNKNOWN;
+		svm_exit_guest_view(&hw->vmcb->save, &exit->guest);
+	}
 	if (info1 & SVM_IOIO_SZ32)
 		exit->io.size = 4;
 	else if (info1 & SVM_IOIO_SZ16)

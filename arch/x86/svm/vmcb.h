@@ -270,6 +270,9 @@ _Static_assert(VMCB_SAVE_OFFSET(lastexcpto) == 0x290, "VMCB");
 #define SVM_IOIO_SZ8	    (1ull << 4)
 #define SVM_IOIO_SZ16	    (1ull << 5)
 #define SVM_IOIO_SZ32	    (1ull << 6)
+#define SVM_IOIO_A16	    (1ull << 7) /* address size of INS/OUTS */
+#define SVM_IOIO_A32	    (1ull << 8)
+#define SVM_IOIO_A64	    (1ull << 9)
 #define SVM_IOIO_PORT_SHIFT 16
 
 /* exitinfo1 of VMEXIT_MSR (APM 15.11). */

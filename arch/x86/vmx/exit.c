@@ -30,14 +30,63 @@ static uint32_t vmx_exit_ept_access(uint64_t qual)
 	return VCPU_ACCESS_READ;
 }
 
+/*
+ * The guest state hv/ emulates a string instruction from, read from the
+ * VMCS: GUEST_CR0 and GUEST_CR4 hold the guest's PG, PAE and paging bits
+ * (the fixed bits VMX adds there do not change a translation).
+ */
+static void vmx_exit_guest_view(struct vcpu_guest_view *g)
+{
+	uint64_t cs_ar = vmx_vmcs_read(VMCS_GUEST_CS_ACCESS);
+
+	g->rflags = vmx_vmcs_read(VMCS_GUEST_RFLAGS);
+	g->cr0 = vmx_vmcs_read(VMCS_GUEST_CR0);
+	g->cr3 = vmx_vmcs_read(VMCS_GUEST_CR3);
+	g->cr4 = vmx_vmcs_read(VMCS_GUEST_CR4);
+	g->efer = vmx_vmcs_read(VMCS_GUEST_IA32_EFER);
+	/* The VMCS numbers ES..GS as enum vcpu_seg does, 2 apart. */
+	for (unsigned i = 0; i < VCPU_SEGS; i++)
+		g->seg_base[i] = vmx_vmcs_read(VMCS_GUEST_ES_BASE + 2 * i);
+	if ((g->efer & EFER_LMA) && (cs_ar & VMX_AR_L))
+		g->code_bits = 64;
+	else
+		g->code_bits = cs_ar & VMX_AR_DB ? 32 : 16;
+}
+
+/*
+ * The address size and the segment of INS/OUTS from the VM-exit
+ * instruction information, where IA32_VMX_BASIC bit 54 says the CPU
+ * fills it; else both stay unknown and hv/ decodes the prefixes. INS
+ * always writes through ES.
+ */
+static void vmx_exit_decode_string_io(struct vcpu_exit *exit)
+{
+	static const uint8_t addr_size[8] = {2, 4, 8};
+
+	exit->io.seg = exit->io.in ? VCPU_SEG_ES : VCPU_SEG_UNKNOWN;
+	if (vmx_cpu_basic() & VMX_BASIC_INS_OUTS_INFO) {
+		uint32_t info = (uint32_t)vmx_vmcs_read(VMCS_EXIT_INSTRUCTION_INFO);
+
+		exit->io.addr_size = addr_size[VMX_INSN_INFO_ADDR_SIZE(info)];
+		if (!exit->io.in && VMX_INSN_INFO_SEG(info) < VCPU_SEGS)
+			exit->io.seg = (uint8_t)VMX_INSN_INFO_SEG(info);
+	}
+	vmx_exit_guest_view(&exit->guest);
+}
+
+/* A REP prefix on a plain IN/OUT means nothing: only "string" counts. */
 static void vmx_exit_decode_io(const struct vcpu_regs *regs, uint64_t qual,
 			       struct vcpu_exit *exit)
 {
 	exit->kind = VCPU_EXIT_IO;
 	exit->io.port = (uint16_t)(qual >> VMX_IO_PORT_SHIFT);
 	exit->io.in = qual & VMX_IO_IN;
-	exit->io.string = qual & (VMX_IO_STRING | VMX_IO_REP);
+	exit->io.string = qual & VMX_IO_STRING;
 	exit->io.size = (uint8_t)((qual & VMX_IO_SIZE_MASK) + 1);
+	if (exit->io.string) {
+		exit->io.rep = qual & VMX_IO_REP;
+		vmx_exit_decode_string_io(exit);
+	}
 	if (!exit->io.in && !exit->io.string)
 		exit->io.value = (uint32_t)regs->rax &
 				 (uint32_t)(~0ull >> (64 - 8 * exit->io.size));

@@ -108,4 +108,5 @@ void vmx_probe(struct virt_caps *out)
 	out->vpid = c.vpid;
 	out->unrestricted_guest = c.procbased2 & PROC2_UNRESTRICTED_GUEST;
 	out->preemption_timer = (m.pinbased >> 32) & PIN_PREEMPTION_TIMER;
+	out->ins_outs_info = m.basic & VMX_BASIC_INS_OUTS_INFO;
 }

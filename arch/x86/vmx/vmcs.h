@@ -30,6 +30,7 @@
 #define VMX_BASIC_32BIT_ADDRESSES (1ull << 48)
 #define VMX_BASIC_MEMTYPE(b)	  (((b) >> 50) & 0xf)
 #define VMX_BASIC_MEMTYPE_WB	  6
+#define VMX_BASIC_INS_OUTS_INFO	  (1ull << 54) /* instruction info of INS/OUTS */
 #define VMX_BASIC_TRUE_CTLS	  (1ull << 55)
 
 /* IA32_VMX_EPT_VPID_CAP (A.10). */
@@ -319,6 +320,15 @@ enum vmx_exit_reason {
 #define VMX_IO_STRING	  (1u << 4)
 #define VMX_IO_REP	  (1u << 5)
 #define VMX_IO_PORT_SHIFT 16
+
+/*
+ * VM-exit instruction information of INS and OUTS (SDM Vol. 3C, 28.2.5,
+ * Table 28-8), valid where IA32_VMX_BASIC has VMX_BASIC_INS_OUTS_INFO:
+ * the address size (0: 16, 1: 32, 2: 64 bits) and, for OUTS only, the
+ * segment register (0 ES .. 5 GS).
+ */
+#define VMX_INSN_INFO_ADDR_SIZE(i) (((uint32_t)(i) >> 7) & 7)
+#define VMX_INSN_INFO_SEG(i)	   (((uint32_t)(i) >> 15) & 7)
 
 /* Exit qualification of control-register accesses (Table 28-3). */
 #define VMX_CR_NUMBER(q)      ((unsigned)(q) & 0xf)
