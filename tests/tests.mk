@@ -38,6 +38,17 @@ HOST_CHECK_CMD_run-accel-and-verdict := python3 tests/tools/test_run.py
 HOST_CHECKS += includes-point-down
 HOST_CHECK_CMD_includes-point-down := tools/check-layers
 
+# docs/guest-abi.md states every value of guest/abi.h, as the host compiler
+# sees it, and lays out its struct in full; the console lines, summary keys
+# and test= names it quotes are those the hypervisor prints and takes
+# (tools/check-guest-abi). The last check makes the first two fail on
+# scratch copies that drifted (tests/tools/test_check_guest_abi.py).
+HOST_CHECKS += guest-abi-doc guest-abi-doc-messages guest-abi-doc-check-fails
+HOST_CHECK_CMD_guest-abi-doc := HOST_CC=$(HOST_CC) tools/check-guest-abi
+HOST_CHECK_CMD_guest-abi-doc-messages := tools/check-guest-abi --messages
+HOST_CHECK_CMD_guest-abi-doc-check-fails := HOST_CC=$(HOST_CC) \
+	python3 tests/tools/test_check_guest_abi.py
+
 BOOT_TESTS :=
 include tests/boot/boot.mk
 
