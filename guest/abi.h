@@ -44,7 +44,9 @@ enum hv_guest_test {
 	HV_TEST_HOSTILE_PORT = 21,        /* writes to the hypervisor's ports */
 	HV_TEST_HOSTILE_STRING_IO = 22,   /* REP OUTSB to such a port */
 	HV_TEST_HOSTILE_PORT_OVERLAP = 23, /* OUT of a dword that covers one */
-	HV_TEST_HOSTILE_STRING_IO_PAGING = 24, /* REP INSB with paging on */
+	HV_TEST_HOSTILE_STRING_IO_PAGING = 24, /* REP INSB to an address the
+						* guest's paging leaves
+						* unmapped */
 	HV_TEST_HOSTILE_SVM_INSN = HV_TEST_HOSTILE_VIRT_INSN, /* former name */
 };
 

@@ -108,25 +108,26 @@ static void hostile_port_overlap(void)
 }
 
 /*
- * REP INSB with paging on (an identity map of 4 MiB pages): the
- * hypervisor has no guest page walker and must stop the VM rather than
- * take the linear address for a physical one. Should it return, paging
- * goes off again.
+ * REP INSB with paging on, to a linear address the guest's tables leave
+ * unmapped (4 MiB identity pages but for [8 MiB, 12 MiB)): a CPU would
+ * raise #PF, which the hypervisor does not inject; it must stop the VM
+ * rather than write anywhere. Should it return, paging goes off again.
  */
+#define HOSTILE_UNMAPPED (8u << 20)
+
 static void hostile_string_io_paging(void)
 {
 	static uint32_t pd[1024] __aligned(4096);
-	static uint8_t buf[16];
-	uint32_t count = sizeof(buf), cr;
-	uint8_t *dst = buf;
+	uint32_t count = 16, dst = HOSTILE_UNMAPPED, cr;
 
 	for (uint32_t i = 0; i < 1024; i++)
 		pd[i] = i << 22 | 0x83; /* 4 MiB page, writable, present */
+	pd[HOSTILE_UNMAPPED >> 22] = 0;
 	asm volatile("mov %%cr4, %0\n\tor $0x10, %0\n\tmov %0, %%cr4\n\t"
 		     "mov %1, %%cr3\n\t"
 		     "mov %%cr0, %0\n\tor $0x80000000, %0\n\tmov %0, %%cr0"
 		     : "=&r"(cr) : "r"(pd) : "memory");
-	asm volatile("rep insb"
+	asm volatile("cld\n\trep insb"
 		     : "+c"(count), "+D"(dst) : "d"(0x80) : "memory");
 	asm volatile("mov %%cr0, %0\n\tand $0x7fffffff, %0\n\tmov %0, %%cr0"
 		     : "=&r"(cr) : : "memory");

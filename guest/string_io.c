@@ -239,6 +239,55 @@ static void sio_run_addr16(struct guest_ctx *ctx)
 	sio_expect(ctx, "a16 rep outsb wrap", "EDI", r.edi, SIO_INDEX_UNUSED);
 }
 
+/*
+ * REP INSB with paging on (32-bit paging, 4 MiB identity pages but for
+ * [12 MiB, 16 MiB), mapped by 4 KiB pages, whose first page is the
+ * physical page sio_paged): the bytes must land where the guest's tables
+ * say, not at the same physical address.
+ */
+#define SIO_PAGED_LINEAR (12u << 20)
+#define SIO_PAGED_OFFSET 0x100u
+#define SIO_PAGED_LEN	 24u
+
+static struct {
+	uint32_t pd[1024], pt[1024];
+	uint8_t page[4096];
+} sio_paged __aligned(4096);
+
+static void sio_run_paging(struct guest_ctx *ctx)
+{
+	uint32_t linear = SIO_PAGED_LINEAR + SIO_PAGED_OFFSET;
+	uint32_t phys = (uintptr_t)sio_paged.page + SIO_PAGED_OFFSET;
+	uint32_t count = SIO_PAGED_LEN, dst = linear, cr, i;
+
+	for (i = 0; i < 1024; i++) {
+		sio_paged.pd[i] = i << 22 | 0x83; /* 4 MiB, writable */
+		sio_paged.pt[i] = (SIO_PAGED_LINEAR + i * 4096) | 3;
+	}
+	sio_paged.pd[SIO_PAGED_LINEAR >> 22] = (uintptr_t)sio_paged.pt | 3;
+	sio_paged.pt[0] = (uintptr_t)sio_paged.page | 3;
+	sio_fill(phys - SIO_GUARD, SIO_PAGED_LEN + 2 * SIO_GUARD);
+	sio_fill(linear - SIO_GUARD, SIO_PAGED_LEN + 2 * SIO_GUARD);
+	asm volatile("mov %%cr4, %0\n\tor $0x10, %0\n\tmov %0, %%cr4\n\t"
+		     "mov %1, %%cr3\n\t"
+		     "mov %%cr0, %0\n\tor $0x80000000, %0\n\tmov %0, %%cr0"
+		     : "=&r"(cr) : "r"(sio_paged.pd) : "memory");
+	asm volatile("cld\n\trep insb"
+		     : "+c"(count), "+D"(dst) : "d"(SIO_PORT) : "memory");
+	asm volatile("mov %%cr0, %0\n\tand $0x7fffffff, %0\n\t"
+		     "mov %0, %%cr0\n\tmov %%cr4, %0\n\tand $~0x10, %0\n\t"
+		     "mov %0, %%cr4"
+		     : "=&r"(cr) : : "memory");
+	sio_expect(ctx, "paging", "ECX", count, 0);
+	sio_expect(ctx, "paging", "EDI", dst, linear + SIO_PAGED_LEN);
+	/* Through the tables: the bytes are in sio_paged.page... */
+	sio_check_bytes(ctx, "paging", phys - SIO_GUARD,
+			SIO_PAGED_LEN + 2 * SIO_GUARD, phys, SIO_PAGED_LEN);
+	/* ...and the page at the same physical address is untouched. */
+	sio_check_bytes(ctx, "paging, identity page", linear - SIO_GUARD,
+			SIO_PAGED_LEN + 2 * SIO_GUARD, 0, 0);
+}
+
 uint32_t test_string_io(struct guest_ctx *ctx)
 {
 	uint32_t buf = ctx->private_base + SIO_AREA_OFFSET;
@@ -254,8 +303,9 @@ uint32_t test_string_io(struct guest_ctx *ctx)
 	if (ctx->vcpu != 0)
 		return GUEST_PASS;
 	sio_run_addr16(ctx);
-	guest_printf("string-io: %u cases and 4 with a 16-bit address size, "
-		     "%u mismatches",
+	sio_run_paging(ctx);
+	guest_printf("string-io: %u cases, 4 with a 16-bit address size and "
+		     "1 with paging on, %u mismatches",
 		     (unsigned)ARRAY_SIZE(sio_cases), ctx->errors - errors);
 	return GUEST_PASS;
 }

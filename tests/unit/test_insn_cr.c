@@ -68,20 +68,39 @@ static void test_decode(void **state)
 /* Guest-physical memory of the walk tests: 64 pages at 0. */
 static uint64_t mem[64][512];
 
-static bool read_mem(void *ctx, uint64_t gpa, uint64_t *v)
+static bool read_mem(void *ctx, uint64_t gpa, void *buf, size_t len)
 {
 	(void)ctx;
-	if (gpa + 8 > sizeof(mem) || (gpa & 7))
+	if (gpa + len > sizeof(mem) || gpa + len < gpa)
 		return false;
-	*v = mem[gpa / 4096][(gpa % 4096) / 8];
+	memcpy(buf, (uint8_t *)mem + gpa, len);
 	return true;
+}
+
+static uint32_t *mem32(unsigned page)
+{
+	return (uint32_t *)mem[page];
 }
 
 #define P_RW	 3ull
 #define PS	 0x80ull
 #define PAGE(n)	 ((uint64_t)(n) * 4096)
+#define CR0_PG	 (1ull << 31)
+#define CR4_PSE	 (1ull << 4)
+#define CR4_PAE	 (1ull << 5)
+#define CR4_LA57 (1ull << 12)
+#define LMA	 (1ull << 10)
 
-static void test_walk(void **state)
+static bool walk(uint64_t cr3, uint64_t cr4, uint64_t efer, uint64_t la,
+		 uint64_t *gpa)
+{
+	struct guest_paging p = {.cr0 = CR0_PG | 1, .cr3 = cr3, .cr4 = cr4,
+				 .efer = efer};
+
+	return guest_walk(&p, la, read_mem, NULL, gpa);
+}
+
+static void test_walk_long(void **state)
 {
 	uint64_t gpa, la = 0x00007f8040201123ull; /* indices 255 1 1 1 */
 
@@ -92,35 +111,74 @@ static void test_walk(void **state)
 	mem[2][1] = PAGE(3) | P_RW;
 	mem[3][1] = PAGE(4) | P_RW;
 	mem[4][1] = PAGE(9) | P_RW;
-	assert_true(guest_walk_long(PAGE(1), false, la, read_mem, NULL, &gpa));
+	assert_true(walk(PAGE(1), CR4_PAE, LMA, la, &gpa));
 	assert_int_equal(gpa, PAGE(9) + 0x123);
 	/* A 2 MiB page in the PD. */
 	mem[3][1] = 0x40000000ull | PS | P_RW;
-	assert_true(guest_walk_long(PAGE(1), false, la, read_mem, NULL, &gpa));
+	assert_true(walk(PAGE(1), CR4_PAE, LMA, la, &gpa));
 	assert_int_equal(gpa, 0x40000000ull + 0x1123);
 	/* A 1 GiB page in the PDPT. */
 	mem[2][1] = 0x80000000ull | PS | P_RW;
-	assert_true(guest_walk_long(PAGE(1), false, la, read_mem, NULL, &gpa));
+	assert_true(walk(PAGE(1), CR4_PAE, LMA, la, &gpa));
 	assert_int_equal(gpa, 0x80000000ull + 0x201123);
 	/* Not present, and a table outside memory. */
 	mem[2][1] = 0;
-	assert_false(guest_walk_long(PAGE(1), false, la, read_mem, NULL, &gpa));
+	assert_false(walk(PAGE(1), CR4_PAE, LMA, la, &gpa));
 	mem[2][1] = 0x10000000ull | P_RW;
-	assert_false(guest_walk_long(PAGE(1), false, la, read_mem, NULL, &gpa));
-	/* 5 levels: PML5 at page 5, index of bit 56:48 = 1. */
+	assert_false(walk(PAGE(1), CR4_PAE, LMA, la, &gpa));
+	/* 5 levels: PML5 at page 5, index of bits 56:48 = 1. */
 	mem[2][1] = PAGE(3) | P_RW;
 	mem[3][1] = PAGE(4) | P_RW;
 	mem[5][1] = PAGE(1) | P_RW;
-	assert_true(guest_walk_long(PAGE(5), true, la | (1ull << 48), read_mem,
-				    NULL, &gpa));
+	assert_true(walk(PAGE(5), CR4_PAE | CR4_LA57, LMA, la | (1ull << 48),
+			 &gpa));
 	assert_int_equal(gpa, PAGE(9) + 0x123);
+}
+
+static void test_walk_legacy(void **state)
+{
+	struct guest_paging off = {.cr0 = 1};
+	uint64_t gpa, la = 0x00c01234ull; /* PDE 3, PTE 1 */
+
+	(void)state;
+	memset(mem, 0, sizeof(mem));
+	/* Paging off: the address itself, 32 bits of it. */
+	assert_true(guest_walk(&off, 0x1234567890ull, read_mem, NULL, &gpa));
+	assert_int_equal(gpa, 0x34567890ull);
+	/* 32-bit paging: PD at page 1 -> PT 2 -> page 7. */
+	mem32(1)[3] = (uint32_t)(PAGE(2) | P_RW);
+	mem32(2)[1] = (uint32_t)(PAGE(7) | P_RW);
+	assert_true(walk(PAGE(1), 0, 0, la, &gpa));
+	assert_int_equal(gpa, PAGE(7) + 0x234);
+	/* A 4 MiB page, with PSE-36 bits 39:32 = 2; without CR4.PSE the PS
+	 * bit means nothing and the entry is a table pointer. */
+	mem32(1)[3] = 0x00400000u | (2u << 13) | PS | P_RW;
+	assert_true(walk(PAGE(1), CR4_PSE, 0, la, &gpa));
+	assert_int_equal(gpa, 0x200400000ull + 0x1234);
+	mem32(1)[3] = (uint32_t)(PAGE(2) | PS | P_RW);
+	assert_true(walk(PAGE(1), 0, 0, la, &gpa));
+	assert_int_equal(gpa, PAGE(7) + 0x234);
+	mem32(2)[1] = 0;
+	assert_false(walk(PAGE(1), 0, 0, la, &gpa));
+	/* PAE: PDPT at 0x3020 (32-byte aligned), entry 0 -> PD 4 -> PT 5. */
+	mem[3][4] = PAGE(4) | 1;
+	mem[4][6] = PAGE(5) | P_RW;
+	mem[5][1] = PAGE(8) | P_RW;
+	assert_true(walk(0x3020, CR4_PAE, 0, la, &gpa));
+	assert_int_equal(gpa, PAGE(8) + 0x234);
+	mem[4][6] = 0x600000ull | PS | P_RW;
+	assert_true(walk(0x3020, CR4_PAE, 0, la, &gpa));
+	assert_int_equal(gpa, 0x600000ull + 0x1234);
+	mem[3][4] = 0;
+	assert_false(walk(0x3020, CR4_PAE, 0, la, &gpa));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_decode),
-	    cmocka_unit_test(test_walk),
+	    cmocka_unit_test(test_walk_long),
+	    cmocka_unit_test(test_walk_legacy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,26 +77,16 @@ void svm_exit_efer(struct vcpu_hw *hw, struct vcpu_regs *regs,
 	svm_vcpu_skip_instruction(hw, exit);
 }
 
-static bool svm_read_u64(void *hw_, uint64_t gpa, uint64_t *v)
-{
-	struct vcpu_hw *hw = hw_;
-
-	return hw->read_guest(hw->guest_mem, gpa, v, sizeof(*v));
-}
-
-/* Guest-physical address of linear address la: itself with paging off,
- * else through the guest's long-mode tables (the only paging a guest
- * with LME set can have on). */
+/* Guest-physical address of linear address la, through the guest's own
+ * paging (off, or long mode: the only kinds a guest with LME set can be
+ * in). */
 static bool svm_guest_linear(struct vcpu_hw *hw, uint64_t la, uint64_t *gpa)
 {
 	const struct vmcb_save *s = &hw->vmcb->save;
+	struct guest_paging p = {
+	    .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer};
 
-	if (!(s->cr0 & CR0_PG)) {
-		*gpa = (uint32_t)la;
-		return true;
-	}
-	return guest_walk_long(s->cr3, s->cr4 & CR4_LA57, la, svm_read_u64,
-			       hw, gpa);
+	return guest_walk(&p, la, hw->read_guest, hw->guest_mem, gpa);
 }
 
 /* Up to INSN_MAX_LEN bytes at CS:RIP (fewer where a page ends and the
