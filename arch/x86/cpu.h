@@ -68,6 +68,17 @@ static inline unsigned cpu_linear_address_bits(void)
 	return bits >= 48 && bits <= 64 ? bits : 48;
 }
 
+/* Width of a physical address on this CPU (CPUID 8000_0008h EAX[7:0]);
+ * 36 if the leaf is missing. */
+static inline unsigned cpu_physical_address_bits(void)
+{
+	unsigned bits = 0;
+
+	if (cpuid(0x80000000u, 0).eax >= 0x80000008u)
+		bits = cpuid(0x80000008u, 0).eax & 0xff;
+	return bits >= 32 && bits <= 64 ? bits : 36;
+}
+
 /* True when the bits above bit (bits - 1) of v all equal that bit. */
 static inline bool is_canonical(uint64_t v, unsigned bits)
 {

@@ -150,10 +150,10 @@ BOOT_TESTS += bochs-vmx-selftest-bad-guest-state
 BOOT_ARGS_bochs-vmx-selftest-bad-guest-state := --bochs --bochs-cpu corei7_skylake_x \
 	--mem 512 --smp 2 --cmdline 'selftest=bad-guest-state guest_mem=32M'
 BOOT_EXPECT_bochs-vmx-selftest-bad-guest-state := --cpus 2 --expect virt=vmx \
-	--expect-fail 'vcpu0: the CPU refused to enter the guest: invalid guest state' \
+	--expect-fail 'vcpu0: the CPU refused to enter the guest: RFLAGS 0x0: bit 1 must be set and bits 3, 5, 15 and 63:22 clear' \
 	--expect-log 'vmx: +RFLAGS +0x0$$' \
 	--expect-log 'vmx: +CS +sel 0x0008 base 0x0 limit 0xffffffff access 0xc09b' \
-	--expect-log 'vmx: vcpu0: VMLAUNCH refused to enter the guest: invalid guest state' \
+	--expect-log 'vmx: vcpu0: VMLAUNCH refused to enter the guest: RFLAGS 0x0: bit 1 must be set' \
 	--expect leaked_tables=0 --expect leaked_pages=0
 BOOT_TIMEOUT_bochs-vmx-selftest-bad-guest-state := 600
 

@@ -18,6 +18,7 @@
  */
 #include "arch/x86/idt.h"
 #include "arch/x86/svm/svm.h"
+#include "arch/x86/guest_state_check.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "lib/string.h"
@@ -330,12 +331,38 @@ static bool svm_eventinj_legal(uint64_t ev)
 	       type == SVM_EVENTINJ_TYPE_SOFT_INT;
 }
 
+/* The architectural rules (arch/x86/guest_state_check.c) on the VMCB's
+ * guest state; true with the sentence in hw->entry_fault. */
+static bool svm_guest_state_fault(struct vcpu_hw *hw)
+{
+	const struct vmcb_save *s = &hw->vmcb->save;
+	struct guest_state g = {
+	    .cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer,
+	    .rflags = s->rflags, .rip = s->rip,
+	    .cs_l = s->cs.attrib & VMCB_ATTR_L,
+	    .cs_d = s->cs.attrib & VMCB_ATTR_DB,
+	    .base = {[GS_BASE_FS] = s->fs.base, [GS_BASE_GS] = s->gs.base,
+		     [GS_BASE_TR] = s->tr.base, [GS_BASE_LDTR] = s->ldtr.base,
+		     [GS_BASE_GDTR] = s->gdtr.base,
+		     [GS_BASE_IDTR] = s->idtr.base,
+		     [GS_BASE_KERNEL_GS] = s->kernel_gs_base,
+		     [GS_BASE_LSTAR] = s->lstar, [GS_BASE_CSTAR] = s->cstar},
+	    .phys_bits = cpu_physical_address_bits(),
+	    .linear_bits = cpu_linear_address_bits(),
+	};
+
+	for (unsigned i = GS_BASE_FS; i <= GS_BASE_CSTAR; i++)
+		g.has_base[i] = true;
+	return guest_state_find_fault(&g, hw->entry_fault,
+				      sizeof(hw->entry_fault));
+}
+
 /*
  * After VMEXIT_INVALID: the first of the VMRUN consistency checks (APM
  * 15.5.1) that the VMCB fails, as a phrase for the console; a generic
  * phrase when none of those we know of applies.
  */
-const char *svm_exit_entry_failure(const struct vcpu_hw *hw)
+const char *svm_exit_entry_failure(struct vcpu_hw *hw)
 {
 	const struct vmcb_control *c = &hw->vmcb->control;
 	const struct vmcb_save *s = &hw->vmcb->save;
@@ -369,5 +396,7 @@ const char *svm_exit_entry_failure(const struct vcpu_hw *hw)
 	if ((c->iopm_base_pa | c->msrpm_base_pa) >> 52)
 		return "a permission map lies beyond the physical address "
 		       "space";
+	if (svm_guest_state_fault(hw))
+		return hw->entry_fault;
 	return "the guest state fails a check this hypervisor does not know";
 }

@@ -30,6 +30,7 @@ struct vcpu_hw {
 	struct vcpu_regs entry_regs;
 	bool decode_assists;   /* EXITINFO1 names a MOV CR's register */
 	bool lme_held;	       /* the guest's EFER.LME, kept out (efer.c) */
+	char entry_fault[128]; /* why the last entry was refused */
 	bool (*read_guest)(void *guest_mem, uint64_t gpa, void *buf,
 			   size_t len);
 	void *guest_mem;
@@ -52,7 +53,7 @@ void svm_exit_decode(const struct vcpu_hw *hw, const struct vcpu_regs *regs,
 		     struct vcpu_exit *exit);
 bool svm_exit_handle_in_backend(struct vcpu_hw *hw, struct vcpu_regs *regs,
 				const struct vcpu_exit *exit);
-const char *svm_exit_entry_failure(const struct vcpu_hw *hw);
+const char *svm_exit_entry_failure(struct vcpu_hw *hw);
 void svm_exit_set_edx_eax(struct vcpu_regs *regs, uint64_t value);
 
 /* efer.c */

@@ -12,6 +12,7 @@
  */
 #include "arch/x86/idt.h"
 #include "arch/x86/vmx/vmx.h"
+#include "arch/x86/guest_state_check.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr.h"
 #include "base/log.h"
@@ -462,6 +463,45 @@ const char *vmx_instruction_error_text(uint32_t error)
 	return "an error number this hypervisor does not know";
 }
 
+/* The architectural rules (arch/x86/guest_state_check.c) on the VMCS's
+ * guest-state area; true with the sentence in hw->entry_fault. The
+ * KERNEL_GS_BASE and SYSCALL MSRs are not in the VMCS, nor checked by
+ * the entry. */
+static bool vmx_guest_state_fault(struct vcpu_hw *hw)
+{
+	uint64_t cs_ar = vmx_vmcs_read(VMCS_GUEST_CS_ACCESS);
+	struct guest_state g = {
+	    .cr0 = vmx_vmcs_read(VMCS_GUEST_CR0),
+	    .cr3 = vmx_vmcs_read(VMCS_GUEST_CR3),
+	    .cr4 = vmx_vmcs_read(VMCS_GUEST_CR4),
+	    .efer = vmx_vmcs_read(VMCS_GUEST_IA32_EFER),
+	    .rflags = vmx_vmcs_read(VMCS_GUEST_RFLAGS),
+	    .rip = vmx_vmcs_read(VMCS_GUEST_RIP),
+	    .cs_l = cs_ar & VMX_AR_L,
+	    .cs_d = cs_ar & VMX_AR_DB,
+	    .base = {[GS_BASE_FS] = vmx_vmcs_read(VMCS_GUEST_FS_BASE),
+		     [GS_BASE_GS] = vmx_vmcs_read(VMCS_GUEST_GS_BASE),
+		     [GS_BASE_TR] = vmx_vmcs_read(VMCS_GUEST_TR_BASE),
+		     [GS_BASE_LDTR] = vmx_vmcs_read(VMCS_GUEST_LDTR_BASE),
+		     [GS_BASE_GDTR] = vmx_vmcs_read(VMCS_GUEST_GDTR_BASE),
+		     [GS_BASE_IDTR] = vmx_vmcs_read(VMCS_GUEST_IDTR_BASE),
+		     [GS_BASE_SYSENTER_ESP] =
+			 vmx_vmcs_read(VMCS_GUEST_SYSENTER_ESP),
+		     [GS_BASE_SYSENTER_EIP] =
+			 vmx_vmcs_read(VMCS_GUEST_SYSENTER_EIP)},
+	    .has_base = {[GS_BASE_FS] = true, [GS_BASE_GS] = true,
+			 [GS_BASE_TR] = true, [GS_BASE_LDTR] = true,
+			 [GS_BASE_GDTR] = true, [GS_BASE_IDTR] = true,
+			 [GS_BASE_SYSENTER_ESP] = true,
+			 [GS_BASE_SYSENTER_EIP] = true},
+	    .phys_bits = cpu_physical_address_bits(),
+	    .linear_bits = cpu_linear_address_bits(),
+	};
+
+	return guest_state_find_fault(&g, hw->entry_fault,
+				      sizeof(hw->entry_fault));
+}
+
 /*
  * After a failed entry, why, as a phrase: the VM-instruction error when
  * VMLAUNCH/VMRESUME itself failed (SDM Vol. 3C, 31.4), else the reason of
@@ -469,7 +509,7 @@ const char *vmx_instruction_error_text(uint32_t error)
  * Loading Guest State"). Either way the guest-state area goes to the
  * console, decoded, so that the failing field can be found.
  */
-const char *vmx_exit_entry_failure(const struct vcpu_hw *hw)
+const char *vmx_exit_entry_failure(struct vcpu_hw *hw)
 {
 	static const struct {
 		uint32_t field;
@@ -516,6 +556,8 @@ const char *vmx_exit_entry_failure(const struct vcpu_hw *hw)
 		case 4:
 			return "invalid guest state: bad VMCS link pointer";
 		default:
+			if (vmx_guest_state_fault(hw))
+				return hw->entry_fault;
 			return "invalid guest state (a check of SDM Vol. 3C, "
 			       "27.3.1; the guest-state area is on the console)";
 		}

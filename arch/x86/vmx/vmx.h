@@ -42,6 +42,7 @@ struct vcpu_hw {
 	/* The last VMLAUNCH/VMRESUME failed as an instruction (no exit). */
 	bool entry_insn_failed;
 	uint32_t entry_insn_error; /* VM-instruction error; 0: VMfailInvalid */
+	char entry_fault[128];	   /* why the last entry was refused */
 };
 
 /* cpu.c */
@@ -69,7 +70,7 @@ void vmx_exit_decode(const struct vcpu_hw *hw, const struct vcpu_regs *regs,
 		     struct vcpu_exit *exit);
 bool vmx_exit_handle_in_backend(struct vcpu_hw *hw, struct vcpu_regs *regs,
 				const struct vcpu_exit *exit);
-const char *vmx_exit_entry_failure(const struct vcpu_hw *hw);
+const char *vmx_exit_entry_failure(struct vcpu_hw *hw);
 const char *vmx_instruction_error_text(uint32_t error);
 
 /*
