@@ -283,6 +283,14 @@ bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
 		}
 		vm->deaf_vcpu = vcpus; /* the last one */
 	}
+	if (opt->selftest == SELFTEST_STUCK_VCPU) {
+		if (vcpus < 2) {
+			fmt_snprintf(why, whysz, "selftest=stuck-vcpu needs two vCPUs");
+			vm_destroy(vm);
+			return false;
+		}
+		vm->stuck_vcpu = vcpus; /* the last one */
+	}
 	vm->break_guest_state = opt->selftest == SELFTEST_BAD_GUEST_STATE;
 	vm->timeout_s = opt->guest_timeout_s;
 	vm->deadline_us = tsc_us_since_boot() + opt->guest_timeout_s * 1000000ull;

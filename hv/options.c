@@ -312,12 +312,14 @@ static bool options_parse_selftest(const char *val, struct hv_options *opt,
 	    [SELFTEST_WARN] = "warn",
 	    [SELFTEST_DEAF_CPU] = "deaf-cpu",
 	    [SELFTEST_BAD_GUEST_STATE] = "bad-guest-state",
+	    [SELFTEST_STUCK_VCPU] = "stuck-vcpu",
 	};
 
 	if (options_match_name(val, names, ARRAY_SIZE(names), &opt->selftest))
 		return true;
 	fmt_snprintf(err, errsz,
-		     "expected none, pagefault, ap-pagefault, bug or warn");
+		     "expected none, pagefault, ap-pagefault, bug, warn, "
+		     "deaf-cpu, bad-guest-state or stuck-vcpu");
 	return false;
 }
 
@@ -398,8 +400,8 @@ static const struct option_desc options_table[] = {
     {"exit", "qemu, bochs or halt", options_parse_exit, false},
     {"ap_timeout_ms", "milliseconds, 1..3600000", options_parse_ap_timeout,
      false},
-    {"selftest", "none, pagefault, ap-pagefault, bug, warn, deaf-cpu or "
-     "bad-guest-state",
+    {"selftest", "none, pagefault, ap-pagefault, bug, warn, deaf-cpu, "
+     "bad-guest-state or stuck-vcpu",
      options_parse_selftest, false},
     {"vcpus", "1..64", options_parse_vcpus, false},
     {"guest_mem", "32M..2G", options_parse_guest_mem, false},

@@ -20,6 +20,7 @@ enum selftest {
 	SELFTEST_WARN = 4,          /* a WARN_ON() fires; the run goes on */
 	SELFTEST_DEAF_CPU = 5,      /* the last vCPU's CPU answers no kick */
 	SELFTEST_BAD_GUEST_STATE = 6, /* vCPU 0 starts with an illegal guest state */
+	SELFTEST_STUCK_VCPU = 7,    /* the last vCPU never leaves the guest */
 };
 
 /* What the VM runs (test=); none boots without starting a VM. */

@@ -104,6 +104,22 @@ static __noreturn void vcpu_play_deaf(struct vcpu *v)
 		cpu_relax();
 }
 
+/*
+ * selftest=stuck-vcpu: behaves as a CPU that never comes back from the
+ * guest (a microcode loop, say): it claims to be in the guest and never
+ * ends, so the VM cannot be torn down; the run must still end with a FAIL
+ * and every figure of the summary.
+ */
+static __noreturn void vcpu_play_stuck(struct vcpu *v)
+{
+	irq_disable();
+	pr_info("selftest: cpu%u (vcpu%u) never comes back from the guest",
+		v->cpu, v->id);
+	__atomic_store_n(&v->mode, VCPU_IN_GUEST, __ATOMIC_SEQ_CST);
+	for (;;)
+		cpu_relax();
+}
+
 void vcpu_selftest_flush_deaf(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpus[vm->deaf_vcpu - 1];
@@ -189,6 +205,8 @@ void vcpu_run_loop(struct vcpu *v)
 	}
 	if (vm->deaf_vcpu == v->id + 1)
 		vcpu_play_deaf(v);
+	if (vm->stuck_vcpu == v->id + 1)
+		vcpu_play_stuck(v);
 	/* Ticks make a guest that never exits come back for the watchdog. */
 	lapic_timer_start_periodic(VEC_TICK, VCPU_TICK_COUNT);
 	while (!v->done && vcpu_enter(v, &exit)) {

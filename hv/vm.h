@@ -65,6 +65,8 @@ struct vm {
 
 	/* selftest=deaf-cpu: vCPU deaf_vcpu - 1 plays a wedged CPU; 0: none. */
 	unsigned deaf_vcpu;
+	/* selftest=stuck-vcpu: vCPU stuck_vcpu - 1 never ends; 0: none. */
+	unsigned stuck_vcpu;
 	/* selftest=bad-guest-state: vCPU 0 starts with an illegal state. */
 	bool break_guest_state;
 

@@ -137,6 +137,18 @@ BOOT_EXPECT_qemu-selftest-deaf-cpu := --cpus 2 --crash-expected \
 	--expect-log 'WARNING: wait: cpu0 waits for cpu1 to leave the guest for a TLB flush .*for 1[0-9][0-9][0-9] ms now' \
 	--expect-log '\] vm_flush_tlb\+0x'
 
+# A CPU that never comes back from the guest (selftest=stuck-vcpu): the
+# watchdog stops the VM, the stuck vCPU is named, and the FAIL still comes
+# with every figure of the summary, the VM's memory counted as not given
+# back (it cannot be freed while a CPU may use it).
+BOOT_TESTS += qemu-selftest-stuck-vcpu
+BOOT_ARGS_qemu-selftest-stuck-vcpu := --smp 2 \
+	--cmdline 'selftest=stuck-vcpu guest_timeout_s=3'
+BOOT_EXPECT_qemu-selftest-stuck-vcpu := --cpus 2 \
+	--expect-fail 'watchdog: the guest still ran after 3 s' \
+	--expect-log 'vm: vcpu1 on cpu1 did not end 10 s after the VM stopped \(still in the guest\)' \
+	--expect-log 'tables_live=[1-9][0-9]* tables_freed=0 leaked_tables=[1-9][0-9]* leaked_pages=[1-9]'
+
 # A guest state the CPU must refuse (selftest=bad-guest-state): the refused
 # entry is explained, the VM stops with a FAIL naming the cause, and the
 # hypervisor stays alive to report and give every page back.
