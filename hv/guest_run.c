@@ -275,21 +275,21 @@ bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
 		vm_destroy(vm);
 		return false;
 	}
-	if (opt->selftest == SELFTEST_DEAF_CPU) {
+	if (opt->selftest == SELFTEST_DEAF_CPU ||
+	    opt->selftest == SELFTEST_STUCK_VCPU) {
+		/* The last vCPU plays the broken CPU; vCPU 0 must not. */
 		if (vcpus < 2) {
-			fmt_snprintf(why, whysz, "selftest=deaf-cpu needs two vCPUs");
+			fmt_snprintf(why, whysz, "selftest=%s needs two vCPUs",
+				     opt->selftest == SELFTEST_DEAF_CPU
+					 ? "deaf-cpu"
+					 : "stuck-vcpu");
 			vm_destroy(vm);
 			return false;
 		}
-		vm->deaf_vcpu = vcpus; /* the last one */
-	}
-	if (opt->selftest == SELFTEST_STUCK_VCPU) {
-		if (vcpus < 2) {
-			fmt_snprintf(why, whysz, "selftest=stuck-vcpu needs two vCPUs");
-			vm_destroy(vm);
-			return false;
-		}
-		vm->stuck_vcpu = vcpus; /* the last one */
+		if (opt->selftest == SELFTEST_DEAF_CPU)
+			vm->deaf_vcpu = vcpus;
+		else
+			vm->stuck_vcpu = vcpus;
 	}
 	vm->break_guest_state = opt->selftest == SELFTEST_BAD_GUEST_STATE;
 	vm->timeout_s = opt->guest_timeout_s;

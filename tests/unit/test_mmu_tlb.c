@@ -267,23 +267,25 @@ static void stop_at(enum tdp_race_point point, unsigned cpu)
 	__atomic_store_n(&stop.armed, true, __ATOMIC_RELEASE);
 }
 
-/* One MMU operation on a CPU of its own thread. */
+/* One MMU operation on a CPU of its own thread: range_op on the page gfn,
+ * or, without one, a get-and-clear of slot. */
 struct op_thread {
 	pthread_t tid;
 	struct fixture *fx;
 	unsigned cpu;
 	int slot;
 	uint64_t gfn;
+	uint64_t (*range_op)(struct tdp_vm *vm, uint64_t start, uint64_t end);
 	uint64_t out[1];
 	bool done;
 };
 
-static void *write_protect_thread(void *arg)
+static void *range_op_thread(void *arg)
 {
 	struct op_thread *t = arg;
 
 	host_platform_set_cpu(t->cpu);
-	tdp_write_protect_range(&t->fx->vm, t->gfn, t->gfn + 1);
+	t->range_op(&t->fx->vm, t->gfn, t->gfn + 1);
 	__atomic_store_n(&t->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -294,16 +296,6 @@ static void *get_and_clear_thread(void *arg)
 
 	host_platform_set_cpu(t->cpu);
 	tdp_dirty_log_get_and_clear(&t->fx->vm, t->slot, t->out);
-	__atomic_store_n(&t->done, true, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-static void *zap_thread(void *arg)
-{
-	struct op_thread *t = arg;
-
-	host_platform_set_cpu(t->cpu);
-	tdp_zap_range(&t->fx->vm, t->gfn, t->gfn + 1);
 	__atomic_store_n(&t->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -346,7 +338,8 @@ static void test_get_and_clear_vs_write_protect(void **state)
 	struct fixture *fx = *state;
 	struct tdp_vm *vm = &fx->vm;
 	const uint64_t p = 5;
-	struct op_thread wp = {.fx = fx, .cpu = 1, .gfn = p};
+	struct op_thread wp = {.fx = fx, .cpu = 1, .gfn = p,
+				.range_op = tdp_write_protect_range};
 	struct op_thread gc = {.fx = fx, .cpu = 0};
 	uint64_t ptes[TDP_MAX_LEVELS + 1], out[1], v;
 	int id = tdp_slot_add(vm, 0, 16 * PAGE_SIZE, 0);
@@ -360,7 +353,7 @@ static void test_get_and_clear_vs_write_protect(void **state)
 	host_platform_set_cpu(3);
 
 	host_hold_flush(&fx->hp, 1);
-	pthread_create(&wp.tid, NULL, write_protect_thread, &wp);
+	pthread_create(&wp.tid, NULL, range_op_thread, &wp);
 	wait_op(fx, &wp, true);
 	if (!host_flush_held(&fx->hp)) {
 		host_release_flush(&fx->hp);
@@ -417,7 +410,8 @@ static void test_get_and_clear_vs_zap(void **state)
 	struct fixture *fx = *state;
 	struct tdp_vm *vm = &fx->vm;
 	const uint64_t p = 5;
-	struct op_thread zap = {.fx = fx, .cpu = 1, .gfn = p};
+	struct op_thread zap = {.fx = fx, .cpu = 1, .gfn = p,
+				 .range_op = tdp_zap_range};
 	uint64_t out[1], v;
 	int id = tdp_slot_add(vm, 0, 16 * PAGE_SIZE, 0);
 	bool faulted;
@@ -429,7 +423,7 @@ static void test_get_and_clear_vs_zap(void **state)
 	assert_true(guest_write(vm, p * PAGE_SIZE, 1)); /* cached */
 
 	stop_at(TDP_RACE_ZAP, 1);
-	pthread_create(&zap.tid, NULL, zap_thread, &zap);
+	pthread_create(&zap.tid, NULL, range_op_thread, &zap);
 	while (!__atomic_load_n(&stop.reached, __ATOMIC_ACQUIRE) &&
 	       !op_done(&zap))
 		sched_yield();
