@@ -182,6 +182,17 @@ bool svm_exit_cr0_write(struct vcpu_hw *hw, struct vcpu_regs *regs,
 	bool pg_on, pg_off;
 	unsigned len;
 
+	/*
+	 * An intercept takes place before the instruction changes anything
+	 * (APM Vol. 2, 15.9), so with PG and LME set LMA is too. Bochs 2.7
+	 * clears LMA for a write that turns paging off before it checks the
+	 * intercept (cpu/crregs.cc, SetCR0): put back what the CPU had.
+	 */
+	if ((s->cr0 & CR0_PG) && (s->efer & EFER_LME)) {
+		s->efer |= EFER_LMA;
+		efer |= EFER_LMA;
+		long64 = s->cs.attrib & VMCB_ATTR_L;
+	}
 	if (!svm_cr0_written(hw, regs, &cr0, &len))
 		return false;
 	if (hw->nrip_save && hw->vmcb->control.nrip)
