@@ -19,6 +19,7 @@
  */
 #include "boot/mb2_parse.h"
 #include "boot/efi_memtype.h"
+#include "boot/memmap_append.h"
 #include "boot/multiboot2.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -112,12 +113,8 @@ static uint32_t mb2_memtype_to_mem_type(uint32_t type)
 static void mb2_add_range(struct mb2_walk *w, struct boot_info *bi,
 			  uint64_t base, uint64_t length, uint32_t type)
 {
-	if (bi->memmap_count == BOOT_MEMMAP_MAX) {
+	if (!boot_memmap_append(bi, base, length, type))
 		w->dropped++;
-		return;
-	}
-	bi->memmap[bi->memmap_count++] =
-	    (struct mem_range){.base = base, .length = length, .type = type};
 }
 
 static uint32_t mb2_mmap_count(const struct mb2_tag_mmap *t)

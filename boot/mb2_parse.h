@@ -27,9 +27,10 @@ enum mb2_parse_result {
  * enum mb2_parse_result and writes one line explaining it into err, e.g.
  * "tag 6 at offset 0x48 has size 0x1000 past the end (0x90)".
  * Unknown tags are skipped. When both a basic (6) and an EFI (17) memory
- * map are present, the EFI one is used. Memory map entries beyond
- * BOOT_MEMMAP_MAX and modules beyond BOOT_MODULES_MAX are dropped and
- * counted in *dropped (may be NULL).
+ * map are present, the EFI one is used. Adjacent memory map entries of
+ * the same type are merged (boot/memmap_append.h); entries that still do
+ * not fit in BOOT_MEMMAP_MAX and modules beyond BOOT_MODULES_MAX are
+ * dropped and counted in *dropped (may be NULL).
  */
 int mb2_parse(const void *mbi, struct boot_info *bi, char *err, size_t errsz,
 	      unsigned *dropped);

@@ -1,6 +1,7 @@
 /* The firmware's memory map and its conversion into boot_info.memmap. */
 #include "boot/efi/efi_app.h"
 #include "boot/efi_memtype.h"
+#include "boot/memmap_append.h"
 
 /* Room for the descriptors that allocating the buffer itself may add. */
 #define MEMMAP_SPARE_DESCS   16
@@ -39,10 +40,8 @@ EFI_STATUS efi_memmap_read(struct efi_memmap *map)
 UINTN efi_memmap_convert(const struct efi_memmap *map, struct boot_info *bi)
 {
 	const EFI_MEMORY_DESCRIPTOR *d;
-	struct mem_range *last = NULL;
 	UINTN off, dropped = 0;
 	UINT64 length;
-	UINT32 type;
 
 	bi->memmap_count = 0;
 	bi->memmap_is_efi = true;
@@ -56,21 +55,9 @@ UINTN efi_memmap_convert(const struct efi_memmap *map, struct boot_info *bi)
 		length = d->NumberOfPages > (~0ull >> EFI_PAGE_SHIFT) ?
 				 ~0ull :
 				 d->NumberOfPages * EFI_PAGE_SIZE;
-		type = efi_memtype_to_mem_type(d->Type);
-
-		if (last && last->type == type &&
-		    last->base + last->length == d->PhysicalStart) {
-			last->length += length;
-			continue;
-		}
-		if (bi->memmap_count == BOOT_MEMMAP_MAX) {
+		if (!boot_memmap_append(bi, d->PhysicalStart, length,
+					efi_memtype_to_mem_type(d->Type)))
 			dropped++;
-			continue;
-		}
-		last = &bi->memmap[bi->memmap_count++];
-		last->base = d->PhysicalStart;
-		last->length = length;
-		last->type = type;
 	}
 	return dropped;
 }

@@ -274,9 +274,17 @@ static const struct mb2_efi_memory_descriptor uefi_map[] = {
     {0x70000000, 0, 0x200000000, 0, 2, 0}, /* OEM type */
 };
 
-static const uint32_t uefi_map_types[] = {
-    MEM_USABLE,	  MEM_USABLE,	MEM_USABLE, MEM_ACPI_RECLAIM, MEM_ACPI_NVS,
-    MEM_RESERVED, MEM_RESERVED, MEM_BAD,    MEM_RESERVED,
+/* uefi_map as the hypervisor sees it: the conventional memory and the
+ * loader data after it are both usable RAM, one range. */
+static const struct mem_range uefi_map_ranges[] = {
+    {0x0, 0xa0000, MEM_USABLE},
+    {0x100000, 0x710000, MEM_USABLE},
+    {0x900000, 0x4000, MEM_ACPI_RECLAIM},
+    {0x904000, 0x8000, MEM_ACPI_NVS},
+    {0x7f000000, 0x100000, MEM_RESERVED},
+    {0xffc00000, 0x400000, MEM_RESERVED},
+    {0x100000000, 0x1000, MEM_BAD},
+    {0x200000000, 0x2000, MEM_RESERVED},
 };
 
 /*
@@ -341,13 +349,12 @@ static void test_uefi(void **state)
 	assert_int_equal(r->bi.fb.bpp, 32);
 
 	assert_true(r->bi.memmap_is_efi);
-	assert_int_equal(r->bi.memmap_count, ARRAY_SIZE(uefi_map));
-	for (size_t i = 0; i < ARRAY_SIZE(uefi_map); i++) {
-		assert_int_equal(r->bi.memmap[i].base,
-				 uefi_map[i].physical_start);
+	assert_int_equal(r->bi.memmap_count, ARRAY_SIZE(uefi_map_ranges));
+	for (size_t i = 0; i < ARRAY_SIZE(uefi_map_ranges); i++) {
+		assert_int_equal(r->bi.memmap[i].base, uefi_map_ranges[i].base);
 		assert_int_equal(r->bi.memmap[i].length,
-				 uefi_map[i].number_of_pages * 4096);
-		assert_int_equal(r->bi.memmap[i].type, uefi_map_types[i]);
+				 uefi_map_ranges[i].length);
+		assert_int_equal(r->bi.memmap[i].type, uefi_map_ranges[i].type);
 	}
 	free(r);
 	mbi_free(m);
@@ -628,7 +635,7 @@ static void test_entry_sizes(void **state)
 	struct mb2_efi_memory_descriptor d[3] = {
 	    {EFI_CONVENTIONAL_MEMORY, 0, 0x1000, 0, 2, 0},
 	    {EFI_RESERVED_MEMORY, 0, 0x3000, 0, 1, 0},
-	    {EFI_PERSISTENT_MEMORY, 0, 0x4000, 0, 1, 0},
+	    {EFI_PERSISTENT_MEMORY, 0, 0x5000, 0, 1, 0},
 	};
 	struct result *r = malloc(sizeof(*r));
 	struct mbi *m;
@@ -668,7 +675,7 @@ static void test_entry_sizes(void **state)
 		assert_int_equal(r->bi.memmap_count, 3);
 		assert_int_equal(r->bi.memmap[0].length, 0x2000);
 		assert_int_equal(r->bi.memmap[1].type, MEM_RESERVED);
-		assert_int_equal(r->bi.memmap[2].base, 0x4000);
+		assert_int_equal(r->bi.memmap[2].base, 0x5000);
 		assert_int_equal(r->bi.memmap[2].type, MEM_RESERVED);
 		mbi_free(m);
 	}
@@ -762,6 +769,73 @@ static void test_too_many(void **state)
 	free(r);
 	free(d);
 	free(e);
+}
+
+/*
+ * A large server's EFI map: 2,000 descriptors, RAM split into many
+ * pieces of the same type (and runs of others), all of which fits once
+ * adjacent ranges of one type are merged. Nothing is dropped, every
+ * byte keeps its type; a map whose pieces cannot merge is cut at
+ * BOOT_MEMMAP_MAX with the rest counted.
+ */
+#define SERVER_DESCS 2000
+
+static void test_server_efi_map(void **state)
+{
+	struct mb2_efi_memory_descriptor *d = calloc(SERVER_DESCS, sizeof(*d));
+	struct result *r = malloc(sizeof(*r));
+	uint64_t at = 0, usable = 0, reserved = 0, sum_usable = 0,
+		 sum_reserved = 0;
+	struct mbi *m;
+
+	/* Runs of 9 conventional/boot-services/loader pieces (all usable),
+	 * then one reserved piece: 200 runs. */
+	for (uint32_t i = 0; i < SERVER_DESCS; i++) {
+		static const uint32_t usable_types[] = {
+		    EFI_CONVENTIONAL_MEMORY, EFI_BOOT_SERVICES_DATA,
+		    EFI_LOADER_CODE};
+		uint64_t pages = 1 + i % 7;
+		bool is_reserved = i % 10 == 9;
+
+		d[i] = (struct mb2_efi_memory_descriptor){
+		    is_reserved ? EFI_RESERVED_MEMORY : usable_types[i % 3], 0,
+		    at, 0, pages, 0};
+		at += pages * 4096;
+		*(is_reserved ? &reserved : &usable) += pages * 4096;
+	}
+	m = mbi_new();
+	mbi_efi_mmap(m, 48, d, SERVER_DESCS);
+	mbi_end(m);
+	assert_int_equal(parse(m, r), MB2_OK);
+	assert_int_equal(r->dropped, 0);
+	assert_int_equal(r->bi.memmap_count, 400);
+	for (uint32_t i = 0; i < r->bi.memmap_count; i++) {
+		const struct mem_range *e = &r->bi.memmap[i];
+
+		assert_int_equal(e->type, i % 2 ? MEM_RESERVED : MEM_USABLE);
+		*(e->type == MEM_USABLE ? &sum_usable : &sum_reserved) +=
+		    e->length;
+		if (i)
+			assert_int_equal(e->base, r->bi.memmap[i - 1].base +
+						      r->bi.memmap[i - 1].length);
+	}
+	assert_int_equal(sum_usable, usable);
+	assert_int_equal(sum_reserved, reserved);
+	mbi_free(m);
+
+	/* Holes between the pieces: nothing merges. */
+	for (uint32_t i = 0; i < SERVER_DESCS; i++)
+		d[i] = (struct mb2_efi_memory_descriptor){
+		    EFI_CONVENTIONAL_MEMORY, 0, i * 0x3000ull, 0, 2, 0};
+	m = mbi_new();
+	mbi_efi_mmap(m, 48, d, SERVER_DESCS);
+	mbi_end(m);
+	assert_int_equal(parse(m, r), MB2_OK);
+	assert_int_equal(r->bi.memmap_count, BOOT_MEMMAP_MAX);
+	assert_int_equal(r->dropped, SERVER_DESCS - BOOT_MEMMAP_MAX);
+	mbi_free(m);
+	free(r);
+	free(d);
 }
 
 static void test_unterminated_strings(void **state)
@@ -939,6 +1013,7 @@ int main(void)
 	    cmocka_unit_test(test_no_memmap),
 	    cmocka_unit_test(test_entry_sizes),
 	    cmocka_unit_test(test_huge_page_count),
+	    cmocka_unit_test(test_server_efi_map),
 	    cmocka_unit_test(test_too_many),
 	    cmocka_unit_test(test_unterminated_strings),
 	    cmocka_unit_test(test_bad_module),
