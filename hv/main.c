@@ -5,6 +5,7 @@
 #include "hv/guest_run.h"
 #include "hv/options.h"
 #include "hv/report.h"
+#include "arch/x86/mce.h"
 #include "arch/x86/acpi.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
@@ -121,6 +122,31 @@ static void hv_print_boot_info(const struct boot_info *bi)
 			bi->fb.width, bi->fb.height, bi->fb.bpp);
 }
 
+/* One line: CR4.MCE is on wherever the CPU has machine checks. */
+static void hv_report_machine_checks(unsigned cpus)
+{
+	unsigned on = 0, min_banks = ~0u, max_banks = 0;
+
+	for (unsigned i = 0; i < cpus; i++) {
+		int banks = percpu_area[i].mce_banks;
+
+		if (banks < 0)
+			continue;
+		on++;
+		min_banks = MIN(min_banks, (unsigned)banks);
+		max_banks = MAX(max_banks, (unsigned)banks);
+	}
+	if (on == cpus && min_banks == max_banks)
+		pr_info("mce: machine-check exceptions on (CR4.MCE) on every CPU (%u), %u reporting bank(s) each",
+			cpus, min_banks);
+	else if (on == cpus)
+		pr_info("mce: machine-check exceptions on (CR4.MCE) on every CPU (%u), %u to %u reporting bank(s)",
+			cpus, min_banks, max_banks);
+	else
+		pr_warn("mce: %u of %u CPU(s) have no machine-check exception: an uncorrected error there shuts the CPU down unreported",
+			cpus - on, cpus);
+}
+
 /* Every online CPU must be able to run guests, the same way. */
 static const struct virt_caps *hv_check_virt(char *why, size_t whysz)
 {
@@ -230,6 +256,7 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 	report_set_u64("mem_mib", memory_usable_mib());
 
 	pic_mask_all();
+	this_cpu()->mce_banks = mce_init_this_cpu();
 	lapic_init_this_cpu();
 	virt_probe_this_cpu(&this_cpu()->virt);
 	/* Without a MADT the boot CPU runs alone (already said above). */
@@ -240,6 +267,7 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 			      options.ap_timeout_ms, memory_trampoline_page());
 	percpu_area[0].online = true;
 	cpus = smp_online_count();
+	hv_report_machine_checks(cpus);
 
 	/* The trampoline's identity map is no longer needed anywhere. */
 	paging_drop_identity_map();

@@ -39,6 +39,8 @@ struct percpu {
 	void *volatile work_arg;
 	/* NMIs sent as kicks (smp_kick_nmi) and not yet taken. */
 	uint32_t nmi_kicks;
+	/* Machine-check banks enabled (mce_init_this_cpu); -1: no #MC. */
+	int mce_banks;
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

@@ -1,3 +1,4 @@
+#include "arch/x86/mce.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/idt.h"
@@ -101,6 +102,7 @@ static __noreturn void ap_entry(uint64_t cpu_id)
 	percpu_init_this_cpu(cpu_id, stacks, p->kernel_stack_bottom,
 			     p->kernel_stack_top);
 	paging_enable_cpu_features();
+	p->mce_banks = mce_init_this_cpu();
 	lapic_init_this_cpu();
 	virt_probe_this_cpu(&p->virt);
 	__atomic_store_n(&p->online, true, __ATOMIC_RELEASE);

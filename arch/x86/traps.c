@@ -8,6 +8,7 @@
 #include "arch/x86/smp.h"
 #include "base/ksyms.h"
 #include "base/log.h"
+#include "arch/x86/mce.h"
 #include "base/panic.h"
 #include "lib/format.h"
 
@@ -112,6 +113,8 @@ void trap_dispatch(struct trap_frame *f)
 			this_cpu_id(), (unsigned long long)f->rip);
 		return;
 	}
+	if (vector == VEC_MACHINE_CHECK)
+		mce_handle(f);
 	if (vector < VEC_FIRST_EXTERNAL) {
 		uint64_t resume = ex_table_find(f->rip);
 

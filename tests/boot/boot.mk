@@ -18,7 +18,8 @@ BOOT_EXPECT_qemu-bios-cd-1cpu := --cpus 1
 
 BOOT_TESTS += qemu-bios-cd-4cpu
 BOOT_ARGS_qemu-bios-cd-4cpu := --smp 4
-BOOT_EXPECT_qemu-bios-cd-4cpu := --cpus 4
+BOOT_EXPECT_qemu-bios-cd-4cpu := --cpus 4 \
+	--expect-log 'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(4\), [1-9][0-9]* reporting bank'
 
 BOOT_TESTS += qemu-uefi-cd-4cpu
 BOOT_ARGS_qemu-uefi-cd-4cpu := --firmware uefi --smp 4
@@ -290,6 +291,13 @@ $(foreach c,$(GUEST_MEM_CASES),$(eval $(call guest_mem_case,$(call \
 $(eval $(call guest_case,bios-2cpu,arch-msr))
 $(eval $(call bochs_case,svm,2,arch-msr))
 $(eval $(call bochs_case,vmx,2,arch-msr))
+
+# Machine checks on on every CPU of each vendor's emulator too (Bochs
+# lists no reporting banks).
+BOOT_EXPECT_bochs-vmx-4cpu-fault-in += --expect-log \
+	'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(4\)'
+BOOT_EXPECT_bochs-svm-2cpu-fault-in += --expect-log \
+	'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(2\)'
 
 # The guest as a Multiboot2 module and as a file next to the UEFI application.
 BOOT_TESTS += guest-module-mb2

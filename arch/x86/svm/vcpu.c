@@ -123,6 +123,8 @@ static void svm_vmcb_init_control(struct vcpu_hw *hw,
 			     SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
 			     SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO_PROT |
 			     SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_SHUTDOWN;
+	/* A machine check in the guest is the host's (svm_vcpu_enter). */
+	c->intercept_exceptions = 1u << VEC_MACHINE_CHECK;
 	c->intercept_misc2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL |
 			     SVM_INTERCEPT2_VMLOAD | SVM_INTERCEPT2_VMSAVE |
 			     SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
@@ -328,6 +330,10 @@ static void svm_vcpu_enter(struct vcpu_hw *hw, struct vcpu_regs *regs)
 	svm_vmrun(hw->vmcb_pa, hw->host_state_pa, regs);
 
 	regs->rax = hw->vmcb->save.rax;
+	/* A machine check while the guest ran: the host's handler reports
+	 * the banks and stops, as on any CPU (APM Vol. 2, 15.12). */
+	if ((uint32_t)c->exitcode == VMEXIT_EXCP0 + VEC_MACHINE_CHECK)
+		__asm__ volatile("int $18" ::: "memory");
 	c->tlb_control = TLB_CONTROL_DO_NOTHING;
 	c->eventinj = 0;
 	if ((uint32_t)c->exitcode != VMEXIT_INVALID)

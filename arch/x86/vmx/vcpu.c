@@ -139,7 +139,8 @@ static void vmx_vmcs_init_control(struct vmcs_writer *w, struct vcpu_hw *hw,
 	vmcs_set(w, VMCS_PROC_BASED_CONTROLS2, c->procbased2);
 	vmcs_set(w, VMCS_EXIT_CONTROLS, c->exit);
 	vmcs_set(w, VMCS_ENTRY_CONTROLS, c->entry & ~ENTRY_IA32E_MODE_GUEST);
-	vmcs_set(w, VMCS_EXCEPTION_BITMAP, 0);
+	/* A machine check in the guest is the host's (vmx_vcpu_enter). */
+	vmcs_set(w, VMCS_EXCEPTION_BITMAP, 1u << VEC_MACHINE_CHECK);
 	vmcs_set(w, VMCS_PF_ERROR_CODE_MASK, 0);
 	vmcs_set(w, VMCS_PF_ERROR_CODE_MATCH, 0);
 	vmcs_set(w, VMCS_CR3_TARGET_COUNT, 0);
@@ -549,6 +550,16 @@ static void vmx_vcpu_enter(struct vcpu_hw *hw, struct vcpu_regs *regs)
 	     (VMX_INTR_VALID | VMX_INTR_TYPE_MASK)) ==
 		(VMX_INTR_VALID | VMX_INTR_TYPE_NMI))
 		vmx_vcpu_deliver_host_nmi();
+	/* A machine check while the guest ran or during the entry: the
+	 * host's handler reports the banks and stops (SDM Vol. 3C, 27.1 and
+	 * 27.8). */
+	if ((hw->exit_reason == VMX_EXIT_EXCEPTION_OR_NMI &&
+	     (vmx_vmcs_read(VMCS_EXIT_INTERRUPTION_INFO) &
+	      (VMX_INTR_VALID | VMX_INTR_TYPE_MASK | VMX_INTR_VECTOR_MASK)) ==
+		 (VMX_INTR_VALID | VMX_INTR_TYPE_HW_EXCEPTION |
+		  VEC_MACHINE_CHECK)) ||
+	    (hw->exit_reason & 0xffff) == VMX_EXIT_MACHINE_CHECK_AT_ENTRY)
+		__asm__ volatile("int $18" ::: "memory");
 	if (hw->exit_reason & VMX_EXIT_REASON_ENTRY_FAILED)
 		return;
 	idt_info = (uint32_t)vmx_vmcs_read(VMCS_IDT_VECTORING_INFO);
