@@ -228,6 +228,44 @@ static bool smp_start_one(unsigned cpu_id, uint32_t apic_id,
 	return true;
 }
 
+/* True if apic_id is one of the CPUs this hypervisor runs on. */
+static bool smp_apic_id_online(uint32_t apic_id)
+{
+	for (unsigned i = 0; i < online_count; i++)
+		if (percpu_area[i].apic_id == apic_id)
+			return true;
+	return false;
+}
+
+/*
+ * The CPUs the MADT lists that this hypervisor does not run (beyond
+ * maxcpus= or MAX_CPUS) still sit in the firmware's parking loop, whose
+ * code may live in memory the allocator hands out later. INIT puts each
+ * in wait-for-SIPI, where it runs nothing (SDM Vol. 3A, 9.4.4.1); the
+ * console says how many.
+ */
+static void smp_park_unused(const struct acpi_cpus *cpus, uint32_t my_apic_id)
+{
+	unsigned parked = 0, unreachable = 0;
+
+	for (unsigned i = 0; i < cpus->count; i++) {
+		uint32_t apic_id = cpus->apic_ids[i];
+
+		if (apic_id == my_apic_id || smp_apic_id_online(apic_id))
+			continue;
+		if (lapic_send_init(apic_id))
+			parked++;
+		else
+			unreachable++;
+	}
+	if (parked)
+		pr_info("smp: %u CPU(s) not used: sent INIT, they wait for a SIPI that never comes",
+			parked);
+	if (unreachable)
+		pr_warn("smp: %u CPU(s) not used and not reachable by INIT from xAPIC mode: left where the firmware parked them",
+			unreachable);
+}
+
 unsigned smp_start_aps(const struct acpi_cpus *cpus, unsigned maxcpus,
 		       unsigned timeout_ms, uint64_t trampoline_page)
 {
@@ -255,5 +293,6 @@ unsigned smp_start_aps(const struct acpi_cpus *cpus, unsigned maxcpus,
 				apic_id, timeout_ms);
 		}
 	}
+	smp_park_unused(cpus, my_apic_id);
 	return online_count;
 }
