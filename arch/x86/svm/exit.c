@@ -240,7 +240,7 @@ static void svm_exit_address_msr(struct vcpu_hw *hw, const struct vcpu_exit *exi
 	struct vmcb_save *save = &hw->vmcb->save;
 	uint64_t v = exit->msr.value;
 
-	if (!is_canonical(v, cpu_linear_address_bits())) {
+	if (!is_canonical(v, hw->linear_bits)) {
 		svm_vcpu_inject_exception(hw, VEC_GENERAL_PROTECTION, true, 0);
 		return;
 	}

@@ -29,6 +29,7 @@ struct vcpu_hw {
 	uint64_t injected;     /* EVENTINJ of the last VMRUN */
 	struct vcpu_regs entry_regs;
 	bool decode_assists;   /* EXITINFO1 names a MOV CR's register */
+	unsigned linear_bits;  /* of this CPU: what WRMSR takes as canonical */
 	bool lme_held;	       /* the guest's EFER.LME, kept out (efer.c) */
 	char entry_fault[128]; /* why the last entry was refused */
 	bool (*read_guest)(void *guest_mem, uint64_t gpa, void *buf,

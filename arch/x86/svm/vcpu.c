@@ -251,6 +251,7 @@ static struct vcpu_hw *svm_vcpu_create(const struct vcpu_config *cfg, char *err,
 	hw->vcpu_id = cfg->vcpu_id;
 	hw->nrip_save = this_cpu()->virt.nrip_save;
 	hw->decode_assists = this_cpu()->virt.decode_assists;
+	hw->linear_bits = cpu_linear_address_bits(); /* CPUID: not per exit */
 	hw->read_guest = cfg->read_guest;
 	hw->guest_mem = cfg->guest_mem;
 	hw->flush_command = this_cpu()->virt.flush_by_asid
