@@ -169,6 +169,11 @@ static void test_walk_legacy(void **state)
 	mem[4][6] = 0x600000ull | PS | P_RW;
 	assert_true(walk(0x3020, CR4_PAE, 0, la, &gpa));
 	assert_int_equal(gpa, 0x600000ull + 0x1234);
+	/* The second PDPT entry (la in [1 GiB, 2 GiB)) -> PD 6 -> 2 MiB. */
+	mem[3][5] = PAGE(6) | 1;
+	mem[6][1] = 0xa00000ull | PS | P_RW;
+	assert_true(walk(0x3020, CR4_PAE, 0, 0x40201234ull, &gpa));
+	assert_int_equal(gpa, 0xa00000ull + 0x1234);
 	mem[3][4] = 0;
 	assert_false(walk(0x3020, CR4_PAE, 0, la, &gpa));
 }
