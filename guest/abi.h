@@ -34,6 +34,9 @@ enum hv_guest_test {
 	HV_TEST_STRING_IO = 5,     /* INS/OUTS on a port nobody owns */
 	HV_TEST_ARCH_MSR = 6,      /* EFER and address MSRs as the
 				    * architecture says; long mode in and out */
+	HV_TEST_AC_LOOP = 7,       /* an #AC delivery that raises #AC, broken
+				    * from another vCPU */
+	HV_TEST_DB_LOOP = 8,       /* the same with #DB (64-bit, IST) */
 	/* Hostile guests: each must end with the VM stopped (or a fault). */
 	HV_TEST_HOSTILE_TRIPLE_FAULT = 16,
 	HV_TEST_HOSTILE_MMIO = 17,        /* access outside every slot */

@@ -34,6 +34,8 @@ enum guest_fail {
 				   * #UD, or not at its own address */
 	GUEST_FAIL_ARCH = 9,	  /* an MSR, EFER or CR0 behaved unlike the
 				   * architecture */
+	GUEST_FAIL_LOOP = 10,	  /* an exception loop did not run, or did
+				   * not end as the test broke it */
 };
 
 /* One vCPU's view of the test: its id and its regions, all below 4 GiB. */
@@ -65,6 +67,7 @@ uint32_t test_dirty_log(struct guest_ctx *ctx);
 uint32_t test_bench(struct guest_ctx *ctx);
 uint32_t test_string_io(struct guest_ctx *ctx);
 uint32_t test_arch_msr(struct guest_ctx *ctx);
+uint32_t test_exception_loop(struct guest_ctx *ctx);
 uint32_t test_hostile(struct guest_ctx *ctx);
 
 #endif

@@ -14,7 +14,7 @@ GUEST_LDFLAGS := -m elf_i386 -nostdlib -static -no-pie -z noexecstack \
 
 # guest/entry.asm must come first: the image starts with guest_entry.
 # (guest/embed.asm is not the guest's: it puts guest.bin into the hypervisor.)
-GUEST_ASM_SRCS := guest/entry.asm guest/trap_entry.asm
+GUEST_ASM_SRCS := guest/entry.asm guest/trap_entry.asm guest/exception_loop.asm
 GUEST_C_SRCS := $(sort $(wildcard guest/*.c)) lib/format.c lib/string.c
 GUEST_OBJS := $(GUEST_ASM_SRCS:%.asm=$(BUILD)/guest/%.asm.o) \
 	$(GUEST_C_SRCS:%.c=$(BUILD)/guest/%.o)

@@ -25,6 +25,10 @@ static const char *guest_test_name(uint32_t test)
 		return "string-io";
 	case HV_TEST_ARCH_MSR:
 		return "arch-msr";
+	case HV_TEST_AC_LOOP:
+		return "ac-loop";
+	case HV_TEST_DB_LOOP:
+		return "db-loop";
 	case HV_TEST_HOSTILE_TRIPLE_FAULT:
 		return "hostile triple fault";
 	case HV_TEST_HOSTILE_MMIO:
@@ -83,6 +87,9 @@ static uint32_t guest_run(struct guest_ctx *ctx)
 		return test_string_io(ctx);
 	case HV_TEST_ARCH_MSR:
 		return test_arch_msr(ctx);
+	case HV_TEST_AC_LOOP:
+	case HV_TEST_DB_LOOP:
+		return test_exception_loop(ctx);
 	default:
 		return test_bench(ctx);
 	}

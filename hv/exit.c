@@ -74,6 +74,31 @@ static void vcpu_handle_cpuid(struct vcpu *v, const struct vcpu_exit *e)
 	vcpu_skip_instruction(v, e);
 }
 
+/*
+ * An intercepted #DB or #AC goes to the guest, as if it had not been
+ * intercepted: the intercept exists so that a delivery that raises the
+ * same exception again loops through exits, where this CPU still takes
+ * interrupts and NMIs (flush requests, the watchdog), instead of inside
+ * the CPU. Such a loop is said once per vCPU and counted; the guest
+ * stays in it until it changes what raises the exception, or its VM's
+ * timeout stops it.
+ */
+static void vcpu_handle_exception(struct vcpu *v, const struct vcpu_exit *e)
+{
+	uint8_t vector = e->exception.vector;
+	const char *name = vector == VEC_DEBUG ? "#DB" : "#AC";
+
+	if (vector == VEC_DEBUG)
+		v->reflected_db++;
+	else
+		v->reflected_ac++;
+	if (e->exception.in_delivery && e->exception.delivering == vector &&
+	    v->delivery_loops++ == 0)
+		pr_warn("vcpu%u: %s raised while delivering %s at RIP %#llx: the guest's exception delivery loops, each round through an exit",
+			v->id, name, name, (unsigned long long)e->rip);
+	v->vm->backend->vcpu_reflect_exception(v->hw, e);
+}
+
 void vcpu_skip_instruction(struct vcpu *v, const struct vcpu_exit *e)
 {
 	if (!v->vm->backend->vcpu_skip_instruction(v->hw, e))
@@ -121,6 +146,9 @@ void vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 			pr_info("vcpu%u: virtualization instruction at RIP %#llx: injecting #UD",
 				v->id, (unsigned long long)e->rip);
 		be->vcpu_inject_exception(v->hw, VEC_INVALID_OPCODE, false, 0);
+		break;
+	case VCPU_EXIT_EXCEPTION:
+		vcpu_handle_exception(v, e);
 		break;
 	case VCPU_EXIT_HLT:
 		vm_stop(vm, "vcpu%u: HLT at RIP %#llx with no interrupt that could wake it (no HV_HC_DONE)",

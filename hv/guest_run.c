@@ -27,6 +27,8 @@ static const struct {
 	[OPT_TEST_DIRTY_LOG] = { HV_TEST_DIRTY_LOG, 4 },
 	[OPT_TEST_BENCH] = { HV_TEST_BENCH, 1 },
 	[OPT_TEST_ARCH_MSR] = { HV_TEST_ARCH_MSR, 1 },
+	[OPT_TEST_AC_LOOP] = { HV_TEST_AC_LOOP, 1 },
+	[OPT_TEST_DB_LOOP] = { HV_TEST_DB_LOOP, 1 },
 	[OPT_TEST_HOSTILE_TRIPLE_FAULT] = { HV_TEST_HOSTILE_TRIPLE_FAULT, 1 },
 	[OPT_TEST_HOSTILE_MMIO] = { HV_TEST_HOSTILE_MMIO, 1 },
 	[OPT_TEST_HOSTILE_HYPERCALL] = { HV_TEST_HOSTILE_HYPERCALL, 1 },
@@ -145,6 +147,7 @@ static bool guest_run_vcpus(struct vm *vm)
 static bool guest_collect(struct vm *vm, char *why, size_t whysz)
 {
 	uint64_t faults = 0, retries = 0, data_errors = 0;
+	uint64_t reflected_db = 0, reflected_ac = 0, delivery_loops = 0;
 	bool pass = !vm_is_stopped(vm);
 
 	for (unsigned i = 0; i < vm->vcpu_count; i++) {
@@ -153,6 +156,9 @@ static bool guest_collect(struct vm *vm, char *why, size_t whysz)
 		faults += v->npf_exits;
 		retries += v->fault_retries;
 		data_errors += v->data_errors;
+		reflected_db += v->reflected_db;
+		reflected_ac += v->reflected_ac;
+		delivery_loops += v->delivery_loops;
 		if (pass && (!v->done || v->result != 0)) {
 			fmt_snprintf(why, whysz, "vcpu%u reported failure %d", i,
 				     (int)v->result);
@@ -171,6 +177,9 @@ static bool guest_collect(struct vm *vm, char *why, size_t whysz)
 	report_set_u64("data_errors", data_errors);
 	report_set_u64("tlb_flushes", vm->flushes);
 	report_set_u64("nmi_kicks", vm->nmi_kicks);
+	report_set_u64("reflected_db", reflected_db);
+	report_set_u64("reflected_ac", reflected_ac);
+	report_set_u64("delivery_loops", delivery_loops);
 	for (unsigned key = 0; key < ARRAY_SIZE(guest_report_names); key++)
 		if (guest_report_names[key] && vm->report[key])
 			report_set_u64(guest_report_names[key], vm->report[key]);

@@ -42,6 +42,8 @@ static const char *const options_test_names[] = {
     [OPT_TEST_HOSTILE_PORT_OVERLAP] = "hostile-port-overlap",
     [OPT_TEST_HOSTILE_STRING_IO_PAGING] = "hostile-string-io-paging",
     [OPT_TEST_ARCH_MSR] = "arch-msr",
+    [OPT_TEST_AC_LOOP] = "ac-loop",
+    [OPT_TEST_DB_LOOP] = "db-loop",
 };
 
 /*

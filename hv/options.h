@@ -41,13 +41,15 @@ enum opt_test {
 	OPT_TEST_HOSTILE_PORT_OVERLAP,
 	OPT_TEST_HOSTILE_STRING_IO_PAGING,
 	OPT_TEST_ARCH_MSR,
+	OPT_TEST_AC_LOOP,
+	OPT_TEST_DB_LOOP,
 };
 
 #define OPT_TEST_NAMES_TEXT                                                    \
 	"none, fault-in, zap-under-load, dirty-log, bench, hostile-triple-fault, " \
 	"hostile-mmio, hostile-hypercall, hostile-pointer, hostile-virt-insn, "  \
 	"hostile-port, string-io, hostile-string-io, hostile-port-overlap, "    \
-	"hostile-string-io-paging, arch-msr"
+	"hostile-string-io-paging, arch-msr, ac-loop, db-loop"
 
 #define OPT_GUEST_MEM_MIN (32ull << 20)
 #define OPT_GUEST_MEM_MAX (2ull << 30)

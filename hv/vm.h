@@ -40,6 +40,8 @@ struct vcpu {
 
 	/* Figures. */
 	uint64_t exits, npf_exits, fault_retries, hypercalls, virt_insns;
+	uint64_t reflected_db, reflected_ac; /* intercepted, given to the guest */
+	uint64_t delivery_loops; /* of those, raised delivering themselves */
 	uint64_t rng; /* for HV_HC_MMU_CHAOS */
 } __aligned(64);
 

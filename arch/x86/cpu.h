@@ -112,6 +112,20 @@ DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
 
+/* DR6: the guest's own while a VMX guest runs (VMX does not switch it). */
+static inline uint64_t read_dr6(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%dr6, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_dr6(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%dr6" : : "r"(v) : "memory");
+}
+
 static inline uint64_t read_rflags(void)
 {
 	uint64_t v;
@@ -166,6 +180,10 @@ static inline void invlpg(uint64_t va)
 #define RFLAGS_DF (1ull << 10)
 /* Reset values of the debug registers (SDM Vol. 3B, 18.2; APM 13.1.1). */
 #define DR6_RESET 0xffff0ff0ull
+#define DR6_B0_B3 0xfull	  /* which breakpoint condition was met */
+#define DR6_BD (1ull << 13) /* a MOV DR with DR7.GD set */
+#define DR6_BS (1ull << 14) /* single step (RFLAGS.TF) */
 #define DR7_RESET 0x400ull
+#define DR7_GD (1ull << 13) /* general detect: MOV DR raises #DB */
 
 #endif

@@ -27,6 +27,7 @@ enum vcpu_exit_kind {
 	VCPU_EXIT_SHUTDOWN,     /* triple fault */
 	VCPU_EXIT_INTERRUPT,    /* a host interrupt (e.g. a flush IPI) */
 	VCPU_EXIT_VIRT_INSN,    /* VMX/SVM instruction: inject #UD */
+	VCPU_EXIT_EXCEPTION,    /* an intercepted guest exception: exception */
 	VCPU_EXIT_ENTRY_FAILED, /* the CPU refused the guest state: raw */
 	VCPU_EXIT_UNKNOWN,      /* anything else: raw */
 };
@@ -91,6 +92,21 @@ struct vcpu_exit {
 			bool write;
 			uint64_t value;   /* WRMSR: the value; RDMSR: set by the handler */
 		} msr;
+		struct {
+			uint8_t vector;   /* VEC_DEBUG or VEC_ALIGNMENT_CHECK */
+			bool has_error;
+			uint32_t error;
+			/*
+			 * Raised while the CPU delivered another hardware
+			 * exception to the guest (of vector delivering):
+			 * nothing of the guest ran in between.
+			 */
+			bool in_delivery;
+			uint8_t delivering;
+			/* #DB: the DR6 bits the exception sets (B0-B3, BD,
+			 * BS), where the CPU has not written them yet. */
+			uint32_t dr6_pending;
+		} exception;
 	};
 	/* String I/O: the guest's state around the instruction. */
 	struct vcpu_guest_view guest;

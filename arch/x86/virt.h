@@ -85,6 +85,14 @@ struct virt_backend {
 	/* Queues a hardware exception for the next entry. */
 	void (*vcpu_inject_exception)(struct vcpu_hw *hw, uint8_t vector,
 				      bool has_error_code, uint32_t error_code);
+	/*
+	 * Queues the exception a VCPU_EXIT_EXCEPTION exit intercepted for
+	 * delivery to the guest, with the side effects the CPU's own
+	 * delivery would have had (DR6, DR7.GD for #DB). Only for the exit
+	 * just returned by vcpu_run.
+	 */
+	void (*vcpu_reflect_exception)(struct vcpu_hw *hw,
+				       const struct vcpu_exit *exit);
 };
 
 extern const struct virt_backend svm_backend;

@@ -145,6 +145,25 @@ static void svm_exit_decode_msr(const struct vcpu_hw *hw,
 }
 
 /*
+ * An intercepted #DB or #AC: EXITINFO1 holds #AC's error code; EXITINTINFO
+ * the exception whose delivery raised it, if any.
+ */
+static void svm_exit_decode_exception(const struct vcpu_hw *hw, uint8_t vector,
+				      struct vcpu_exit *exit)
+{
+	uint64_t during = hw->vmcb->control.exitintinfo;
+
+	exit->kind = VCPU_EXIT_EXCEPTION;
+	exit->exception.vector = vector;
+	exit->exception.has_error = vector == VEC_ALIGNMENT_CHECK;
+	exit->exception.error = (uint32_t)hw->vmcb->control.exitinfo1;
+	exit->exception.in_delivery =
+	    (during & SVM_EVENTINJ_V) &&
+	    (during & SVM_EVENTINJ_TYPE_MASK) == SVM_EVENTINJ_TYPE_EXCEPTION;
+	exit->exception.delivering = during & SVM_EVENTINJ_VECTOR_MASK;
+}
+
+/*
  * Fills exit from the VMCB of the last #VMEXIT and regs (the guest's
  * registers after it, RAX included). Every field not meaningful for the
  * kind is zero; raw_* always hold EXITCODE, EXITINFO1 and EXITINFO2.
@@ -209,6 +228,10 @@ void svm_exit_decode(const struct vcpu_hw *hw, const struct vcpu_regs *regs,
 	case VMEXIT_INVLPGA:
 		exit->kind = VCPU_EXIT_VIRT_INSN;
 		exit->insn_len = svm_exit_insn_len(hw, INSN_LEN_SVM);
+		break;
+	case VMEXIT_EXCP0 + VEC_DEBUG:
+	case VMEXIT_EXCP0 + VEC_ALIGNMENT_CHECK:
+		svm_exit_decode_exception(hw, code - VMEXIT_EXCP0, exit);
 		break;
 	case VMEXIT_INVALID:
 		exit->kind = VCPU_EXIT_ENTRY_FAILED;

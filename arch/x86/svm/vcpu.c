@@ -123,8 +123,14 @@ static void svm_vmcb_init_control(struct vcpu_hw *hw,
 			     SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
 			     SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO_PROT |
 			     SVM_INTERCEPT_MSR_PROT | SVM_INTERCEPT_SHUTDOWN;
-	/* A machine check in the guest is the host's (svm_vcpu_enter). */
-	c->intercept_exceptions = 1u << VEC_MACHINE_CHECK;
+	/*
+	 * A machine check in the guest is the host's (svm_vcpu_enter).
+	 * #DB and #AC are reflected (svm_vcpu_reflect_exception): a guest
+	 * whose delivery of either raises it again would otherwise loop
+	 * inside the CPU, which then takes no interrupt and no NMI.
+	 */
+	c->intercept_exceptions = 1u << VEC_MACHINE_CHECK | 1u << VEC_DEBUG |
+				  1u << VEC_ALIGNMENT_CHECK;
 	c->intercept_misc2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL |
 			     SVM_INTERCEPT2_VMLOAD | SVM_INTERCEPT2_VMSAVE |
 			     SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
@@ -425,6 +431,28 @@ void svm_vcpu_inject_exception(struct vcpu_hw *hw, uint8_t vector,
 	hw->inject = ev;
 }
 
+/*
+ * Delivers an intercepted #DB or #AC to the guest as the CPU would have.
+ * The CPU wrote DR6 into the VMCB before the intercept (APM Vol. 2,
+ * 15.12); delivery clears DR7.GD, which an injected #DB does not do by
+ * itself. An event whose delivery raised this exception is dropped: a
+ * benign exception during a delivery is handled serially (SDM Vol. 3A,
+ * 6.15, table 6-5), and RIP still points where the dropped exception
+ * comes from again.
+ */
+static void svm_vcpu_reflect_exception(struct vcpu_hw *hw,
+				       const struct vcpu_exit *exit)
+{
+	struct vmcb_save *s = &hw->vmcb->save;
+
+	if (exit->exception.vector == VEC_DEBUG && (s->dr6 & DR6_BD))
+		s->dr7 &= ~DR7_GD;
+	hw->reinject = 0;
+	svm_vcpu_inject_exception(hw, exit->exception.vector,
+				  exit->exception.has_error,
+				  exit->exception.error);
+}
+
 /* NPT uses the host's page-table format: accessed and dirty always. */
 static const struct tdp_format *svm_tdp_format(const struct virt_caps *caps)
 {
@@ -443,4 +471,5 @@ const struct virt_backend svm_backend = {
     .vcpu_request_flush = svm_vcpu_request_flush,
     .vcpu_skip_instruction = svm_vcpu_skip_instruction,
     .vcpu_inject_exception = svm_vcpu_inject_exception,
+    .vcpu_reflect_exception = svm_vcpu_reflect_exception,
 };

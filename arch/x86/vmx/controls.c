@@ -84,12 +84,14 @@ static const struct control_name exit_names[] = {
     {EXIT_ACK_INTERRUPT_ON_EXIT, "acknowledge interrupt on exit (forced on)"},
     {EXIT_SAVE_IA32_EFER, "save IA32_EFER"},
     {EXIT_LOAD_IA32_EFER, "load IA32_EFER"},
+    {EXIT_SAVE_DEBUG_CONTROLS, "save debug controls"},
 };
 static const struct control_name entry_names[] = {
     {ENTRY_IA32E_MODE_GUEST, "IA-32e mode guest (forced on)"},
     {ENTRY_TO_SMM, "entry to SMM (forced on)"},
     {ENTRY_DUAL_MONITOR, "deactivate dual-monitor treatment (forced on)"},
     {ENTRY_LOAD_IA32_EFER, "load IA32_EFER"},
+    {ENTRY_LOAD_DEBUG_CONTROLS, "load debug controls"},
 };
 
 static const char *control_name(const struct control_name *names, size_t n,
@@ -174,14 +176,19 @@ bool vmx_controls_compute(const struct vmx_cap_msrs *m, struct vmx_controls *out
 			PROC2_ENABLE_VMFUNC,
 		    &proc2))
 		return false;
-	/* A 64-bit host; EFER (and PAT where possible) switched by the CPU. */
+	/*
+	 * A 64-bit host; EFER (and PAT where possible) switched by the CPU;
+	 * the guest's DR7 and DEBUGCTL kept across exits (the exits of its
+	 * #DB rely on them).
+	 */
 	if (!ADJUST(exit_cap, exit_msr, exit_names,
 		    EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
-			EXIT_LOAD_IA32_EFER,
+			EXIT_LOAD_IA32_EFER | EXIT_SAVE_DEBUG_CONTROLS,
 		    EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT,
 		    EXIT_ACK_INTERRUPT_ON_EXIT, &exitc))
 		return false;
-	if (!ADJUST(entry_cap, entry_msr, entry_names, ENTRY_LOAD_IA32_EFER,
+	if (!ADJUST(entry_cap, entry_msr, entry_names,
+		    ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_DEBUG_CONTROLS,
 		    ENTRY_LOAD_IA32_PAT,
 		    ENTRY_IA32E_MODE_GUEST | ENTRY_TO_SMM | ENTRY_DUAL_MONITOR,
 		    &entry))

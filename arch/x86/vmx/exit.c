@@ -104,16 +104,43 @@ static void vmx_exit_decode_msr(const struct vcpu_regs *regs, bool write,
 }
 
 /*
- * An exit for an exception or NMI: with an empty exception bitmap only
- * NMIs come here (NMI exiting); vmx_vcpu_run() has already handed them
- * to the host's handler.
+ * An exit for an exception or NMI: an NMI (NMI exiting), which
+ * vmx_vcpu_run() has already handed to the host's handler, or a #DB or
+ * #AC of the exception bitmap (a #MC never returns here). The
+ * interruption information is in raw_info2; the IDT-vectoring
+ * information names the exception whose delivery raised this one.
  */
-static uint32_t vmx_exit_kind_of_exception(uint32_t intr_info)
+static void vmx_exit_decode_exception(uint64_t qual, struct vcpu_exit *exit)
 {
-	if ((intr_info & VMX_INTR_VALID) &&
-	    (intr_info & VMX_INTR_TYPE_MASK) == VMX_INTR_TYPE_NMI)
-		return VCPU_EXIT_INTERRUPT;
-	return VCPU_EXIT_UNKNOWN;
+	uint32_t info = (uint32_t)exit->raw_info2;
+	uint32_t type = info & VMX_INTR_TYPE_MASK;
+	uint8_t vector = info & VMX_INTR_VECTOR_MASK;
+	uint32_t during = (uint32_t)vmx_vmcs_read(VMCS_IDT_VECTORING_INFO);
+
+	exit->kind = VCPU_EXIT_UNKNOWN;
+	if (!(info & VMX_INTR_VALID))
+		return;
+	if (type == VMX_INTR_TYPE_NMI) {
+		exit->kind = VCPU_EXIT_INTERRUPT;
+		return;
+	}
+	if ((type != VMX_INTR_TYPE_HW_EXCEPTION &&
+	     type != VMX_INTR_TYPE_PRIV_SOFT_EXCEPTION) ||
+	    (vector != VEC_DEBUG && vector != VEC_ALIGNMENT_CHECK))
+		return;
+	exit->kind = VCPU_EXIT_EXCEPTION;
+	exit->exception.vector = vector;
+	exit->exception.has_error = info & VMX_INTR_ERROR_CODE_VALID;
+	if (exit->exception.has_error)
+		exit->exception.error =
+		    (uint32_t)vmx_vmcs_read(VMCS_EXIT_INTERRUPTION_ERROR);
+	exit->exception.in_delivery =
+	    (during & VMX_INTR_VALID) &&
+	    (during & VMX_INTR_TYPE_MASK) == VMX_INTR_TYPE_HW_EXCEPTION;
+	exit->exception.delivering = during & VMX_INTR_VECTOR_MASK;
+	if (vector == VEC_DEBUG)
+		exit->exception.dr6_pending =
+		    qual & (DR6_B0_B3 | DR6_BD | DR6_BS);
 }
 
 /*
@@ -180,8 +207,7 @@ void vmx_exit_decode(const struct vcpu_hw *hw, const struct vcpu_regs *regs,
 		break;
 	case VMX_EXIT_EXCEPTION_OR_NMI:
 		exit->raw_info2 = vmx_vmcs_read(VMCS_EXIT_INTERRUPTION_INFO);
-		exit->kind = vmx_exit_kind_of_exception((uint32_t)exit->raw_info2);
-		exit->insn_len = 0;
+		vmx_exit_decode_exception(qual, exit);
 		break;
 	case VMX_EXIT_EXTERNAL_INTERRUPT:
 	case VMX_EXIT_INIT:

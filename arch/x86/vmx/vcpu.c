@@ -139,8 +139,15 @@ static void vmx_vmcs_init_control(struct vmcs_writer *w, struct vcpu_hw *hw,
 	vmcs_set(w, VMCS_PROC_BASED_CONTROLS2, c->procbased2);
 	vmcs_set(w, VMCS_EXIT_CONTROLS, c->exit);
 	vmcs_set(w, VMCS_ENTRY_CONTROLS, c->entry & ~ENTRY_IA32E_MODE_GUEST);
-	/* A machine check in the guest is the host's (vmx_vcpu_enter). */
-	vmcs_set(w, VMCS_EXCEPTION_BITMAP, 1u << VEC_MACHINE_CHECK);
+	/*
+	 * A machine check in the guest is the host's (vmx_vcpu_enter).
+	 * #DB and #AC are reflected (vmx_vcpu_reflect_exception): a guest
+	 * whose delivery of either raises it again would otherwise loop
+	 * inside the CPU, which then takes no interrupt and no NMI.
+	 */
+	vmcs_set(w, VMCS_EXCEPTION_BITMAP,
+		 1u << VEC_MACHINE_CHECK | 1u << VEC_DEBUG |
+		     1u << VEC_ALIGNMENT_CHECK);
 	vmcs_set(w, VMCS_PF_ERROR_CODE_MASK, 0);
 	vmcs_set(w, VMCS_PF_ERROR_CODE_MATCH, 0);
 	vmcs_set(w, VMCS_CR3_TARGET_COUNT, 0);
@@ -450,6 +457,8 @@ static void vmx_vcpu_set_next_event(struct vcpu_hw *hw)
 	vmx_vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, info);
 	if (info & VMX_INTR_ERROR_CODE_VALID)
 		vmx_vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR, error);
+	if ((info & VMX_INTR_TYPE_MASK) == VMX_INTR_TYPE_PRIV_SOFT_EXCEPTION)
+		vmx_vmcs_write(VMCS_ENTRY_INSTRUCTION_LENGTH, hw->inject_len);
 	hw->inject = 0;
 	hw->reinject = 0;
 }
@@ -657,6 +666,40 @@ void vmx_vcpu_inject_exception(struct vcpu_hw *hw, uint8_t vector,
 	hw->inject = info;
 }
 
+/*
+ * Delivers an intercepted #DB or #AC to the guest as the CPU would have.
+ * A #DB exit leaves DR6 untouched and reports its bits in the exit
+ * qualification (SDM Vol. 3C, 28.1 and 28.2.1): they go into DR6 (the
+ * guest's, since VMX does not switch it) and, for BD, DR7.GD is cleared
+ * as delivery does. INT1 is injected again as the privileged software
+ * exception it was, past the instruction. An event whose delivery raised
+ * this exception is dropped: a benign exception during a delivery is
+ * handled serially (SDM Vol. 3A, 6.15, table 6-5).
+ */
+static void vmx_vcpu_reflect_exception(struct vcpu_hw *hw,
+				       const struct vcpu_exit *exit)
+{
+	uint32_t pending = exit->exception.dr6_pending;
+	uint32_t info = (uint32_t)exit->raw_info2;
+
+	if (exit->exception.vector == VEC_DEBUG) {
+		write_dr6((read_dr6() & ~DR6_B0_B3) | pending);
+		if (pending & DR6_BD)
+			vmx_vmcs_write(VMCS_GUEST_DR7,
+				       vmx_vmcs_read(VMCS_GUEST_DR7) & ~DR7_GD);
+	}
+	hw->reinject = 0;
+	if ((info & VMX_INTR_TYPE_MASK) == VMX_INTR_TYPE_PRIV_SOFT_EXCEPTION) {
+		hw->inject = VMX_INTR_VALID | VMX_INTR_TYPE_PRIV_SOFT_EXCEPTION |
+			     VEC_DEBUG;
+		hw->inject_len = exit->insn_len;
+		return;
+	}
+	vmx_vcpu_inject_exception(hw, exit->exception.vector,
+				  exit->exception.has_error,
+				  exit->exception.error);
+}
+
 /* EPT with accessed and dirty flags where the CPU has them (EPTP bit 6). */
 static const struct tdp_format *vmx_tdp_format(const struct virt_caps *caps)
 {
@@ -675,4 +718,5 @@ const struct virt_backend vmx_backend = {
     .vcpu_request_flush = vmx_vcpu_request_flush,
     .vcpu_skip_instruction = vmx_vcpu_skip_instruction,
     .vcpu_inject_exception = vmx_vcpu_inject_exception,
+    .vcpu_reflect_exception = vmx_vcpu_reflect_exception,
 };

@@ -28,9 +28,9 @@ struct vcpu_hw {
 	bool invept_single, invvpid_single;
 	uint32_t inject;       /* entry interruption info hv/ queued */
 	uint32_t inject_error;
+	uint32_t inject_len;   /* its instruction length (INT1 only) */
 	uint32_t reinject;     /* IDT-vectoring info of an interrupted delivery */
 	uint32_t reinject_error;
-	uint32_t reinject_len; /* instruction length for software events */
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	uint64_t guest_cr8;    /* the guest's TPR, never the physical one */
 	/* MSRs the guest owns while this vCPU exists (see vcpu.c). */
