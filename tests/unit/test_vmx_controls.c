@@ -451,9 +451,11 @@ static const struct cpu bochs_skylake_x = {
 	 PROC_ACTIVATE_SECONDARY) /* 0x961861f2 */
 #define EXIT_WORD_NO_PAT                                                       \
 	(0x00036dfbu | EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER |    \
-	 EXIT_LOAD_IA32_EFER) /* 0x00336ffb */
+	 EXIT_LOAD_IA32_EFER | EXIT_SAVE_DEBUG_CONTROLS) /* 0x00336fff */
 #define EXIT_WORD	  (EXIT_WORD_NO_PAT | EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT)
-#define ENTRY_WORD_NO_PAT (0x000011fbu | ENTRY_LOAD_IA32_EFER) /* 0x91fb */
+#define ENTRY_WORD_NO_PAT                                                      \
+	(0x000011fbu | ENTRY_LOAD_IA32_EFER |                                  \
+	 ENTRY_LOAD_DEBUG_CONTROLS) /* 0x91ff */
 #define ENTRY_WORD	  (ENTRY_WORD_NO_PAT | ENTRY_LOAD_IA32_PAT)
 #define PROC2_BASE	  (PROC2_ENABLE_EPT | PROC2_UNRESTRICTED_GUEST)
 
@@ -506,6 +508,9 @@ static void check_word_rules(const struct cpu *cpu,
 	assert_true(c->procbased2 & PROC2_UNRESTRICTED_GUEST);
 	assert_true(c->exit & EXIT_HOST_ADDRESS_SPACE_SIZE);
 	assert_true(c->entry & ENTRY_LOAD_IA32_EFER);
+	/* The guest's DR7 survives exits (its #DB exits rely on it). */
+	assert_true(c->exit & EXIT_SAVE_DEBUG_CONTROLS);
+	assert_true(c->entry & ENTRY_LOAD_DEBUG_CONTROLS);
 	/* Must be clear. */
 	assert_false(c->pinbased &
 		     (PIN_POSTED_INTERRUPTS | PIN_PREEMPTION_TIMER));
