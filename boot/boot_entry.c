@@ -53,7 +53,17 @@ static bool boot_check_handoff(struct boot_info *bi, char *err, size_t errsz)
 	return true;
 }
 
-void boot_entry(uint64_t magic, uint64_t info_phys, uint64_t image_phys)
+/* One line, kept in the log until the console is up. */
+static void boot_report_la57(uint32_t la57)
+{
+	if (la57 == BOOT_LA57_SWITCHED)
+		pr_info("boot: firmware ran with 5-level paging (CR4.LA57): switched to 4-level");
+	else if (la57 == BOOT_LA57_CLEARED)
+		pr_info("boot: the loader left CR4.LA57 set with paging off: cleared it, 4-level paging");
+}
+
+void boot_entry(uint64_t magic, uint64_t info_phys, uint64_t image_phys,
+		uint32_t la57)
 {
 	char err[160] = "";
 	const char *tsc_note;
@@ -87,6 +97,8 @@ void boot_entry(uint64_t magic, uint64_t info_phys, uint64_t image_phys)
 	}
 	boot_info.image_start = image_phys;
 	boot_info.image_end = image_phys + (__image_end - __image_start);
+	boot_info.la57_at_entry = la57;
+	boot_report_la57(la57);
 	if (strncmp(tsc_note, "no PIT", 6) == 0)
 		pr_warn("boot: TSC %llu kHz (%s)", (unsigned long long)tsc_khz(),
 			tsc_note);

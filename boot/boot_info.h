@@ -31,6 +31,17 @@ enum mem_type {
 	MEM_BAD = 5,         /* defective RAM */
 };
 
+/*
+ * What the entry found of five-level paging (CR4.LA57) in the state the
+ * loader left; the hypervisor's page tables have four levels. boot/start.asm
+ * has copies of the values.
+ */
+enum boot_la57 {
+	BOOT_LA57_OFF = 0,      /* four-level paging (or paging off), as expected */
+	BOOT_LA57_SWITCHED = 1, /* the 64-bit entry ran on five-level paging and switched to four */
+	BOOT_LA57_CLEARED = 2,  /* the 32-bit entry found CR4.LA57 set with paging off and cleared it */
+};
+
 struct mem_range {
 	uint64_t base;
 	uint64_t length;
@@ -84,6 +95,9 @@ struct boot_info {
 	/* Physical range of the loaded hypervisor image, set by the entry. */
 	uint64_t image_start;
 	uint64_t image_end;
+
+	/* enum boot_la57, set by the entry. */
+	uint32_t la57_at_entry;
 };
 
 /*

@@ -9,7 +9,14 @@
 ;
 ; Both build the early page tables (identity map of the first 4 GiB and the
 ; image at its link address in the higher half), switch to them, jump to the
-; higher half and call boot_entry(magic, info_phys, image_phys_base) in C.
+; higher half and call boot_entry(magic, info_phys, image_phys_base, la57)
+; in C.
+;
+; The early tables have four levels, and so have the hypervisor's own. A
+; loader that ran with five-level paging may leave CR4.LA57 set: the 32-bit
+; entry (paging off) clears it, the 64-bit entry leaves five-level paging
+; through paging_mode_switch. Either says so in boot_entry's la57 argument
+; (enum boot_la57, boot/boot_info.h).
 
 %include "arch/x86/layout.inc"
 
@@ -25,6 +32,8 @@ EFER_LME		equ 1 << 8
 CR0_PE			equ 1 << 0
 CR0_PG			equ 1 << 31
 CR4_PAE			equ 1 << 5
+CR4_LA57		equ 1 << 12
+CR4_LA57_BIT		equ 12
 PTE_P			equ 1 << 0
 PTE_W			equ 1 << 1
 PTE_PS			equ 1 << 7
@@ -33,7 +42,12 @@ COM1			equ 0x3f8
 GDT_CODE64		equ 0x08
 GDT_DATA		equ 0x10
 
+; enum boot_la57 (boot/boot_info.h)
+BOOT_LA57_SWITCHED	equ 1
+BOOT_LA57_CLEARED	equ 2
+
 extern boot_entry
+extern paging_mode_switch
 extern __image_size
 
 section .boot.text progbits alloc exec nowrite align=4096
@@ -181,7 +195,14 @@ mb2_entry32:
 	mov [eax], edx
 	mov cr3, eax
 
+	; Paging is off, so CR4.LA57 may change here: a loader that ran with
+	; five-level paging may have left it set. EBX keeps the fact.
 	mov eax, cr4
+	xor ebx, ebx
+	btr eax, CR4_LA57_BIT
+	jnc .four_levels
+	mov ebx, BOOT_LA57_CLEARED
+.four_levels:
 	or eax, CR4_PAE
 	mov cr4, eax
 	mov ecx, MSR_EFER
@@ -196,7 +217,8 @@ mb2_entry32:
 	lea eax, [ebp + early_gdt - image_base]
 	mov [ebp + early_gdt_ptr32 + 2 - image_base], eax
 	lgdt [ebp + early_gdt_ptr32 - image_base]
-	lea eax, [ebp + hv_entry64 - image_base]
+	mov ecx, ebx			; enum boot_la57
+	lea eax, [ebp + hv_entry64.from_32bit - image_base]
 	push GDT_CODE64
 	push eax
 	retf
@@ -220,7 +242,10 @@ global hv_entry64
 ; address, identity mapped, interrupts off.
 hv_entry64:
 	cli
+	xor ecx, ecx			; BOOT_LA57_OFF, unless found below
+.from_32bit:				; mb2_entry32 comes in here, ECX = its enum boot_la57
 	cld
+	mov r12d, ecx
 	lea rbp, [rel image_base]	; RBP = physical address of the image
 	lea rsp, [rel boot_stack_top]
 
@@ -271,6 +296,23 @@ hv_entry64:
 	lea rax, [rdx + PTE_P + PTE_W]
 	mov [rbx + ((KERNEL_VMA >> 39) & 511) * 8], rax
 
+	; Five-level paging left on by the firmware would read these tables
+	; with one level too many. The image, its stack and the new tables
+	; are below 4 GiB and identity mapped by both, as the switch needs.
+	mov rax, cr4
+	test eax, CR4_LA57
+	jz .four_levels
+	mov r14, rdi
+	mov r15, rsi
+	mov rdi, rbx			; new CR3: early_pml4
+	btr rax, CR4_LA57_BIT
+	mov rsi, rax			; new CR4: LA57 clear
+	call paging_mode_switch
+	mov rdi, r14
+	mov rsi, r15
+	mov r12d, BOOT_LA57_SWITCHED
+.four_levels:
+
 	; Our GDT, then our page tables.
 	lea rax, [rel early_gdt]
 	mov [rel early_gdt_ptr64 + 2], rax
@@ -294,6 +336,7 @@ hv_entry64:
 .higher_half:
 	mov rsp, boot_stack_top
 	mov rdx, rbp			; physical base of the image
+	mov ecx, r12d			; enum boot_la57
 	xor ebp, ebp			; ends frame-pointer backtraces
 	call boot_entry
 .halt:

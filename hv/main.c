@@ -187,9 +187,15 @@ static void hv_fault_on_purpose(void)
 	(void)*unmapped;
 }
 
-static void hv_run_selftest(unsigned cpus)
+static void hv_run_selftest(const struct boot_info *bi, unsigned cpus)
 {
 	switch (options.selftest) {
+	case SELFTEST_LA57_ENTRY:
+		/* The loader's half of it is in boot/efi/efi_la57.c. */
+		if (bi->la57_at_entry != BOOT_LA57_SWITCHED)
+			report_finish(false, "selftest=la57-entry: the entry did not find 5-level paging on "
+					     "(it takes the UEFI application on a CPU with LA57)");
+		break;
 	case SELFTEST_PAGE_FAULT:
 		hv_fault_on_purpose();
 		break;
@@ -282,7 +288,7 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 	report_set_u64("cpus", cpus);
 	virt = hv_check_virt(err, sizeof(err));
 	report_set_str("virt", virt ? virt_kind_name(virt->kind) : "none");
-	hv_run_selftest(cpus);
+	hv_run_selftest(bi, cpus);
 
 	if (!virt) {
 		pr_err("virt: %s", err);

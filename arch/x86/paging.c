@@ -18,6 +18,9 @@ static uint64_t (*table_alloc)(void);
 #define CPUID_80000001_EDX_NX (1u << 20)
 #define CPUID_80000001_EDX_PDPE1GB (1u << 26)
 #define ENTRIES 512
+/* Four: every entry leaves CR4.LA57 clear (boot/start.asm), and the AP
+ * trampoline sets CR4 without it. */
+#define PAGING_LEVELS 4
 #define LEVEL_SHIFT(level) (12 + 9 * ((level) - 1)) /* level 1 = PT */
 #define LOW_4G (4ull << 30)
 
@@ -82,7 +85,7 @@ static uint64_t *table_walk_create(uint64_t va, unsigned level)
 {
 	uint64_t *t = root;
 
-	for (unsigned l = 4; l > level; l--) {
+	for (unsigned l = PAGING_LEVELS; l > level; l--) {
 		uint64_t *e = &t[(va >> LEVEL_SHIFT(l)) & (ENTRIES - 1)];
 
 		if (!(*e & PTE_P)) {

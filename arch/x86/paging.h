@@ -1,9 +1,10 @@
 /*
- * The hypervisor's own page tables: all physical memory in a direct map at
- * DIRECT_MAP_BASE (large pages, no execute; the image's own pages there
- * read-only), the image at its link address with 4 KiB pages and W^X per
- * section, and, while CPUs are being started, an identity map of low
- * memory for the start-up trampoline.
+ * The hypervisor's own page tables, four levels (CR4.LA57 is clear on every
+ * CPU): all physical memory in a direct map at DIRECT_MAP_BASE (large
+ * pages, no execute; the image's own pages there read-only), the image at
+ * its link address with 4 KiB pages and W^X per section, and, while CPUs
+ * are being started, an identity map of low memory for the start-up
+ * trampoline.
  */
 #ifndef ARCH_X86_PAGING_H
 #define ARCH_X86_PAGING_H

@@ -53,8 +53,9 @@ tr_protected:
 	mov es, ax
 	mov ss, ax
 
-	mov eax, cr4
-	or eax, CR4_PAE
+	; CR4 whole: PAE and nothing else, so LA57 is clear (the tables have
+	; four levels) whatever INIT left; CR4.MCE comes later (mce.c).
+	mov eax, CR4_PAE
 	mov cr4, eax
 	mov eax, [ebx + tr_cr3 - trampoline_start]
 	mov cr3, eax

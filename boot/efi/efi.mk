@@ -20,8 +20,11 @@ EFI_PE_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 
 EFI_C_SRCS := $(sort $(wildcard boot/efi/*.c))
 EFI_ASM_SRCS := $(sort $(wildcard boot/efi/*.S))
+# Shared with the hypervisor's entry; position-independent NASM.
+EFI_NASM_SRCS := boot/paging_mode_switch.asm
 EFI_OBJS := $(EFI_C_SRCS:%.c=$(BUILD)/efi/%.o) \
-	$(EFI_ASM_SRCS:%.S=$(BUILD)/efi/%.S.o)
+	$(EFI_ASM_SRCS:%.S=$(BUILD)/efi/%.S.o) \
+	$(EFI_NASM_SRCS:%.asm=$(BUILD)/efi/%.asm.o)
 
 efi: $(BUILD)/BOOTX64.EFI $(BUILD)/esp/EFI/BOOT/BOOTX64.EFI
 
@@ -32,6 +35,10 @@ $(BUILD)/efi/%.o: %.c | $(DEPS_STAMP)
 $(BUILD)/efi/%.S.o: %.S | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -DHV_ELF_PATH='"$(EFI_HV_ELF)"' -c $< -o $@
+
+$(BUILD)/efi/%.asm.o: %.asm | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -I. -MD $(@:.o=.d) $< -o $@
 
 # .incbin is not seen by -MMD.
 $(BUILD)/efi/boot/efi/efi_payload.S.o: $(EFI_HV_ELF)

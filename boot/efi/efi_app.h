@@ -43,6 +43,9 @@ void efi_free(UINT64 base, UINT64 size);
  */
 EFI_STATUS efi_cmdline_read(EFI_HANDLE image, char *cmdline, UINTN size);
 
+/* True when word is one of the space-separated words of cmdline, whole. */
+BOOLEAN efi_cmdline_has_word(const char *cmdline, const char *word);
+
 /*
  * Reads the file called name in the directory the application was loaded
  * from, on the same volume, into buf (at most size bytes). Returns
@@ -108,5 +111,44 @@ EFI_STATUS efi_exit_boot_services(EFI_HANDLE image, struct boot_info *bi);
  * and RSI = boot_info, on the firmware's identity-mapped page tables.
  */
 __attribute__((noreturn)) void efi_handoff(UINT64 entry, UINT64 boot_info);
+
+/*
+ * selftest=la57-entry (efi_la57.c): what the handoff with five-level
+ * paging needs, all below 4 GiB. pml5 is 0 when the handoff is the
+ * ordinary one.
+ */
+struct efi_la57 {
+	UINT64 pml5;        /* page: the new top-level table */
+	UINT64 switch_code; /* a copy of paging_mode_switch */
+	UINT64 stack_top;   /* end of the page that holds the copy */
+};
+
+/* Pages efi_la57_prepare() takes, from la57->pml5 on. */
+#define EFI_LA57_PAGES 2
+
+/*
+ * With selftest=la57-entry on bi's command line, on a CPU with five-level
+ * paging that the firmware left off, allocates and fills *la57 and says so;
+ * otherwise leaves la57->pml5 0 (saying why when the word is there). Fails
+ * only when the memory cannot be had.
+ */
+EFI_STATUS efi_la57_prepare(const struct boot_info *bi, struct efi_la57 *la57);
+
+/*
+ * After ExitBootServices(): turns five-level paging on over the firmware's
+ * identity map, then hands over as efi_handoff() does.
+ */
+__attribute__((noreturn)) void efi_la57_handoff(const struct efi_la57 *la57,
+						UINT64 entry, UINT64 boot_info);
+
+/*
+ * efi_la57_handoff()'s last step: moves to stack_top, calls
+ * switch_code(pml5, cr4) and goes on to efi_handoff(entry, boot_info).
+ */
+__attribute__((noreturn)) void efi_handoff_switched(UINT64 entry,
+						    UINT64 boot_info,
+						    UINT64 switch_code,
+						    UINT64 pml5, UINT64 cr4,
+						    UINT64 stack_top);
 
 #endif

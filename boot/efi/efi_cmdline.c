@@ -185,3 +185,22 @@ EFI_STATUS efi_cmdline_read(EFI_HANDLE image, char *cmdline, UINTN size)
 	Print(EFI_APP_TAG L"command line: empty\n");
 	return EFI_SUCCESS;
 }
+
+BOOLEAN efi_cmdline_has_word(const char *cmdline, const char *word)
+{
+	const char *p = cmdline;
+
+	while (*p) {
+		UINTN n = 0;
+
+		while (*p == ' ')
+			p++;
+		while (word[n] && p[n] == word[n])
+			n++;
+		if (!word[n] && (p[n] == ' ' || p[n] == '\0'))
+			return TRUE;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return FALSE;
+}

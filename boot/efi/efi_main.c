@@ -37,6 +37,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	struct efi_hv_image hv = {0};
+	struct efi_la57 la57 = {0};
 	struct boot_info *bi;
 	EFI_STATUS status;
 
@@ -58,13 +59,19 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	status = efi_load_hv(&hv);
 	if (EFI_ERROR(status))
 		goto fail;
+	status = efi_la57_prepare(bi, &la57);
+	if (EFI_ERROR(status))
+		goto fail;
 
 	status = efi_exit_boot_services(image, bi);
 	if (EFI_ERROR(status))
 		return status;
+	if (la57.pml5)
+		efi_la57_handoff(&la57, hv.entry, (UINT64)(UINTN)bi);
 	efi_handoff(hv.entry, (UINT64)(UINTN)bi);
 
 fail:
+	efi_free(la57.pml5, EFI_LA57_PAGES * EFI_PAGE_SIZE);
 	efi_free(hv.base, hv.size);
 	efi_free((UINT64)(UINTN)bi, sizeof(*bi));
 	return status;

@@ -29,6 +29,25 @@ BOOT_TESTS += qemu-uefi-efiapp-2cpu
 BOOT_ARGS_qemu-uefi-efiapp-2cpu := --firmware uefi --media efi --smp 2
 BOOT_EXPECT_qemu-uefi-efiapp-2cpu := --cpus 2
 
+# Firmware that runs with five-level paging (recent Intel servers). OVMF
+# never turns it on, so the UEFI application does (selftest=la57-entry):
+# it hands over with CR4.LA57 set, the 64-bit entry must switch to four
+# levels and say so, and the hypervisor checks that it did. The CPU model
+# must have LA57; without it the same command line must FAIL, not pass.
+BOOT_TESTS += qemu-uefi-efiapp-la57
+BOOT_ARGS_qemu-uefi-efiapp-la57 := --firmware uefi --media efi \
+	--cpu max,+la57 --smp 2 --cmdline selftest=la57-entry
+BOOT_EXPECT_qemu-uefi-efiapp-la57 := --cpus 2 --expect data_errors=0 \
+	--expect-log 'hv-efi: selftest=la57-entry: handing over with 5-level paging' \
+	--expect-log 'boot: firmware ran with 5-level paging \(CR4.LA57\): switched to 4-level'
+
+BOOT_TESTS += qemu-uefi-efiapp-no-la57-fails
+BOOT_ARGS_qemu-uefi-efiapp-no-la57-fails := --firmware uefi --media efi \
+	--cpu max,-la57 --smp 2 --cmdline selftest=la57-entry
+BOOT_EXPECT_qemu-uefi-efiapp-no-la57-fails := \
+	--expect-fail 'selftest=la57-entry: the entry did not find 5-level paging' \
+	--expect-log 'hv-efi: selftest=la57-entry: this CPU has no 5-level paging'
+
 BOOT_TESTS += qemu-uefi-usb-2cpu
 BOOT_ARGS_qemu-uefi-usb-2cpu := --firmware uefi --media usb --smp 2
 BOOT_EXPECT_qemu-uefi-usb-2cpu := --cpus 2
