@@ -56,14 +56,13 @@ static bool boot_check_handoff(struct boot_info *bi, char *err, size_t errsz)
 void boot_entry(uint64_t magic, uint64_t info_phys, uint64_t image_phys)
 {
 	char err[160] = "";
-	const char *tsc_note;
 	bool ok;
 
 	image_phys_base = image_phys;
 	percpu_init_this_cpu(0, &boot_cpu_stacks, (uint64_t)boot_stack_bottom,
 			     (uint64_t)boot_stack_top);
 	base_hooks_register();
-	tsc_calibrate(&tsc_note);
+	tsc_mark_boot();
 
 	if (magic == MB2_BOOTLOADER_MAGIC) {
 		unsigned dropped = 0;
@@ -87,12 +86,6 @@ void boot_entry(uint64_t magic, uint64_t info_phys, uint64_t image_phys)
 	}
 	boot_info.image_start = image_phys;
 	boot_info.image_end = image_phys + (__image_end - __image_start);
-	if (strncmp(tsc_note, "no PIT", 6) == 0)
-		pr_warn("boot: TSC %llu kHz (%s)", (unsigned long long)tsc_khz(),
-			tsc_note);
-	else
-		pr_debug("boot: TSC %llu kHz (%s)",
-			 (unsigned long long)tsc_khz(), tsc_note);
 
 	hv_main(&boot_info, ok ? NULL : err);
 }
