@@ -66,14 +66,13 @@ void boot_entry(uint64_t magic, uint64_t info_phys, uint64_t image_phys,
 		uint32_t la57)
 {
 	char err[160] = "";
-	const char *tsc_note;
 	bool ok;
 
 	image_phys_base = image_phys;
 	percpu_init_this_cpu(0, &boot_cpu_stacks, (uint64_t)boot_stack_bottom,
 			     (uint64_t)boot_stack_top);
 	base_hooks_register();
-	tsc_calibrate(&tsc_note);
+	tsc_mark_boot();
 
 	if (magic == MB2_BOOTLOADER_MAGIC) {
 		unsigned dropped = 0;
@@ -99,12 +98,6 @@ void boot_entry(uint64_t magic, uint64_t info_phys, uint64_t image_phys,
 	boot_info.image_end = image_phys + (__image_end - __image_start);
 	boot_info.la57_at_entry = la57;
 	boot_report_la57(la57);
-	if (strncmp(tsc_note, "no PIT", 6) == 0)
-		pr_warn("boot: TSC %llu kHz (%s)", (unsigned long long)tsc_khz(),
-			tsc_note);
-	else
-		pr_debug("boot: TSC %llu kHz (%s)",
-			 (unsigned long long)tsc_khz(), tsc_note);
 
 	hv_main(&boot_info, ok ? NULL : err);
 }

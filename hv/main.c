@@ -111,10 +111,9 @@ static void hv_print_boot_info(const struct boot_info *bi)
 	pr_info("hv: command line: \"%s\"", bi->cmdline);
 	for (unsigned i = 0; i < complaint_count; i++)
 		pr_warn("options: %s", complaints[i]);
-	pr_info("hv: image at %#llx-%#llx, TSC %llu MHz, %u module(s)%s",
+	pr_info("hv: image at %#llx-%#llx, %u module(s)%s",
 		(unsigned long long)bi->image_start,
-		(unsigned long long)bi->image_end - 1,
-		(unsigned long long)(tsc_khz() / 1000), bi->module_count,
+		(unsigned long long)bi->image_end - 1, bi->module_count,
 		bi->efi_system_table ? ", EFI system table present" : "");
 	if (bi->fb.type != BOOT_FB_NONE)
 		pr_info("hv: framebuffer type %u at %#llx, %ux%u, %u bpp",
@@ -256,6 +255,13 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 		pr_info("acpi: OEM \"%s\", MADT lists %u CPUs (%u usable, %u x2APIC entries)",
 			acpi.oem_id, acpi.cpus.listed, acpi.cpus.count,
 			acpi.cpus.x2apic_entries);
+
+	/*
+	 * The clock once ACPI has said where the PM timer and the HPET are,
+	 * and before anything waits or times out (CPU start-up). Log lines
+	 * before this one carry time 0.
+	 */
+	tsc_calibrate(&acpi.timers);
 	memory_reserve(acpi.tables, acpi.table_count);
 	if (!memory_init_allocator(err, sizeof(err)))
 		hv_boot_failed(err);

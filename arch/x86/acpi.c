@@ -200,6 +200,14 @@ bool acpi_parse(const struct boot_info *bi, struct acpi_info *out, char *err,
 			acpi_parse_madt((const struct madt *)h, &out->cpus);
 			out->has_madt = true;
 		}
+		if (h && memcmp(h->signature, "FACP", 4) == 0 &&
+		    !out->timers.has_fadt)
+			acpi_timers_from_fadt((const uint8_t *)h, h->length,
+					      &out->timers);
+		if (h && memcmp(h->signature, "HPET", 4) == 0 &&
+		    !out->timers.has_hpet_table)
+			acpi_timers_from_hpet((const uint8_t *)h, h->length,
+					      &out->timers);
 	}
 	return true;
 }

@@ -1,11 +1,13 @@
 /*
  * ACPI tables: the RSDP from the boot information, the RSDT or XSDT, and
- * the MADT for the CPUs' local APIC IDs. Every table is checked (length,
+ * the MADT for the CPUs' local APIC IDs, the FADT and the HPET table for
+ * the timers. Every table is checked (length,
  * checksum) before it is used; a bad table is reported and skipped.
  */
 #ifndef ARCH_X86_ACPI_H
 #define ARCH_X86_ACPI_H
 
+#include "arch/x86/acpi_timers.h"
 #include "boot/boot_info.h"
 
 #define ACPI_MAX_CPUS 256
@@ -22,6 +24,7 @@ struct acpi_cpus {
 struct acpi_info {
 	bool has_madt;
 	struct acpi_cpus cpus;
+	struct acpi_timers timers; /* from the FADT and the HPET table */
 	/* Where the tables are, so that memory is never handed out. */
 	struct mem_range tables[ACPI_MAX_TABLES];
 	unsigned table_count;

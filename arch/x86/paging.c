@@ -264,3 +264,32 @@ void paging_drop_identity_map(void)
 	root[0] = 0;
 	write_cr3(root_phys);
 }
+
+/* The entry that maps va (a leaf at some level), or 0 when none does. */
+static uint64_t paging_leaf(uint64_t va)
+{
+	const uint64_t *t = root;
+
+	for (unsigned l = 4; l >= 1; l--) {
+		uint64_t e = t[(va >> LEVEL_SHIFT(l)) & (ENTRIES - 1)];
+
+		if (!(e & PTE_P))
+			return 0;
+		if (l == 1 || (e & PTE_PS))
+			return e;
+		t = phys_to_virt(e & PTE_ADDR_MASK);
+	}
+	return 0;
+}
+
+void *paging_mmio(uint64_t phys, uint64_t len)
+{
+	uint64_t end = phys + len;
+
+	if (!direct_map_active || len == 0 || end < phys)
+		return NULL;
+	for (uint64_t pa = ALIGN_DOWN(phys, PAGE_SIZE); pa < end; pa += PAGE_SIZE)
+		if (!(paging_leaf(DIRECT_MAP_BASE + pa) & PTE_W))
+			return NULL;
+	return phys_to_virt(phys);
+}

@@ -29,6 +29,14 @@ extern uint64_t image_phys_base;
  */
 void *phys_to_virt(uint64_t phys);
 
+/*
+ * Device registers at [phys, phys + len): their writable direct-map
+ * address, or NULL when the direct map does not cover all of it. The
+ * memory type is what the firmware's MTRRs give the range (uncached for
+ * the chipset's devices); callers access it with volatile reads.
+ */
+void *paging_mmio(uint64_t phys, uint64_t len);
+
 /* For image and direct-map addresses. */
 uint64_t virt_to_phys(const void *virt);
 

@@ -1,78 +1,122 @@
 #include "arch/x86/tsc.h"
 #include "arch/x86/cpu.h"
-
-#define PIT_HZ 1193182ull
-#define PIT_CH2_DATA 0x42
-#define PIT_COMMAND 0x43
-#define PIT_GATE_PORT 0x61 /* bit 0: channel 2 gate, bit 5: its output */
-#define CALIBRATE_MS 10
+#include "arch/x86/tsc_cpu.h"
+#include "arch/x86/tsc_measure.h"
+#include "base/log.h"
 
 static uint64_t khz;
 static uint64_t boot_tsc;
 
-/*
- * Counts TSC ticks while PIT channel 2 counts down CALIBRATE_MS; 0 when
- * the PIT does not behave (gated off on many newer PCs: its output is
- * high before it was started, or never rises).
- */
-static uint64_t tsc_measure_with_pit(void)
+void tsc_mark_boot(void)
 {
-	uint16_t count = (uint16_t)(PIT_HZ * CALIBRATE_MS / 1000);
-	uint8_t gate = inb(PIT_GATE_PORT);
-	uint64_t start, end;
-	unsigned long spins = 0;
-
-	outb(PIT_GATE_PORT, (gate & ~0x02) | 0x01); /* gate on, speaker off */
-	outb(PIT_COMMAND, 0xb0); /* channel 2, lobyte/hibyte, mode 0 */
-	outb(PIT_CH2_DATA, count & 0xff);
-	outb(PIT_CH2_DATA, count >> 8);
-
-	start = rdtsc();
-	if (inb(PIT_GATE_PORT) & 0x20)
-		return 0; /* mode 0 starts low: nothing is there */
-	while (!(inb(PIT_GATE_PORT) & 0x20)) {
-		if (++spins > 2000000ul)
-			return 0; /* never rose */
-	}
-	end = rdtsc();
-	outb(PIT_GATE_PORT, gate);
-	return (end - start) / CALIBRATE_MS;
-}
-
-/* A frequency in kHz we can believe: 1 MHz (slow emulators) to 10 GHz. */
-static bool tsc_khz_plausible(uint64_t k)
-{
-	return k >= 1000 && k <= 10000000;
-}
-
-uint64_t tsc_calibrate(const char **note)
-{
-	uint32_t max_leaf = cpuid(0, 0).eax;
-
 	boot_tsc = rdtsc();
-	if (max_leaf >= 0x15) {
-		struct cpuid_regs t = cpuid(0x15, 0);
+}
 
-		khz = t.eax ? (uint64_t)t.ecx * t.ebx / t.eax / 1000 : 0;
-		if (tsc_khz_plausible(khz)) {
-			*note = "from CPUID leaf 0x15";
-			return khz;
-		}
+/* Keeps a timer only if it counts. */
+static bool tsc_timer_counts(const struct tsc_ref *ref)
+{
+	if (tsc_ref_counts(ref))
+		return true;
+	pr_info("tsc: the %s does not count: not used",
+		tsc_method_name(ref->method));
+	return false;
+}
+
+/*
+ * Opens the timers the machine has, in order of preference, and returns
+ * how many count (refs[0] then times the windows). Each one the tables
+ * list that cannot be used gets a line saying why.
+ */
+static unsigned tsc_open_timers(const struct acpi_timers *t,
+				struct tsc_ref refs[TSC_TIMERS])
+{
+	char why[96];
+	unsigned n = 0;
+
+	if (t->pm_timer_port) {
+		if (!pm_timer_open(t->pm_timer_port, t->pm_timer_bits, &refs[n],
+				   why, sizeof(why)))
+			pr_info("tsc: ACPI PM timer not used: %s", why);
+		else if (tsc_timer_counts(&refs[n]))
+			n++;
+	} else if (t->has_fadt) {
+		pr_info("tsc: no ACPI PM timer: %s", t->pm_timer_why);
 	}
-	khz = tsc_measure_with_pit();
-	if (tsc_khz_plausible(khz)) {
-		*note = "measured against the PIT";
-		return khz;
+	if (t->hpet_phys) {
+		if (!hpet_open(t->hpet_phys, &refs[n], why, sizeof(why)))
+			pr_info("tsc: HPET not used: %s", why);
+		else if (tsc_timer_counts(&refs[n]))
+			n++;
+	} else if (t->has_hpet_table) {
+		pr_info("tsc: HPET not used: its table gives no memory address");
 	}
-	if (max_leaf >= 0x16) {
-		khz = (uint64_t)(cpuid(0x16, 0).eax & 0xffff) * 1000;
-		if (tsc_khz_plausible(khz)) {
-			*note = "no PIT: the base frequency from CPUID leaf 0x16";
-			return khz;
-		}
+	pit_counter_open(&refs[n]);
+	if (tsc_timer_counts(&refs[n]))
+		n++;
+	return n;
+}
+
+static void tsc_log_windows(const struct tsc_ref *ref,
+			    const struct tsc_window w[TSC_WINDOWS])
+{
+	for (unsigned i = 0; i < TSC_WINDOWS; i++)
+		pr_debug("tsc: %s window %u: %llu TSC ticks, %llu ticks of %llu fs, edge reads %llu TSC ticks",
+			 tsc_method_name(ref->method), i,
+			 (unsigned long long)w[i].tsc_ticks,
+			 (unsigned long long)w[i].ref_ticks,
+			 (unsigned long long)ref->period_fs,
+			 (unsigned long long)w[i].edge_tsc);
+}
+
+/*
+ * Measures the timers that count into f[], leaves them as they were, and
+ * returns the TSC ticks that took.
+ */
+static uint64_t tsc_measure_timers(const struct acpi_timers *t,
+				   struct tsc_figure f[TSC_METHODS])
+{
+	struct tsc_ref refs[TSC_TIMERS];
+	struct tsc_window windows[TSC_TIMERS][TSC_WINDOWS];
+	uint64_t start = rdtsc(), took;
+	unsigned n = tsc_open_timers(t, refs);
+
+	if (n)
+		tsc_measure(refs, n, windows);
+	hpet_close();
+	pit_counter_close();
+	took = rdtsc() - start;
+	for (unsigned r = 0; r < n; r++) {
+		struct tsc_figure *fig = &f[refs[r].method];
+
+		tsc_log_windows(&refs[r], windows[r]);
+		if (tsc_calc_estimate(windows[r], TSC_WINDOWS,
+				      refs[r].period_fs, &fig->est))
+			fig->khz = fig->est.khz;
+		else
+			pr_info("tsc: the %s gave no usable window: not used",
+				tsc_method_name(refs[r].method));
 	}
-	khz = 1000000;
-	*note = "no PIT and no CPUID frequency: assuming 1 GHz, times and timeouts are rough";
+	return took;
+}
+
+uint64_t tsc_calibrate(const struct acpi_timers *timers)
+{
+	struct tsc_figure f[TSC_METHODS] = { 0 };
+	uint64_t took = tsc_measure_timers(timers, f);
+	enum tsc_method chosen;
+	char line[LOG_LINE_MAX - 64];
+
+	tsc_cpu_figures(f);
+	chosen = tsc_report_choose(f);
+	khz = chosen < TSC_METHODS ? f[chosen].khz : TSC_ASSUMED_KHZ;
+	tsc_report_line(f, chosen, took / khz, line, sizeof(line));
+	if (chosen < TSC_METHODS)
+		pr_info("%s", line);
+	else
+		pr_warn("%s", line);
+	for (unsigned m = 0; m < TSC_METHODS; m++)
+		if (tsc_report_disagreement(f, chosen, m, line, sizeof(line)))
+			pr_warn("%s", line);
 	return khz;
 }
 
@@ -91,7 +135,7 @@ uint64_t tsc_us_since_boot(void)
 void tsc_delay_us(uint64_t us)
 {
 	uint64_t start = rdtsc();
-	uint64_t ticks = us * (khz ? khz : 1000000) / 1000;
+	uint64_t ticks = us * (khz ? khz : TSC_ASSUMED_KHZ) / 1000;
 
 	while (rdtsc() - start < ticks)
 		__builtin_ia32_pause();

@@ -61,6 +61,35 @@ BOOT_ARGS_qemu-maxcpus-2-of-4 := --smp 4 --cmdline maxcpus=2
 BOOT_EXPECT_qemu-maxcpus-2-of-4 := --cpus 2 \
 	--expect-log 'smp: 2 CPU\(s\) not used: sent INIT, they wait for a SIPI that never comes'
 
+# The TSC measured against the ACPI PM timer under SeaBIOS and OVMF, with
+# the HPET and the PIT agreeing within 1% (QEMU's TCG TSC is the host's
+# and its timers follow the host's clock, so a figure off by more means the
+# arithmetic or a timer driver is wrong). Under Bochs the TSC counts
+# emulated instructions at --bochs-ips (50 MHz by default) and the timers
+# run on emulated time, so the figure must be 50 MHz within 1%; Bochs'
+# Skylake states a 3500 MHz base frequency in CPUID leaf 0x16, which must
+# be warned about with both figures.
+TSC_LINE = tsc: $(1) MHz measured against the ACPI PM timer \([1-5] of 5 windows, spread 0\.[0-9]{3}%, [0-9]+ ms\); HPET agrees within 0\.[0-9]{3}%, PIT within 0\.[0-9]{3}%
+BOOT_EXPECT_qemu-bios-cd-4cpu += --expect-log '$(call TSC_LINE,[0-9]+\.[0-9])'
+BOOT_EXPECT_qemu-uefi-cd-4cpu += --expect-log '$(call TSC_LINE,[0-9]+\.[0-9])'
+
+# A machine with neither an HPET nor a PIT that counts (a PIT gated off as
+# on many recent chipsets): the PM timer alone, and each missing timer said.
+BOOT_TESTS += qemu-tsc-pm-timer-only
+BOOT_ARGS_qemu-tsc-pm-timer-only := --machine q35,pit=off,hpet=off --smp 1 \
+	--cmdline test=none
+BOOT_EXPECT_qemu-tsc-pm-timer-only := --cpus 1 \
+	--expect-log 'tsc: the PIT does not count: not used' \
+	--expect-log 'tsc: [0-9]+\.[0-9] MHz measured against the ACPI PM timer \([1-5] of 5 windows, spread 0\.[0-9]{3}%, [0-9]+ ms\); no other method to compare with'
+
+# No ACPI (so no PM timer), no HPET, no PIT, and a CPU that states no
+# frequency: 1 GHz is assumed, with a warning, and the run goes on.
+BOOT_TESTS += qemu-tsc-no-timer
+BOOT_ARGS_qemu-tsc-no-timer := --machine pc,acpi=off,pit=off,hpet=off --smp 1 \
+	--cmdline test=none
+BOOT_EXPECT_qemu-tsc-no-timer := --cpus 1 \
+	--expect-log 'WARNING: tsc: no timer counted and the CPU states no frequency: assuming 1000\.0 MHz'
+
 # A CPU without SVM (and TCG has no VMX): the hypervisor must say why and
 # stop cleanly, with no exception dump.
 BOOT_TESTS += qemu-no-svm-fails
@@ -74,6 +103,8 @@ BOOT_ARGS_bochs-vmx-no-ept-fails := --bochs --bochs-cpu core2_penryn_t9600 --smp
 BOOT_EXPECT_bochs-vmx-no-ept-fails := --cpus 1 --expect vendor=intel --expect virt=none \
 	--expect-fail 'guests cannot run: VMX without EPT \(extended page tables\)'
 BOOT_TIMEOUT_bochs-vmx-no-ept-fails := 600
+BOOT_EXPECT_bochs-vmx-no-ept-fails += \
+	--expect-log '$(call TSC_LINE,(49\.[5-9]|50\.[0-4]))'
 
 # Every workload under Bochs, whose CPUs take turns in one thread: a wait
 # for another CPU only ends if that CPU gets to run, and a guest entered
@@ -311,6 +342,8 @@ $(foreach c,$(GUEST_MEM_CASES),$(eval $(call guest_mem_case,$(call \
 $(eval $(call guest_case,bios-2cpu,arch-msr))
 $(eval $(call bochs_case,svm,2,arch-msr))
 $(eval $(call bochs_case,vmx,2,arch-msr))
+BOOT_EXPECT_bochs-vmx-2cpu-arch-msr += --expect-log \
+	'WARNING: tsc: the CPUID leaf 0x16 gives 3500\.0 MHz, the ACPI PM timer (49\.[5-9]|50\.[0-4]) MHz'
 
 # Exception deliveries that raise the same exception again (test=ac-loop,
 # db-loop): vCPU 1 loops, through an exit per round, while vCPU 0's MMU

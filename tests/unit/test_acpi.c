@@ -1031,6 +1031,171 @@ static void test_too_many_tables(void **state)
 	free(bi);
 }
 
+/* --- the timers: the FADT's PM timer and the HPET table --- */
+
+#define FADT_V1 116  /* ACPI 1.0: up to the flags */
+#define FADT_V6 276
+#define TMR_VAL_EXT (1u << 8)
+#define HW_REDUCED_ACPI (1u << 20)
+
+struct fadt_fields {
+	uint32_t pm_tmr_blk;
+	uint8_t pm_tmr_len;
+	uint32_t flags;
+	uint8_t x_space;  /* X_PM_TMR_BLK, in FADTs long enough */
+	uint64_t x_address;
+};
+
+static uint64_t fadt_new(uint32_t len, const struct fadt_fields *f)
+{
+	uint64_t phys = table_new(LOW, "FACP", len);
+	uint8_t *p = mem(phys);
+
+	memcpy(p + 76, &f->pm_tmr_blk, 4);
+	if (len >= 92)
+		p[91] = f->pm_tmr_len;
+	if (len >= 116)
+		memcpy(p + 112, &f->flags, 4);
+	if (len >= 220) {
+		memset(p + 208, 0, 12);
+		p[208] = f->x_space;
+		p[209] = 32;
+		memcpy(p + 212, &f->x_address, 8);
+	}
+	table_seal(phys);
+	return phys;
+}
+
+static uint64_t hpet_table_new(uint32_t len, uint8_t space, uint64_t address)
+{
+	uint64_t phys = table_new(LOW, "HPET", len);
+	uint8_t *p = mem(phys);
+
+	p[40] = space;
+	memcpy(p + 44, &address, 8);
+	table_seal(phys);
+	return phys;
+}
+
+/* The timers acpi_parse finds behind an RSDT listing these tables. */
+static struct acpi_timers timers_of(const uint64_t *tables, size_t n)
+{
+	struct boot_info *bi = bi_new();
+	struct acpi_timers t;
+	struct result *r;
+
+	rsdp_v1(bi, root_new(LOW, false, tables, n));
+	r = parse(bi);
+	assert_true(r->ok);
+	t = r->info.timers;
+	free(r);
+	free(bi);
+	expect_no_log();
+	return t;
+}
+
+/* ACPI 1.0: PM_TMR_BLK, 24 bits unless TMR_VAL_EXT. */
+static void test_pm_timer_legacy(void **state)
+{
+	struct fadt_fields f = { .pm_tmr_blk = 0xb008, .pm_tmr_len = 4 };
+	uint64_t t[1] = { fadt_new(FADT_V1, &f) };
+	struct acpi_timers tm = timers_of(t, 1);
+
+	assert_true(tm.has_fadt);
+	assert_int_equal(tm.pm_timer_port, 0xb008);
+	assert_int_equal(tm.pm_timer_bits, 24);
+	assert_null(tm.pm_timer_why);
+	assert_false(tm.has_hpet_table);
+	assert_int_equal(tm.hpet_phys, 0);
+
+	f.flags = TMR_VAL_EXT;
+	t[0] = fadt_new(FADT_V1, &f);
+	tm = timers_of(t, 1);
+	assert_int_equal(tm.pm_timer_port, 0xb008);
+	assert_int_equal(tm.pm_timer_bits, 32);
+}
+
+/* X_PM_TMR_BLK wins over PM_TMR_BLK when it has an address. */
+static void test_pm_timer_extended(void **state)
+{
+	struct fadt_fields f = { .pm_tmr_blk = 0x1234, .pm_tmr_len = 4,
+				 .flags = TMR_VAL_EXT, .x_space = 1,
+				 .x_address = 0x608 };
+	uint64_t t[1] = { fadt_new(FADT_V6, &f) };
+	struct acpi_timers tm = timers_of(t, 1);
+
+	assert_int_equal(tm.pm_timer_port, 0x608);
+	assert_int_equal(tm.pm_timer_bits, 32);
+
+	/* Without an X address, the 32-bit field serves. */
+	f.x_address = 0;
+	f.x_space = 0;
+	t[0] = fadt_new(FADT_V6, &f);
+	tm = timers_of(t, 1);
+	assert_int_equal(tm.pm_timer_port, 0x1234);
+}
+
+/* Each reason a FADT gives no usable PM timer, said. */
+static void test_pm_timer_absent(void **state)
+{
+	struct fadt_fields none = { 0 };
+	struct fadt_fields no_len = { .pm_tmr_blk = 0xb008, .pm_tmr_len = 0 };
+	struct fadt_fields reduced = { .pm_tmr_blk = 0xb008, .pm_tmr_len = 4,
+				       .flags = HW_REDUCED_ACPI };
+	struct fadt_fields in_memory = { .x_space = 0, .x_address = 0xfed80000 };
+	struct fadt_fields too_high = { .x_space = 1, .x_address = 0x10000 };
+	const struct {
+		uint32_t len;
+		const struct fadt_fields *f;
+		const char *why;
+	} cases[] = {
+		{ FADT_V6, &none, "the FADT lists no PM timer" },
+		{ FADT_V1, &no_len, "the FADT lists no PM timer" },
+		{ FADT_V6, &reduced, "hardware-reduced ACPI has no PM timer" },
+		{ FADT_V6, &in_memory, "X_PM_TMR_BLK is not an I/O port" },
+		{ FADT_V6, &too_high, "the PM timer's port is out of range" },
+		{ 80, &none, "the FADT is too short to list a PM timer" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t t[1] = { fadt_new(cases[i].len, cases[i].f) };
+		struct acpi_timers tm = timers_of(t, 1);
+
+		assert_true(tm.has_fadt);
+		assert_int_equal(tm.pm_timer_port, 0);
+		assert_non_null(tm.pm_timer_why);
+		assert_string_equal(tm.pm_timer_why, cases[i].why);
+	}
+}
+
+static void test_hpet_table(void **state)
+{
+	uint64_t t[2] = { hpet_table_new(56, 0, 0xfed00000),
+			  fadt_new(FADT_V1, &(struct fadt_fields){ 0 }) };
+	struct acpi_timers tm = timers_of(t, 2);
+
+	assert_true(tm.has_hpet_table);
+	assert_int_equal(tm.hpet_phys, 0xfed00000);
+
+	/* Registers in I/O space, or a table too short to say: none. */
+	t[0] = hpet_table_new(56, 1, 0xfed00000);
+	tm = timers_of(t, 1);
+	assert_true(tm.has_hpet_table);
+	assert_int_equal(tm.hpet_phys, 0);
+	t[0] = hpet_table_new(52, 0, 0xfed00000);
+	tm = timers_of(t, 1);
+	assert_true(tm.has_hpet_table);
+	assert_int_equal(tm.hpet_phys, 0);
+
+	/* No table at all. */
+	t[0] = table_new(LOW, "SSDT", 64);
+	tm = timers_of(t, 1);
+	assert_false(tm.has_hpet_table);
+	assert_false(tm.has_fadt);
+	assert_int_equal(tm.hpet_phys, 0);
+	assert_int_equal(tm.pm_timer_port, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1054,6 +1219,10 @@ int main(void)
 	    T(test_two_madts),
 	    T(test_too_many_cpus),
 	    T(test_too_many_tables),
+	    T(test_pm_timer_legacy),
+	    T(test_pm_timer_extended),
+	    T(test_pm_timer_absent),
+	    T(test_hpet_table),
 	};
 #undef T
 
