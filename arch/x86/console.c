@@ -13,6 +13,7 @@ struct console_output {
 	struct console_spec spec;
 	struct uart uart; /* CONSOLE_UART */
 	bool present;
+	bool mid_line; /* the last byte it took was not a newline */
 };
 
 static struct console_output outputs[CONSOLE_MAX_OUTPUTS];
@@ -41,6 +42,7 @@ void console_init(const struct console_spec *specs, unsigned count)
 		struct console_output *o = &outputs[output_count++];
 
 		o->spec = specs[i];
+		o->mid_line = false;
 		o->present = o->spec.kind != CONSOLE_UART ||
 			     uart_init(&o->uart, o->spec.port, o->spec.baud);
 	}
@@ -82,7 +84,8 @@ static void console_put(struct console_output *o, char c)
 	}
 	if (c == '\n')
 		uart_putc(&o->uart, '\r');
-	uart_putc(&o->uart, c);
+	if (uart_putc(&o->uart, c))
+		o->mid_line = c != '\n';
 }
 
 static void console_put_everywhere(const char *s, size_t n)
@@ -99,7 +102,8 @@ static void console_put_everywhere(const char *s, size_t n)
  * Between two lines: a stuck UART is looked at once, and what changed
  * (stuck, draining again) is said on a line of its own on every output,
  * so a stuck UART is reported where it can be and a UART that comes back
- * learns how much it missed.
+ * learns how much it missed (on a line of its own there too: the line it
+ * got stuck in was cut).
  */
 static void console_between_lines(void)
 {
@@ -112,6 +116,8 @@ static void console_between_lines(void)
 			continue;
 		if (!uart_take_news(&o->uart, news, sizeof(news)))
 			continue;
+		if (o->mid_line && !o->uart.tx.stuck)
+			console_put(o, '\n');
 		console_put_everywhere(news, strlen(news));
 		console_put_everywhere("\n", 1);
 	}
