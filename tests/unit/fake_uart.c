@@ -73,7 +73,7 @@ static void fake_run(struct fake_uart *f)
 
 static void fake_tick(struct fake_uart *f)
 {
-	f->now_ns += FAKE_UART_ACCESS_NS;
+	f->now_ns += f->access_ns;
 	fake_run(f);
 }
 
@@ -228,6 +228,7 @@ void fake_uart_init(struct fake_uart *f, enum fake_uart_kind kind)
 	f->lcr = UART_LCR_8N1;
 	f->mcr = UART_MCR_DTR | UART_MCR_RTS;
 	f->now_ns = 1000000000ull;
+	f->access_ns = FAKE_UART_ACCESS_NS;
 }
 
 void fake_uart_stall(struct fake_uart *f, uint64_t us)

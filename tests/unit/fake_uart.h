@@ -4,7 +4,7 @@
  * 16550 whose FIFO does not work, a 16450 without one, a bus where nothing
  * answers, and UARTs that keep their scratch register but fail loopback.
  * It keeps time: every register access costs a microsecond, as on a PC's
- * LPC bus, and the transmitter sends one byte each 10 bit times at the
+ * LPC bus (or access_ns, as in an emulator), and the transmitter sends one byte each 10 bit times at the
  * divisor's baud rate, unless it is told to stall.
  */
 #ifndef TESTS_UNIT_FAKE_UART_H
@@ -41,6 +41,7 @@ struct fake_uart {
 	unsigned rx_len;
 
 	uint64_t now_ns;
+	uint64_t access_ns;     /* what one register access costs */
 	uint64_t stall_from_ns, stall_until_ns; /* the transmitter stops */
 
 	char wire[FAKE_UART_WIRE_MAX]; /* what went out on TX */
