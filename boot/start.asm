@@ -38,6 +38,7 @@ PTE_P			equ 1 << 0
 PTE_W			equ 1 << 1
 PTE_PS			equ 1 << 7
 COM1			equ 0x3f8
+EARLY_THRE_READS	equ 100000
 
 GDT_CODE64		equ 0x08
 GDT_DATA		equ 0x10
@@ -91,7 +92,10 @@ early_gdt_end:
 
 bits 32
 ; Prints the NUL-terminated string at ESI on COM1 (115200 8N1) and halts.
-; Used only when this CPU cannot run the hypervisor at all.
+; Used only when this CPU cannot run the hypervisor at all. There is no
+; clock yet, so the wait for THRE is bounded by a count of status reads
+; (about a microsecond each on a PC): a UART that never drains costs about
+; 0.1 s a byte, never a hang; where nothing answers, LSR reads 0xff.
 early_fail32:
 	mov dx, COM1 + 1
 	xor al, al
@@ -110,10 +114,13 @@ early_fail32:
 	out dx, al			; 8N1
 .next:
 	mov dx, COM1 + 5
+	mov ecx, EARLY_THRE_READS
 .wait:
 	in al, dx
 	test al, 0x20
-	jz .wait
+	jnz .send
+	loop .wait
+.send:
 	lodsb
 	test al, al
 	jz .halt

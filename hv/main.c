@@ -48,17 +48,13 @@ static void hv_collect_complaint(void *ctx, const char *msg)
  */
 static void hv_console_start(const struct boot_info *bi)
 {
-	char missing[160];
-
-	console_init(options.consoles, options.console_count, missing,
-		     sizeof(missing));
+	console_init(options.consoles, options.console_count);
 	if (bi->fb.type == BOOT_FB_EGA_TEXT)
 		console_add_vga_text(bi->fb.addr, bi->fb.width, bi->fb.height);
 	log_set_level(options.loglevel);
 	report_set_exit_mode(options.exit_mode);
 	log_replay_to_console();
-	if (missing[0])
-		pr_warn("console: %s", missing);
+	console_report_uarts();
 }
 
 /* The end of every fatal path (base/panic.h): the summary, then FAIL. */
@@ -81,8 +77,9 @@ static __noreturn void hv_stop_early(const char *reason)
 static __noreturn void hv_boot_failed(const char *reason)
 {
 	if (!console_is_ready()) { /* failed before the options were read */
-		console_init(NULL, 0, NULL, 0);
+		console_init(NULL, 0);
 		log_replay_to_console();
+		console_report_uarts();
 	}
 	pr_err("boot: %s", reason);
 	hv_stop_early(reason);

@@ -5,6 +5,7 @@
  */
 #include "hv/options.h"
 #include "arch/x86/machine.h"
+#include "arch/x86/uart_regs.h"
 #include "base/log.h"
 #include "lib/cmdline.h"
 #include "lib/format.h"
@@ -80,7 +81,8 @@ static void options_set_defaults(struct hv_options *opt)
 
 /*
  * Parses "<baud>" or "<baud>n8" into *baud. The UART divisor latch divides
- * 115200, so only baud rates that divide it exactly are accepted.
+ * 115200 by at most 65535, so only baud rates from 2 to 115200 that divide
+ * it exactly are accepted.
  */
 static bool options_parse_baud(const char *s, uint32_t *baud, char *err,
 			       size_t errsz)
@@ -119,6 +121,13 @@ static bool options_parse_baud(const char *s, uint32_t *baud, char *err,
 			     "baud rate %u is not 115200 divided by a whole "
 			     "number (115200, 57600, 38400, 19200, 9600, ...)",
 			     (unsigned)v);
+		return false;
+	}
+	if (OPT_UART_MAX_BAUD / v > UART_DIVISOR_MAX) {
+		fmt_snprintf(err, errsz,
+			     "baud rate %u is below 2, the 16550's slowest "
+			     "(its divisor latch holds at most %u)",
+			     (unsigned)v, UART_DIVISOR_MAX);
 		return false;
 	}
 	*baud = v;

@@ -3,12 +3,21 @@
 #include "arch/x86/uart.h"
 #include "arch/x86/vga_text.h"
 #include "base/log.h"
-#include "lib/format.h"
+#include "lib/string.h"
 
 #define E9_PORT 0xe9
+#define CONSOLE_NEWS_MAX 120
 
-static struct console_spec active[CONSOLE_MAX_OUTPUTS];
-static unsigned active_count;
+/* One output console= names; a UART is used only when it was found. */
+struct console_output {
+	struct console_spec spec;
+	struct uart uart; /* CONSOLE_UART */
+	bool present;
+	bool mid_line; /* the last byte it took was not a newline */
+};
+
+static struct console_output outputs[CONSOLE_MAX_OUTPUTS];
+static unsigned output_count;
 static bool ready;
 static bool vga_active;
 
@@ -18,37 +27,45 @@ bool console_add_vga_text(uint64_t phys, unsigned width, unsigned height)
 	return vga_active;
 }
 
-void console_init(const struct console_spec *specs, unsigned count,
-		  char *missing, size_t missingsz)
+void console_init(const struct console_spec *specs, unsigned count)
 {
 	static const struct console_spec default_spec = {
 		.kind = CONSOLE_UART, .port = UART_COM1, .baud = 115200
 	};
-	size_t used = 0;
 
 	if (count == 0) {
 		specs = &default_spec;
 		count = 1;
 	}
-	if (missing && missingsz)
-		missing[0] = '\0';
-
-	active_count = 0;
+	output_count = 0;
 	for (unsigned i = 0; i < count && i < CONSOLE_MAX_OUTPUTS; i++) {
-		const struct console_spec *s = &specs[i];
+		struct console_output *o = &outputs[output_count++];
 
-		if (s->kind == CONSOLE_UART && !uart_init(s->port, s->baud)) {
-			if (missing && used < missingsz)
-				used += fmt_snprintf(missing + used,
-						     missingsz - used,
-						     "%sno UART at I/O port %#x",
-						     used ? "; " : "", s->port);
-			continue;
-		}
-		active[active_count++] = *s;
+		o->spec = specs[i];
+		o->mid_line = false;
+		o->present = o->spec.kind != CONSOLE_UART ||
+			     uart_init(&o->uart, o->spec.port, o->spec.baud);
 	}
 	ready = true;
 	log_set_console(console_write);
+}
+
+void console_report_uarts(void)
+{
+	char line[LOG_LINE_MAX];
+
+	for (unsigned i = 0; i < output_count; i++) {
+		const struct console_output *o = &outputs[i];
+
+		if (o->spec.kind != CONSOLE_UART)
+			continue;
+		uart_describe(&o->uart.found, o->uart.port, line,
+			      sizeof(line));
+		if (o->present)
+			pr_info("%s", line);
+		else
+			pr_warn("%s", line);
+	}
 }
 
 bool console_is_ready(void)
@@ -56,30 +73,68 @@ bool console_is_ready(void)
 	return ready;
 }
 
-static void console_putc(const struct console_spec *s, char c)
+/* One byte to one output; a UART gets CR LF for a newline. */
+static void console_put(struct console_output *o, char c)
 {
-	if (s->kind == CONSOLE_E9)
+	if (!o->present)
+		return;
+	if (o->spec.kind == CONSOLE_E9) {
 		outb(E9_PORT, (uint8_t)c);
-	else
-		uart_putc(s->port, c);
+		return;
+	}
+	if (c == '\n')
+		uart_putc(&o->uart, '\r');
+	if (uart_putc(&o->uart, c))
+		o->mid_line = c != '\n';
 }
 
-void console_write(const char *s, size_t n)
+static void console_put_everywhere(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (vga_active)
 			vga_text_putc(s[i]);
-		for (unsigned k = 0; k < active_count; k++) {
-			if (s[i] == '\n' && active[k].kind == CONSOLE_UART)
-				console_putc(&active[k], '\r');
-			console_putc(&active[k], s[i]);
-		}
+		for (unsigned k = 0; k < output_count; k++)
+			console_put(&outputs[k], s[i]);
 	}
+}
+
+/*
+ * Between two lines: a stuck UART is looked at once, and what changed
+ * (stuck, draining again) is said on a line of its own on every output,
+ * so a stuck UART is reported where it can be and a UART that comes back
+ * learns how much it missed (on a line of its own there too: the line it
+ * got stuck in was cut).
+ */
+static void console_between_lines(void)
+{
+	char news[CONSOLE_NEWS_MAX];
+
+	for (unsigned k = 0; k < output_count; k++) {
+		struct console_output *o = &outputs[k];
+
+		if (!o->present || o->spec.kind != CONSOLE_UART)
+			continue;
+		if (!uart_take_news(&o->uart, news, sizeof(news)))
+			continue;
+		if (o->mid_line && !o->uart.tx.stuck)
+			console_put(o, '\n');
+		console_put_everywhere(news, strlen(news));
+		console_put_everywhere("\n", 1);
+	}
+}
+
+void console_write(const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	console_put_everywhere(s, n);
+	if (s[n - 1] == '\n')
+		console_between_lines();
 }
 
 void console_flush(void)
 {
-	for (unsigned k = 0; k < active_count; k++)
-		if (active[k].kind == CONSOLE_UART)
-			uart_drain(active[k].port);
+	for (unsigned k = 0; k < output_count; k++)
+		if (outputs[k].present && outputs[k].spec.kind == CONSOLE_UART)
+			uart_drain(&outputs[k].uart);
 }

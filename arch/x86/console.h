@@ -1,8 +1,10 @@
 /*
  * The console: every configured output (16550 UARTs, port 0xe9) receives
- * every byte. Until console_init() runs nothing is sent; the log keeps the
- * text and replays it then. console_init() registers console_write() as the
- * log's console (base/log.h).
+ * every byte. A UART whose transmitter stops draining is skipped, and the
+ * other outputs are told so, until it drains again. Until console_init()
+ * runs nothing is sent; the log keeps the text and replays it then.
+ * console_init() registers console_write() as the log's console
+ * (base/log.h).
  */
 #ifndef ARCH_X86_CONSOLE_H
 #define ARCH_X86_CONSOLE_H
@@ -25,12 +27,18 @@ struct console_spec {
 
 /*
  * Brings up the given outputs (the default COM1 115200 when count is 0)
- * and registers them as the log's console. A UART that does not answer is
- * left out and reported by the returned text in missing (may be NULL).
- * Safe to call again with other outputs.
+ * and registers them as the log's console. A UART is tested first
+ * (uart_detect.h) and left out when it fails: the other outputs carry on
+ * and nothing ever waits for it. Safe to call again with other outputs.
  */
-void console_init(const struct console_spec *specs, unsigned count,
-		  char *missing, size_t missingsz);
+void console_init(const struct console_spec *specs, unsigned count);
+
+/*
+ * Logs one line per UART console_init() was given: what was found
+ * ("uart: 16550A at 0x3f8, 115200 baud, 16-byte FIFO"), or, as a warning,
+ * why it is not used. Call once the log's early text was replayed.
+ */
+void console_report_uarts(void);
 
 /*
  * Adds the VGA text screen (a BIOS boot's EGA text framebuffer) as one more

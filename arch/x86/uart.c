@@ -1,60 +1,69 @@
+/*
+ * The UART's decisions (uart_detect.c, uart_tx.c) on real ports: port
+ * I/O for its registers, the TSC for its clock.
+ */
 #include "arch/x86/uart.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/tsc.h"
 
-enum {
-	UART_THR = 0, /* transmit holding (DLAB=0) */
-	UART_DLL = 0, /* divisor latch low (DLAB=1) */
-	UART_IER = 1,
-	UART_DLH = 1,
-	UART_FCR = 2,
-	UART_LCR = 3,
-	UART_MCR = 4,
-	UART_LSR = 5,
-	UART_SCR = 7,
-};
-
-#define LCR_8N1 0x03
-#define LCR_DLAB 0x80
-#define FCR_ENABLE_CLEAR 0x07
-#define MCR_DTR_RTS_OUT2 0x0b
-#define LSR_THRE 0x20
-#define LSR_TEMT 0x40
-
-bool uart_init(uint16_t port, uint32_t baud)
+static uint8_t uart_port_read(void *ctx, unsigned reg)
 {
-	uint16_t divisor = (uint16_t)(UART_BASE_CLOCK / (baud ? baud : 115200));
+	const struct uart *u = ctx;
 
-	outb(port + UART_SCR, 0x5a);
-	if (inb(port + UART_SCR) != 0x5a)
-		return false;
-	outb(port + UART_SCR, 0xa5);
-	if (inb(port + UART_SCR) != 0xa5)
-		return false;
+	return inb((uint16_t)(u->port + reg));
+}
 
-	outb(port + UART_IER, 0);
-	outb(port + UART_LCR, LCR_DLAB);
-	outb(port + UART_DLL, divisor & 0xff);
-	outb(port + UART_DLH, divisor >> 8);
-	outb(port + UART_LCR, LCR_8N1);
-	outb(port + UART_FCR, FCR_ENABLE_CLEAR);
-	outb(port + UART_MCR, MCR_DTR_RTS_OUT2);
+static void uart_port_write(void *ctx, unsigned reg, uint8_t value)
+{
+	const struct uart *u = ctx;
+
+	outb((uint16_t)(u->port + reg), value);
+}
+
+/*
+ * Microseconds of TSC time once the TSC is calibrated (boot_entry() does
+ * that before any console starts). Before then, each call counts as one
+ * microsecond: the waits read the clock once per status read, and a
+ * status read of a UART behind a PC's LPC bus takes about that long, so
+ * a timeout still ends, after roughly the time it names.
+ */
+static uint64_t uart_clock_us(void *ctx)
+{
+	static uint64_t uncalibrated_us;
+
+	(void)ctx;
+	if (tsc_khz())
+		return tsc_us_since_boot();
+	return ++uncalibrated_us;
+}
+
+bool uart_init(struct uart *u, uint16_t port, uint32_t baud)
+{
+	u->port = port;
+	u->io = (struct uart_io){
+	    .read = uart_port_read,
+	    .write = uart_port_write,
+	    .now_us = uart_clock_us,
+	    .ctx = u,
+	};
+	if (!uart_detect(&u->io, baud, &u->found))
+		return false;
+	uart_tx_init(&u->tx, u->found.fifo_depth, u->found.baud);
 	return true;
 }
 
-void uart_putc(uint16_t port, char c)
+bool uart_putc(struct uart *u, char c)
 {
-	/* At 9600 baud a byte takes ~1 ms; each inb costs ~1 us on hardware. */
-	for (unsigned spins = 0; spins < 10000; spins++) {
-		if (inb(port + UART_LSR) & LSR_THRE)
-			break;
-	}
-	outb(port + UART_THR, (uint8_t)c);
+	return uart_tx_put(&u->tx, &u->io, (uint8_t)c);
 }
 
-void uart_drain(uint16_t port)
+bool uart_take_news(struct uart *u, char *buf, size_t len)
 {
-	for (unsigned spins = 0; spins < 10000; spins++) {
-		if (inb(port + UART_LSR) & LSR_TEMT)
-			return;
-	}
+	uart_tx_retry(&u->tx, &u->io);
+	return uart_tx_take_news(&u->tx, u->port, buf, len);
+}
+
+void uart_drain(struct uart *u)
+{
+	uart_tx_drain(&u->tx, &u->io);
 }

@@ -1,23 +1,42 @@
-/* 16550-compatible UART on an I/O port, polled, no interrupts. */
+/*
+ * A 16550-compatible UART on an I/O port, polled, no interrupts: detected
+ * (uart_detect.h) and written (uart_tx.h) through port I/O, with the TSC
+ * as the clock of every timeout.
+ */
 #ifndef ARCH_X86_UART_H
 #define ARCH_X86_UART_H
 
-#include "lib/compiler.h"
+#include "arch/x86/uart_detect.h"
+#include "arch/x86/uart_tx.h"
 
 #define UART_COM1 0x3f8
-#define UART_BASE_CLOCK 115200
+
+struct uart {
+	uint16_t port;
+	struct uart_io io;
+	struct uart_found found; /* what uart_init() found */
+	struct uart_tx tx;
+};
 
 /*
- * Programs the UART for baud 8N1, FIFOs on, interrupts off. Returns false
- * (leaving it alone) when nothing answers at the port, as on PCs without a
- * serial port: the scratch register does not hold a value.
+ * Detects the UART at port and programs it for baud 8N1, FIFO on, no
+ * interrupts. False when there is no working UART there: u->found says
+ * why, and the UART must not be written to.
  */
-bool uart_init(uint16_t port, uint32_t baud);
+bool uart_init(struct uart *u, uint16_t port, uint32_t baud);
 
-/* Sends one byte; gives up after ~10 ms so a dead UART cannot hang us. */
-void uart_putc(uint16_t port, char c);
+/* Sends one byte; never waits longer than the timeout (uart_tx.h). */
+bool uart_putc(struct uart *u, char c);
 
-/* Waits (at most ~10 ms) until everything sent has left the wire. */
-void uart_drain(uint16_t port);
+/*
+ * Between lines of the log: a stuck UART is looked at again (one status
+ * read), then what changed since the last call (it got stuck, it drains
+ * again) is written to buf as one line without a newline; false when
+ * nothing did.
+ */
+bool uart_take_news(struct uart *u, char *buf, size_t len);
+
+/* Waits (bounded) until everything sent has left the wire. */
+void uart_drain(struct uart *u);
 
 #endif

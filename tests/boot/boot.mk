@@ -374,6 +374,21 @@ BOOT_EXPECT_bochs-vmx-4cpu-fault-in += --expect-log \
 BOOT_EXPECT_bochs-svm-2cpu-fault-in += --expect-log \
 	'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(2\)'
 
+# The console UART: one line says what was found (scratch register, divisor
+# latch, loopback of the modem lines and of a byte, the FIFO IIR reports).
+UART_FOUND_COM1 := --expect-log 'cpu0 uart: 16550A at 0x3f8, 115200 baud, 16-byte FIFO'
+BOOT_EXPECT_qemu-bios-cd-4cpu += $(UART_FOUND_COM1)
+BOOT_EXPECT_qemu-uefi-cd-4cpu += $(UART_FOUND_COM1)
+BOOT_EXPECT_bochs-vmx-2cpu-fault-in += $(UART_FOUND_COM1)
+
+# A PC without COM1: the log goes to a 16550 at 0x2f8 (console=io:0x2f8),
+# COM1's absence is said in one warning, and the boot goes on to its PASS.
+BOOT_TESTS += qemu-com1-absent
+BOOT_ARGS_qemu-com1-absent := --smp 2 --serial-port 0x2f8
+BOOT_EXPECT_qemu-com1-absent := --cpus 2 \
+	--expect-log 'WARNING: uart: no 16550 at 0x3f8 \(nothing answers: reads 0xff\): serial console off' \
+	--expect-log 'cpu0 uart: 16550A at 0x2f8, 115200 baud, 16-byte FIFO'
+
 # The guest as a Multiboot2 module and as a file next to the UEFI application.
 BOOT_TESTS += guest-module-mb2
 BOOT_ARGS_guest-module-mb2 := --smp 2 --module $(BUILD)/guest/guest.bin \

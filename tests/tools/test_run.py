@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Host test of tools/run's decisions, with no KVM and no emulator.
 
-The accelerator: kvm_obstacle() on made-up /dev/kvm paths, access checks,
+The serial port the log shows: COM1, or another with COM1 left empty
+(--serial-port). The accelerator: kvm_obstacle() on made-up /dev/kvm paths, access checks,
 /proc/cpuinfo texts and nested= parameters, and what --accel auto / kvm /
 tcg make of them in a dry run. The verdict: the last `hv: done:` line of a
 serial log turned into the launcher's exit status, through main() with
@@ -236,6 +237,33 @@ class Launcher(unittest.TestCase):
         self.assertEqual(status, 0)
         self.assertIn("-accel tcg", out)
         self.assertNotIn("KVM", err)
+
+    # --- the serial port ---
+
+    def test_serial_log_is_com1_by_default(self):
+        status, out, err = self.main("--dry-run", "--serial-log", self.serial)
+        self.assertEqual(status, 0)
+        self.assertIn(" -serial file:%s" % self.serial, out)
+        self.assertNotIn("isa-serial", out)
+        self.assertNotIn("console=io:", err)
+
+    def test_serial_port_elsewhere_leaves_com1_empty(self):
+        status, out, err = self.main("--dry-run", "--serial-log", self.serial,
+                                     "--serial-port", "0x2f8")
+        self.assertEqual(status, 0)
+        self.assertIn(" -serial none ", out)
+        self.assertNotIn("-serial file:", out)
+        self.assertIn(" -chardev file,id=hvserial,path=%s " % self.serial, out)
+        self.assertIn(" -device isa-serial,chardev=hvserial,iobase=0x2f8,irq=3",
+                      out)
+        self.assertIn("hypervisor command line: console=ttyS0,115200 "
+                      "console=io:0x2f8,115200 exit=qemu", err)
+
+    def test_serial_port_is_for_qemu(self):
+        status, out, err = self.main("--dry-run", "--bochs",
+                                     "--serial-port", "0x2f8")
+        self.assertEqual(status, 2)
+        self.assertIn("--serial-port is for QEMU", err)
 
     # --- the verdict ---
 

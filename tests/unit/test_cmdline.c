@@ -386,7 +386,7 @@ static void test_options_consoles(void **state)
 	    {"ttyS0,115200", CONSOLE_UART, 0x3f8, 115200},
 	    {"ttyS0,115200n8", CONSOLE_UART, 0x3f8, 115200},
 	    {"ttyS0,38400", CONSOLE_UART, 0x3f8, 38400},
-	    {"ttyS0,1", CONSOLE_UART, 0x3f8, 1},
+	    {"ttyS0,2", CONSOLE_UART, 0x3f8, 2},
 	    {"ttyS0,50", CONSOLE_UART, 0x3f8, 50},
 	    {"io:0x2f8", CONSOLE_UART, 0x2f8, 115200},
 	    {"io:1016,19200", CONSOLE_UART, 0x3f8, 19200},
@@ -446,6 +446,9 @@ static void test_options_complaints(void **state)
 	    {"console=ttyS0,0",
 	     "console=ttyS0,0: baud rate 0 is not 115200 divided by a "
 	     "whole number (115200, 57600, 38400, 19200, 9600, ...)"},
+	    {"console=ttyS0,1",
+	     "console=ttyS0,1: baud rate 1 is below 2, the 16550's slowest "
+	     "(its divisor latch holds at most 65535)"},
 	    {"console=ttyS0,230400",
 	     "console=ttyS0,230400: baud rate 230400 is above 115200, "
 	     "the 16550's fastest"},
