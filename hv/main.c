@@ -9,6 +9,7 @@
 #include "arch/x86/acpi.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/direct_map.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/memory.h"
 #include "arch/x86/paging.h"
@@ -279,6 +280,8 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 		pr_info("smp: %u of the %u CPU(s) the MADT lists are not used (maxcpus=%u, at most %u, or they did not start)",
 			acpi.cpus.count - cpus, acpi.cpus.count, options.maxcpus,
 			MAX_CPUS);
+	/* Everything the boot maps is in: ACPI tables, each CPU's LAPIC. */
+	direct_map_report();
 	report_set_u64("cpus", cpus);
 	virt = hv_check_virt(err, sizeof(err));
 	report_set_str("virt", virt ? virt_kind_name(virt->kind) : "none");

@@ -16,14 +16,28 @@ BOOT_TESTS += qemu-bios-cd-1cpu
 BOOT_ARGS_qemu-bios-cd-1cpu := --smp 1
 BOOT_EXPECT_qemu-bios-cd-1cpu := --cpus 1
 
+# The direct map of QEMU's 1 GiB (SeaBIOS e820: RAM to 0x3ffdf000): 509
+# 2 MiB pages between the image's block and the last one, the VGA text
+# screen write-combining, the LAPIC uncached (OVMF: no VGA text).
 BOOT_TESTS += qemu-bios-cd-4cpu
 BOOT_ARGS_qemu-bios-cd-4cpu := --smp 4
 BOOT_EXPECT_qemu-bios-cd-4cpu := --cpus 4 \
-	--expect-log 'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(4\), [1-9][0-9]* reporting bank'
+	--expect-log 'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(4\), [1-9][0-9]* reporting bank' \
+	--expect-log 'paging: direct map of 102[0-3] MiB RAM and [0-9]+ KiB read-only \(image, modules, ACPI tables\) in 1 GiB/2 MiB/4 KiB pages: 0/509/[0-9]+; MMIO ranges: 1 uncached, 1 write-combining; [0-9]+ page-table pages; NX on, 1 GiB pages on'
 
 BOOT_TESTS += qemu-uefi-cd-4cpu
 BOOT_ARGS_qemu-uefi-cd-4cpu := --firmware uefi --smp 4
-BOOT_EXPECT_qemu-uefi-cd-4cpu := --cpus 4
+BOOT_EXPECT_qemu-uefi-cd-4cpu := --cpus 4 \
+	--expect-log 'paging: direct map of 10[01][0-9] MiB RAM .*; MMIO ranges: 1 uncached, 0 write-combining;'
+
+# 4 GiB: RAM above the PCI hole in 1 GiB pages, and a 2 GiB guest whose
+# memory comes from there too, through the direct map.
+BOOT_TESTS += qemu-bios-4g-guest-2g
+BOOT_ARGS_qemu-bios-4g-guest-2g := --smp 2 --mem 4096 \
+	--cmdline 'test=fault-in guest_mem=2G'
+BOOT_EXPECT_qemu-bios-4g-guest-2g := --cpus 2 --expect guest_mib=2048 \
+	--expect data_errors=0 --expect leaked_tables=0 --expect leaked_pages=0 \
+	--expect-log 'paging: direct map of 409[0-9] MiB RAM .* in 1 GiB/2 MiB/4 KiB pages: 2/1021/[0-9]+;'
 
 BOOT_TESTS += qemu-uefi-efiapp-2cpu
 BOOT_ARGS_qemu-uefi-efiapp-2cpu := --firmware uefi --media efi --smp 2
@@ -299,6 +313,12 @@ BOOT_EXPECT_bochs-vmx-4cpu-fault-in += --expect-log \
 	'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(4\)'
 BOOT_EXPECT_bochs-svm-2cpu-fault-in += --expect-log \
 	'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(2\)'
+# The direct map under each vendor's Bochs (512 MiB, the VGA text screen;
+# the Intel model's LAPIC runs in x2APIC mode, with no MMIO).
+BOOT_EXPECT_bochs-vmx-2cpu-fault-in += --expect-log \
+	'paging: direct map of 51[01] MiB RAM .*; MMIO ranges: 0 uncached, 1 write-combining;'
+BOOT_EXPECT_bochs-svm-2cpu-fault-in += --expect-log \
+	'paging: direct map of 51[01] MiB RAM .*; MMIO ranges: 1 uncached, 1 write-combining;'
 
 # The guest as a Multiboot2 module and as a file next to the UEFI application.
 BOOT_TESTS += guest-module-mb2
