@@ -21,6 +21,7 @@ enum selftest {
 	SELFTEST_DEAF_CPU = 5,      /* the last vCPU's CPU answers no kick */
 	SELFTEST_BAD_GUEST_STATE = 6, /* vCPU 0 starts with an illegal guest state */
 	SELFTEST_STUCK_VCPU = 7,    /* the last vCPU never leaves the guest */
+	SELFTEST_DIRECT_MAP_HOLE = 8, /* the boot CPU reads memory that is not RAM */
 };
 
 /* What the VM runs (test=); none boots without starting a VM. */
@@ -86,7 +87,7 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  *   console=ttyS<n>[,<baud>]  console=io:<port>[,<baud>]  console=e9
  *   loglevel=<0-3|error|warn|info|debug>  maxcpus=<n>  exit=qemu|bochs|halt
  *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn|deaf-cpu|
- *                     bad-guest-state
+ *                     bad-guest-state|stuck-vcpu|direct-map-hole
  *   vcpus=<n>  guest_mem=<size>  test=<name>  guest=<module or file>
  *   guest_timeout_s=<n>
  * Words the loader or later issues own (e.g. BOOT_IMAGE=, guest=) are

@@ -111,8 +111,9 @@ BOOT_EXPECT_qemu-uefi-usb-hviso := --cpus 2
 BOOT_TESTS += qemu-selftest-pagefault
 BOOT_ARGS_qemu-selftest-pagefault := --smp 4 --cmdline selftest=pagefault
 BOOT_EXPECT_qemu-selftest-pagefault := --cpus 4 --crash-expected \
-	--expect-fail 'exception \#PF page fault at hv_fault_on_purpose\+0x' \
+	--expect-fail 'exception \#PF page fault at hv_fault_on_purpose\+0x[0-9a-f]+: read of 0x10 \(not present\)' \
 	--expect-log 'cpu0 EXCEPTION \#PF page fault \(vector 14\) on cpu0' \
+	--expect-log 'cpu0 page fault: read of 0x10 \(not present\)' \
 	--expect-log 'CR2=0000000000000010' \
 	--expect-log 'cpu0 +\[<ffffffff[0-9a-f]+>\] hv_main\+0x' \
 	--expect-log 'stopped 3 other CPU'
@@ -120,11 +121,26 @@ BOOT_EXPECT_qemu-selftest-pagefault := --cpus 4 --crash-expected \
 BOOT_TESTS += qemu-selftest-ap-pagefault
 BOOT_ARGS_qemu-selftest-ap-pagefault := --smp 4 --cmdline selftest=ap-pagefault
 BOOT_EXPECT_qemu-selftest-ap-pagefault := --cpus 4 --crash-expected \
-	--expect-fail 'exception \#PF page fault at hv_fault_on_purpose\+0x' \
+	--expect-fail 'exception \#PF page fault at hv_fault_on_purpose\+0x[0-9a-f]+: read of 0x10 \(not present\)' \
 	--expect-log 'cpu3 EXCEPTION \#PF page fault' \
 	--expect-log 'cpu3 +\[<ffffffff[0-9a-f]+>\] smp_call_handler\+0x' \
 	--expect-log 'cpu3 .*stopped 3 other CPU'
 
+# Memory that is not RAM is not in the direct map: reading the first page
+# the memory map gives as reserved (SeaBIOS: the BIOS at 0xf0000; OVMF:
+# ACPI NVS) must fault, and the report names the physical address.
+BOOT_TESTS += qemu-selftest-direct-map-hole
+BOOT_ARGS_qemu-selftest-direct-map-hole := --smp 2 --cmdline selftest=direct-map-hole
+BOOT_EXPECT_qemu-selftest-direct-map-hole := --cpus 2 --crash-expected \
+	--expect-fail 'exception \#PF page fault at hv_read_outside_direct_map\+0x[0-9a-f]+: read of physical 0xf0000 through the direct map \(not present\)' \
+	--expect-log 'cpu0 selftest: cpu0 reads physical 0xf0000 \(reserved in the memory map\) through the direct map' \
+	--expect-log 'cpu0 page fault: read of physical 0xf0000 through the direct map \(not present\)'
+BOOT_TESTS += qemu-uefi-selftest-direct-map-hole
+BOOT_ARGS_qemu-uefi-selftest-direct-map-hole := --firmware uefi --smp 2 \
+	--cmdline selftest=direct-map-hole
+BOOT_EXPECT_qemu-uefi-selftest-direct-map-hole := --cpus 2 --crash-expected \
+	--expect-fail 'exception \#PF page fault at hv_read_outside_direct_map\+0x[0-9a-f]+: read of physical 0x[0-9a-f]+ through the direct map \(not present\)' \
+	--expect-log 'cpu0 selftest: cpu0 reads physical 0x[0-9a-f]+ \((ACPI NVS|reserved) in the memory map\) through the direct map'
 BOOT_TESTS += qemu-selftest-bug
 BOOT_ARGS_qemu-selftest-bug := --smp 2 --cmdline selftest=bug
 BOOT_EXPECT_qemu-selftest-bug := --cpus 2 --crash-expected \

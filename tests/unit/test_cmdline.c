@@ -293,6 +293,8 @@ static void test_options_selftest(void **state)
 	assert_int_equal(opt.selftest, SELFTEST_AP_PAGE_FAULT);
 	assert_int_equal(parse("selftest=bug selftest=warn", &opt, &c), 0);
 	assert_int_equal(opt.selftest, SELFTEST_WARN);
+	assert_int_equal(parse("selftest=direct-map-hole", &opt, &c), 0);
+	assert_int_equal(opt.selftest, SELFTEST_DIRECT_MAP_HOLE);
 	assert_int_equal(parse("selftest=explode", &opt, &c), 1);
 	assert_int_equal(opt.selftest, SELFTEST_NONE);
 	assert_non_null(strstr(c.msg[0], "selftest=explode"));
