@@ -6,9 +6,11 @@
 #include "lib/format.h"
 #include "lib/spinlock.h"
 
-/* Every input can split a merged range in two. */
+/* The image and modules, and the MMIO asked for before the build. */
 #define EXTRA_MAX (BOOT_MODULES_MAX + 8 + DIRECT_MAP_MMIO_MAX)
+/* Each input adds at most two edges, hence two more ranges. */
 #define PLAN_MAX (2 * (BOOT_MEMMAP_MAX + EXTRA_MAX) + 1)
+/* Before the build, MMIO is reached through the entry's alias. */
 #define EARLY_MMIO_END (EARLY_IDENTITY_GIB * GiB)
 
 static struct dmap_range plan[PLAN_MAX];
@@ -63,6 +65,20 @@ static void mmio_remember(uint64_t phys, uint64_t len, uint32_t kind)
 	mmio[mmio_count++].early = !built;
 }
 
+/* Maps every page of one run; false when out of table pages. */
+static bool direct_map_run(const struct dmap_run *run)
+{
+	uint64_t flags = kind_flags(run->kind);
+
+	for (uint64_t pa = run->base; pa < run->base + run->length;
+	     pa += run->page_size)
+		if (!paging_map_page(DIRECT_MAP_BASE + pa, pa, run->page_size,
+				     flags))
+			return false;
+	dmap_stats_add(&stats, run);
+	return true;
+}
+
 bool direct_map_build(const struct mem_range *map, size_t n,
 		      const struct dmap_range *extra, size_t nextra, char *err,
 		      size_t errsz)
@@ -90,17 +106,10 @@ bool direct_map_build(const struct mem_range *map, size_t n,
 		size_t nr = dmap_plan_runs(&plan[i], paging_has_1g(), runs);
 
 		for (size_t r = 0; r < nr; r++) {
-			const struct dmap_run *run = &runs[r];
-			uint64_t flags = kind_flags(run->kind);
-
-			for (uint64_t pa = run->base;
-			     pa < run->base + run->length; pa += run->page_size)
-				if (!paging_map_page(DIRECT_MAP_BASE + pa, pa,
-						     run->page_size, flags)) {
-					fmt_snprintf(err, errsz, "ran out of early memory building the direct map");
-					return false;
-				}
-			dmap_stats_add(&stats, run);
+			if (!direct_map_run(&runs[r])) {
+				fmt_snprintf(err, errsz, "ran out of early memory building the direct map");
+				return false;
+			}
 		}
 	}
 	memory_map = map;
@@ -122,7 +131,11 @@ static bool entry_satisfies(uint64_t entry, uint32_t kind)
 	       (!(want & PTE_W) || (entry & PTE_W));
 }
 
-/* Maps the pages of [phys, end) not mapped yet; all or none. */
+/*
+ * Maps the pages of [phys, end) not mapped yet. A refusal leaves nothing
+ * added; running out of table pages may leave a part added, with the type
+ * that was asked for.
+ */
 static bool direct_map_add_pages(uint64_t phys, uint64_t end, uint32_t kind,
 				 const char **why)
 {
