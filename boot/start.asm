@@ -7,10 +7,10 @@
 ;   hv_entry64   64-bit entry for other loaders (boot/image_header.h): long
 ;                mode, identity paging, RDI = magic, RSI = information.
 ;
-; Both build the early page tables (identity map of the first 4 GiB and the
-; image at its link address in the higher half), switch to them, jump to the
-; higher half and call boot_entry(magic, info_phys, image_phys_base, la57)
-; in C.
+; Both build the early page tables (identity map of the first 4 GiB, the
+; same at DIRECT_MAP_BASE, and the image at its link address in the higher
+; half), switch to them, jump to the higher half and call
+; boot_entry(magic, info_phys, image_phys_base, la57) in C.
 ;
 ; The early tables have four levels, and so have the hypervisor's own. A
 ; loader that ran with five-level paging may leave CR4.LA57 set: the 32-bit
@@ -296,10 +296,13 @@ hv_entry64:
 	lea rax, [rbx + PTE_P + PTE_W]
 	mov [rdx + ((KERNEL_VMA >> 30) & 511) * 8], rax
 
+	; The same 4 GiB at DIRECT_MAP_BASE too, so that phys_to_virt() gives
+	; one address before and after the final tables replace these.
 	lea rbx, [rel early_pml4]
 	lea rax, [rel early_pdpt_low]
 	or rax, PTE_P | PTE_W
 	mov [rbx], rax
+	mov [rbx + ((DIRECT_MAP_BASE >> 39) & 511) * 8], rax
 	lea rax, [rdx + PTE_P + PTE_W]
 	mov [rbx + ((KERNEL_VMA >> 39) & 511) * 8], rax
 

@@ -9,6 +9,7 @@
 #include "arch/x86/acpi.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/direct_map.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/memory.h"
 #include "arch/x86/paging.h"
@@ -183,6 +184,53 @@ static void hv_fault_on_purpose(void)
 	(void)*unmapped;
 }
 
+/* Whether [base, base + len) overlaps an ACPI table (mapped, read-only). */
+static bool hv_overlaps_acpi_table(uint64_t base, uint64_t len)
+{
+	for (unsigned i = 0; i < acpi.table_count; i++)
+		if (acpi.tables[i].base < base + len &&
+		    base < acpi.tables[i].base + acpi.tables[i].length)
+			return true;
+	return false;
+}
+
+/*
+ * selftest=direct-map-hole: the first whole page the memory map gives as
+ * neither RAM nor ACPI tables (reserved, ACPI NVS, bad RAM) and that holds
+ * no ACPI table the RSDP led to is read through the direct map, which must
+ * not hold it: the read must fault.
+ */
+static __noinline void hv_read_outside_direct_map(const struct boot_info *bi)
+{
+	static const char *const names[] = {
+		[MEM_ACPI_NVS] = "ACPI NVS", [MEM_RESERVED] = "reserved",
+		[MEM_BAD] = "bad RAM",
+	};
+	const struct mem_range *pick = NULL;
+	uint64_t page = 0;
+
+	for (unsigned i = 0; i < bi->memmap_count; i++) {
+		const struct mem_range *r = &bi->memmap[i];
+		uint64_t first = ALIGN_UP(r->base, PAGE_SIZE);
+
+		if (r->type < MEM_ACPI_NVS || r->type > MEM_BAD ||
+		    first + PAGE_SIZE > r->base + r->length ||
+		    hv_overlaps_acpi_table(first, PAGE_SIZE))
+			continue;
+		if (!pick || first < page) {
+			pick = r;
+			page = first;
+		}
+	}
+	if (!pick)
+		panic("selftest: the memory map has no page that is not RAM");
+	pr_info("selftest: cpu%u reads physical %#llx (%s in the memory map) through the direct map",
+		this_cpu_id(), (unsigned long long)page, names[pick->type]);
+	(void)*(volatile uint8_t *)phys_to_virt(page);
+	panic("selftest: physical %#llx (%s) is in the direct map",
+	      (unsigned long long)page, names[pick->type]);
+}
+
 static void hv_run_selftest(const struct boot_info *bi, unsigned cpus)
 {
 	switch (options.selftest) {
@@ -194,6 +242,9 @@ static void hv_run_selftest(const struct boot_info *bi, unsigned cpus)
 		break;
 	case SELFTEST_PAGE_FAULT:
 		hv_fault_on_purpose();
+		break;
+	case SELFTEST_DIRECT_MAP_HOLE:
+		hv_read_outside_direct_map(bi);
 		break;
 	case SELFTEST_AP_PAGE_FAULT:
 		if (cpus < 2)
@@ -288,6 +339,8 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 		pr_info("smp: %u of the %u CPU(s) the MADT lists are not used (maxcpus=%u, at most %u, or they did not start)",
 			acpi.cpus.count - cpus, acpi.cpus.count, options.maxcpus,
 			MAX_CPUS);
+	/* Everything the boot maps is in: ACPI tables, each CPU's LAPIC. */
+	direct_map_report();
 	report_set_u64("cpus", cpus);
 	virt = hv_check_virt(err, sizeof(err));
 	report_set_str("virt", virt ? virt_kind_name(virt->kind) : "none");

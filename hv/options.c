@@ -325,13 +325,14 @@ static bool options_parse_selftest(const char *val, struct hv_options *opt,
 	    [SELFTEST_BAD_GUEST_STATE] = "bad-guest-state",
 	    [SELFTEST_STUCK_VCPU] = "stuck-vcpu",
 	    [SELFTEST_LA57_ENTRY] = "la57-entry",
+	    [SELFTEST_DIRECT_MAP_HOLE] = "direct-map-hole",
 	};
 
 	if (options_match_name(val, names, ARRAY_SIZE(names), &opt->selftest))
 		return true;
 	fmt_snprintf(err, errsz,
 		     "expected none, pagefault, ap-pagefault, bug, warn, "
-		     "deaf-cpu, bad-guest-state, stuck-vcpu or la57-entry");
+		     "deaf-cpu, bad-guest-state, stuck-vcpu, la57-entry or direct-map-hole");
 	return false;
 }
 
@@ -413,7 +414,7 @@ static const struct option_desc options_table[] = {
     {"ap_timeout_ms", "milliseconds, 1..3600000", options_parse_ap_timeout,
      false},
     {"selftest", "none, pagefault, ap-pagefault, bug, warn, deaf-cpu, "
-     "bad-guest-state, stuck-vcpu or la57-entry",
+     "bad-guest-state, stuck-vcpu, la57-entry or direct-map-hole",
      options_parse_selftest, false},
     {"vcpus", "1..64", options_parse_vcpus, false},
     {"guest_mem", "32M..2G", options_parse_guest_mem, false},

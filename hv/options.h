@@ -22,6 +22,7 @@ enum selftest {
 	SELFTEST_BAD_GUEST_STATE = 6, /* vCPU 0 starts with an illegal guest state */
 	SELFTEST_STUCK_VCPU = 7,    /* the last vCPU never leaves the guest */
 	SELFTEST_LA57_ENTRY = 8,    /* the UEFI application enters with 5-level paging */
+	SELFTEST_DIRECT_MAP_HOLE = 9, /* the boot CPU reads memory that is not RAM */
 };
 
 /* What the VM runs (test=); none boots without starting a VM. */
@@ -89,7 +90,8 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  *   console=ttyS<n>[,<baud>]  console=io:<port>[,<baud>]  console=e9
  *   loglevel=<0-3|error|warn|info|debug>  maxcpus=<n>  exit=qemu|bochs|halt
  *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn|deaf-cpu|
- *                     bad-guest-state|stuck-vcpu|la57-entry
+ *                     bad-guest-state|stuck-vcpu|la57-entry|
+ *                     direct-map-hole
  *   vcpus=<n>  guest_mem=<size>  test=<name>  guest=<module or file>
  *   guest_timeout_s=<n>
  * Words the loader or later issues own (e.g. BOOT_IMAGE=, guest=) are

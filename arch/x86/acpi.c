@@ -1,4 +1,5 @@
 #include "arch/x86/acpi.h"
+#include "arch/x86/direct_map.h"
 #include "arch/x86/paging.h"
 #include "base/log.h"
 #include "lib/format.h"
@@ -72,13 +73,24 @@ static const struct acpi_header *acpi_table(struct acpi_info *info,
 					    uint64_t phys)
 {
 	const struct acpi_header *h;
+	const char *why;
 
 	if (phys == 0)
 		return NULL;
+	if (!direct_map_readable(phys, sizeof(*h), &why)) {
+		pr_warn("acpi: table at %#llx cannot be read (%s): skipped",
+			(unsigned long long)phys, why);
+		return NULL;
+	}
 	h = phys_to_virt(phys);
 	if (h->length < sizeof(*h) || h->length > ACPI_TABLE_MAX_LENGTH) {
 		pr_warn("acpi: table at %#llx has a bad length %u: skipped",
 			(unsigned long long)phys, h->length);
+		return NULL;
+	}
+	if (!direct_map_readable(phys, h->length, &why)) {
+		pr_warn("acpi: table %.4s at %#llx+%#x cannot be read (%s): skipped",
+			h->signature, (unsigned long long)phys, h->length, why);
 		return NULL;
 	}
 	if (acpi_sum(h, h->length) != 0) {

@@ -32,7 +32,8 @@ struct acpi_info {
 };
 
 /*
- * Reads the tables through phys_to_virt(). Returns false with a reason in
+ * Reads the tables through phys_to_virt(), each added to the direct map
+ * first (a table outside the memory map is skipped). Returns false with a reason in
  * err when there is no usable RSDP or root table; a missing MADT is not an
  * error (has_madt false: the caller runs on the boot CPU alone).
  */

@@ -4,7 +4,7 @@
  * measurement when the firmware left it off, and turned off again after.
  * Only the low 32 bits are read (one access, also on 32-bit counters).
  */
-#include "arch/x86/paging.h"
+#include "arch/x86/mmio.h"
 #include "arch/x86/tsc_ref.h"
 #include "lib/format.h"
 
@@ -37,9 +37,9 @@ bool hpet_open(uint64_t phys, struct tsc_ref *ref, char *why, size_t whysz)
 	uint32_t period, config;
 
 	hpet_enabled_here = false;
-	hpet_regs = paging_mmio(phys, HPET_REGS_SIZE);
+	hpet_regs = mmio_map(phys, HPET_REGS_SIZE, MMIO_UNCACHED);
 	if (!hpet_regs) {
-		fmt_snprintf(why, whysz, "its registers at %#llx are not mapped",
+		fmt_snprintf(why, whysz, "its registers at %#llx cannot be mapped uncached",
 			     (unsigned long long)phys);
 		return false;
 	}

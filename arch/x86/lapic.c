@@ -1,9 +1,10 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/idt.h"
+#include "arch/x86/mmio.h"
 #include "arch/x86/msr.h"
-#include "arch/x86/paging.h"
 #include "arch/x86/tsc.h"
+#include "base/panic.h"
 
 /* Register offsets in xAPIC MMIO; x2APIC MSR = 0x800 + offset / 16. */
 enum {
@@ -35,13 +36,13 @@ enum {
 
 static bool x2apic;
 static bool ready;
-static uint64_t xapic_phys;
+static volatile uint32_t *xapic_regs; /* the xAPIC page, uncached */
 
 static uint32_t lapic_read(uint32_t reg)
 {
 	if (x2apic)
 		return (uint32_t)rdmsr(MSR_X2APIC_BASE + reg / 16);
-	return *(volatile uint32_t *)phys_to_virt(xapic_phys + reg);
+	return xapic_regs[reg / 4];
 }
 
 static void lapic_write(uint32_t reg, uint32_t v)
@@ -49,15 +50,21 @@ static void lapic_write(uint32_t reg, uint32_t v)
 	if (x2apic)
 		wrmsr(MSR_X2APIC_BASE + reg / 16, v);
 	else
-		*(volatile uint32_t *)phys_to_virt(xapic_phys + reg) = v;
+		xapic_regs[reg / 4] = v;
 }
 
 void lapic_init_this_cpu(void)
 {
 	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+	uint64_t xapic_phys = base & 0xffffff000ull;
 
 	x2apic = cpuid(1, 0).ecx & CPUID_1_ECX_X2APIC;
-	xapic_phys = base & 0xffffff000ull;
+	if (!x2apic) {
+		xapic_regs = mmio_map(xapic_phys, PAGE_SIZE, MMIO_UNCACHED);
+		if (!xapic_regs)
+			panic("lapic: the local APIC's registers at %#llx cannot be mapped",
+			      (unsigned long long)xapic_phys);
+	}
 	base |= APIC_BASE_EN;
 	if (x2apic)
 		base |= APIC_BASE_EXTD;

@@ -1,5 +1,6 @@
 #include "arch/x86/memory.h"
 #include "arch/x86/acpi.h"
+#include "arch/x86/direct_map.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
 #include "base/log.h"
@@ -9,7 +10,7 @@
 #include "mm/memmap.h"
 #include "mm/pmm.h"
 
-#define RESERVED_MAX (ACPI_MAX_TABLES + BOOT_MODULES_MAX + 16)
+#define RESERVED_MAX (ACPI_MAX_TABLES + BOOT_MODULES_MAX + DIRECT_MAP_MMIO_MAX + 16)
 #define LOW_MEMORY_END (1 * MiB)
 #define EARLY_POOL_MAX (4 * MiB) /* page tables for ~1 TiB of 2 MiB pages */
 
@@ -123,10 +124,34 @@ static void memory_print_map(void)
 	}
 }
 
+/*
+ * What the direct map holds besides RAM and ACPI tables: the image (its
+ * alias read-only, W^X) and the boot modules, read in place.
+ */
+static size_t direct_map_extras(const struct boot_info *bi,
+				struct dmap_range *out)
+{
+	size_t n = 0;
+
+	out[n++] = (struct dmap_range){ bi->image_start,
+					bi->image_end - bi->image_start,
+					DMAP_READ_ONLY };
+	for (unsigned i = 0; i < bi->module_count; i++)
+		if (bi->modules[i].end > bi->modules[i].start)
+			out[n++] = (struct dmap_range){
+				bi->modules[i].start,
+				bi->modules[i].end - bi->modules[i].start,
+				DMAP_READ_ONLY
+			};
+	return n;
+}
+
 bool memory_init_paging(const struct boot_info *bi, char *err, size_t errsz)
 {
+	struct dmap_range extras[BOOT_MODULES_MAX + 1];
+	struct mem_range mmio[DIRECT_MAP_MMIO_MAX];
 	unsigned dropped = 0;
-	size_t n;
+	size_t n, nmmio;
 
 	memcpy(map, bi->memmap, bi->memmap_count * sizeof(map[0]));
 	map_count = memmap_sanitize(map, bi->memmap_count, BOOT_MEMMAP_MAX,
@@ -144,6 +169,9 @@ bool memory_init_paging(const struct boot_info *bi, char *err, size_t errsz)
 	memory_reserve_one(bi->image_start, bi->image_end);
 	for (unsigned i = 0; i < bi->module_count; i++)
 		memory_reserve_one(bi->modules[i].start, bi->modules[i].end);
+	/* MMIO asked for already (the screen) stays MMIO, whatever the map says. */
+	nmmio = direct_map_early_mmio(mmio, ARRAY_SIZE(mmio));
+	memory_reserve(mmio, MIN(nmmio, ARRAY_SIZE(mmio)));
 
 	trampoline_page = trampoline_page_pick(bi);
 	n = memmap_usable(map, map_count, reserved, reserved_count, usable,
@@ -156,15 +184,15 @@ bool memory_init_paging(const struct boot_info *bi, char *err, size_t errsz)
 		fmt_snprintf(err, errsz, "no usable RAM between 1 MiB and 4 GiB for page tables");
 		return false;
 	}
-	if (!paging_init(map, map_count, early_alloc_page)) {
+	if (!paging_prepare(early_alloc_page, trampoline_page)) {
 		fmt_snprintf(err, errsz, "ran out of early memory building page tables");
 		return false;
 	}
-	memory_reserve_one(early_start, early_next);
-	pr_info("paging: direct map and image W^X in place (%llu KiB of tables, NX %s, 1G pages %s)",
-		(unsigned long long)((early_next - early_start) / KiB),
-		paging_has_nx() ? "on" : "unavailable",
-		paging_has_1g() ? "on" : "unavailable");
+	if (!direct_map_build(map, map_count, extras,
+			      direct_map_extras(bi, extras), err, errsz))
+		return false;
+	paging_enable_cpu_features();
+	paging_switch();
 	return true;
 }
 
@@ -183,6 +211,26 @@ static void pmm_fatal(const char *msg)
 	panic("pmm: %s", msg);
 }
 
+/*
+ * Everything the allocator will hand out (guest memory, the MMU core's
+ * page tables, stacks) is reached through the direct map: the page
+ * tables themselves must map usable[0..n) as RAM.
+ */
+static bool memory_check_direct_map(size_t n, char *err, size_t errsz)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t bad = direct_map_find_non_ram(usable[i].base,
+						       usable[i].length);
+
+		if (bad != UINT64_MAX) {
+			fmt_snprintf(err, errsz, "usable RAM at %#llx is not mapped as RAM in the direct map",
+				     (unsigned long long)bad);
+			return false;
+		}
+	}
+	return true;
+}
+
 bool memory_init_allocator(char *err, size_t errsz)
 {
 	static const struct pmm_platform plat = {
@@ -191,18 +239,24 @@ bool memory_init_allocator(char *err, size_t errsz)
 		.fatal = pmm_fatal,
 	};
 	struct pmm_stats st;
-	size_t n = memmap_usable(map, map_count, reserved, reserved_count,
-				 usable, BOOT_MEMMAP_MAX);
+	size_t n;
 
+	/* The page tables built so far, the direct map's for ACPI included. */
+	memory_reserve_one(early_start, early_next);
+	n = memmap_usable(map, map_count, reserved, reserved_count, usable,
+			  BOOT_MEMMAP_MAX);
 	if (reserved_overflow) {
 		fmt_snprintf(err, errsz, "more than %u ranges to keep from the allocator (ACPI tables, modules)",
 			     (unsigned)RESERVED_MAX);
 		return false;
 	}
+	if (!memory_check_direct_map(n, err, errsz))
+		return false;
 	if (!pmm_init(&plat, usable, n)) {
 		fmt_snprintf(err, errsz, "the page allocator could not start (too little RAM for its metadata)");
 		return false;
 	}
+	paging_set_table_source(pmm_alloc_page);
 	pmm_get_stats(&st);
 	pr_info("memory: %llu MiB RAM in the map, %llu MiB usable by the allocator (%llu KiB metadata), %zu reserved ranges",
 		(unsigned long long)(memmap_total(map, map_count, MEM_USABLE) / MiB),

@@ -2,9 +2,12 @@
  * Bringing up memory management from the firmware's memory map:
  *   1. memory_init_paging(): sanitize the map, set aside what must never be
  *      handed out (low 1 MiB, the image, modules), take page-table pages
- *      from usable RAM below 4 GiB and switch to the final page tables.
+ *      from usable RAM below 4 GiB, build the direct map
+ *      (arch/x86/direct_map.h) and switch to the final page tables.
  *   2. memory_reserve(): more ranges to keep (ACPI tables, found next).
- *   3. memory_init_allocator(): hand everything else to the page allocator.
+ *   3. memory_init_allocator(): keep the page tables built so far, check
+ *      that the direct map maps all that is left as RAM, and hand it to the
+ *      page allocator, which from then on also gives the page tables.
  */
 #ifndef ARCH_X86_MEMORY_H
 #define ARCH_X86_MEMORY_H

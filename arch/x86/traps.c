@@ -4,6 +4,7 @@
 #include "arch/x86/idt.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/msr_safe.h"
+#include "arch/x86/page_fault.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/smp.h"
 #include "base/ksyms.h"
@@ -76,27 +77,38 @@ static void trap_dump_registers(const struct trap_frame *f)
 		   (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
 }
 
-/* An exception in the hypervisor itself: report everything and stop. */
+/*
+ * An exception in the hypervisor itself: report everything and stop. A
+ * page fault names the access and its address, here and in the reason.
+ */
 static __noreturn void trap_fatal(const struct trap_frame *f)
 {
-	char reason[160];
+	char reason[200], fault[120] = "";
 	uint64_t off, size;
 	const char *where = ksyms_lookup(f->rip, &off, &size);
+	size_t n;
 
 	log_printf(LOG_ERROR,
 		   "EXCEPTION %s (vector %llu) on cpu%u, error code %#llx",
 		   trap_vector_name(f->vector), (unsigned long long)f->vector,
 		   this_cpu_id(), (unsigned long long)f->error_code);
+	if (f->vector == VEC_PAGE_FAULT) {
+		page_fault_describe(f->error_code, read_cr2(), fault,
+				    sizeof(fault));
+		log_printf(LOG_ERROR, "page fault: %s", fault);
+	}
 	trap_dump_registers(f);
 	backtrace_print(f->rip, f->rbp);
 	if (where)
-		fmt_snprintf(reason, sizeof(reason), "exception %s at %s+%#llx",
-			     trap_vector_name(f->vector), where,
-			     (unsigned long long)off);
+		n = fmt_snprintf(reason, sizeof(reason), "exception %s at %s+%#llx",
+				 trap_vector_name(f->vector), where,
+				 (unsigned long long)off);
 	else
-		fmt_snprintf(reason, sizeof(reason), "exception %s at %#llx",
-			     trap_vector_name(f->vector),
-			     (unsigned long long)f->rip);
+		n = fmt_snprintf(reason, sizeof(reason), "exception %s at %#llx",
+				 trap_vector_name(f->vector),
+				 (unsigned long long)f->rip);
+	if (fault[0] && n < sizeof(reason))
+		fmt_snprintf(reason + n, sizeof(reason) - n, ": %s", fault);
 	fatal_stop(reason);
 }
 

@@ -1,18 +1,15 @@
 #include "arch/x86/vga_text.h"
-#include "arch/x86/paging.h"
+#include "arch/x86/mmio.h"
 
 #define VGA_ATTR_GREY_ON_BLACK 0x0700
 #define VGA_MAX_COLUMNS 256
 #define VGA_MAX_ROWS 128
 
-static uint64_t screen_phys;
+static volatile uint16_t *screen; /* write-combining, like a framebuffer */
 static unsigned columns, rows, col, row;
 
-/* Through phys_to_virt on every use: the mapping changes once at boot. */
 static volatile uint16_t *vga_cell(unsigned r, unsigned c)
 {
-	volatile uint16_t *screen = phys_to_virt(screen_phys);
-
 	return &screen[r * columns + c];
 }
 
@@ -21,7 +18,10 @@ bool vga_text_init(uint64_t phys, unsigned width, unsigned height)
 	if (!phys || width == 0 || width > VGA_MAX_COLUMNS || height == 0 ||
 	    height > VGA_MAX_ROWS)
 		return false;
-	screen_phys = phys;
+	screen = mmio_map(phys, (uint64_t)width * height * 2,
+			  MMIO_WRITE_COMBINING);
+	if (!screen)
+		return false;
 	columns = width;
 	rows = height;
 	col = row = 0;

@@ -7,7 +7,10 @@
 
 #include "lib/compiler.h"
 
-/* Clears the screen; false (unused) for implausible geometry. */
+/*
+ * Maps the screen write-combining (arch/x86/mmio.h) and clears it; false
+ * (unused) for implausible geometry or a screen that cannot be mapped.
+ */
 bool vga_text_init(uint64_t phys, unsigned width, unsigned height);
 
 /* Writes one character, scrolling at the bottom. */

@@ -16,14 +16,28 @@ BOOT_TESTS += qemu-bios-cd-1cpu
 BOOT_ARGS_qemu-bios-cd-1cpu := --smp 1
 BOOT_EXPECT_qemu-bios-cd-1cpu := --cpus 1
 
+# The direct map of QEMU's 1 GiB (SeaBIOS e820: RAM to 0x3ffdf000): 509
+# 2 MiB pages between the image's block and the last one, the VGA text
+# screen write-combining, the LAPIC uncached (OVMF: no VGA text).
 BOOT_TESTS += qemu-bios-cd-4cpu
 BOOT_ARGS_qemu-bios-cd-4cpu := --smp 4
 BOOT_EXPECT_qemu-bios-cd-4cpu := --cpus 4 \
-	--expect-log 'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(4\), [1-9][0-9]* reporting bank'
+	--expect-log 'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(4\), [1-9][0-9]* reporting bank' \
+	--expect-log 'paging: direct map of 102[0-3] MiB RAM and [0-9]+ KiB read-only \(image, modules, ACPI tables\) in 1 GiB/2 MiB/4 KiB pages: 0/509/[0-9]+; MMIO ranges: 1 uncached, 1 write-combining; [0-9]+ page-table pages; NX on, 1 GiB pages on'
 
 BOOT_TESTS += qemu-uefi-cd-4cpu
 BOOT_ARGS_qemu-uefi-cd-4cpu := --firmware uefi --smp 4
-BOOT_EXPECT_qemu-uefi-cd-4cpu := --cpus 4
+BOOT_EXPECT_qemu-uefi-cd-4cpu := --cpus 4 \
+	--expect-log 'paging: direct map of 10[01][0-9] MiB RAM .*; MMIO ranges: 1 uncached, 0 write-combining;'
+
+# 4 GiB: RAM above the PCI hole in 1 GiB pages, and a 2 GiB guest whose
+# memory comes from there too, through the direct map.
+BOOT_TESTS += qemu-bios-4g-guest-2g
+BOOT_ARGS_qemu-bios-4g-guest-2g := --smp 2 --mem 4096 \
+	--cmdline 'test=fault-in guest_mem=2G'
+BOOT_EXPECT_qemu-bios-4g-guest-2g := --cpus 2 --expect guest_mib=2048 \
+	--expect data_errors=0 --expect leaked_tables=0 --expect leaked_pages=0 \
+	--expect-log 'paging: direct map of 409[0-9] MiB RAM .* in 1 GiB/2 MiB/4 KiB pages: 2/1021/[0-9]+;'
 
 BOOT_TESTS += qemu-uefi-efiapp-2cpu
 BOOT_ARGS_qemu-uefi-efiapp-2cpu := --firmware uefi --media efi --smp 2
@@ -147,8 +161,9 @@ BOOT_EXPECT_qemu-uefi-usb-hviso := --cpus 2
 BOOT_TESTS += qemu-selftest-pagefault
 BOOT_ARGS_qemu-selftest-pagefault := --smp 4 --cmdline selftest=pagefault
 BOOT_EXPECT_qemu-selftest-pagefault := --cpus 4 --crash-expected \
-	--expect-fail 'exception \#PF page fault at hv_fault_on_purpose\+0x' \
+	--expect-fail 'exception \#PF page fault at hv_fault_on_purpose\+0x[0-9a-f]+: read of 0x10 \(not present\)' \
 	--expect-log 'cpu0 EXCEPTION \#PF page fault \(vector 14\) on cpu0' \
+	--expect-log 'cpu0 page fault: read of 0x10 \(not present\)' \
 	--expect-log 'CR2=0000000000000010' \
 	--expect-log 'cpu0 +\[<ffffffff[0-9a-f]+>\] hv_main\+0x' \
 	--expect-log 'stopped 3 other CPU'
@@ -156,11 +171,26 @@ BOOT_EXPECT_qemu-selftest-pagefault := --cpus 4 --crash-expected \
 BOOT_TESTS += qemu-selftest-ap-pagefault
 BOOT_ARGS_qemu-selftest-ap-pagefault := --smp 4 --cmdline selftest=ap-pagefault
 BOOT_EXPECT_qemu-selftest-ap-pagefault := --cpus 4 --crash-expected \
-	--expect-fail 'exception \#PF page fault at hv_fault_on_purpose\+0x' \
+	--expect-fail 'exception \#PF page fault at hv_fault_on_purpose\+0x[0-9a-f]+: read of 0x10 \(not present\)' \
 	--expect-log 'cpu3 EXCEPTION \#PF page fault' \
 	--expect-log 'cpu3 +\[<ffffffff[0-9a-f]+>\] smp_call_handler\+0x' \
 	--expect-log 'cpu3 .*stopped 3 other CPU'
 
+# Memory that is not RAM is not in the direct map: reading the first page
+# the memory map gives as reserved (SeaBIOS: the BIOS at 0xf0000; OVMF:
+# ACPI NVS) must fault, and the report names the physical address.
+BOOT_TESTS += qemu-selftest-direct-map-hole
+BOOT_ARGS_qemu-selftest-direct-map-hole := --smp 2 --cmdline selftest=direct-map-hole
+BOOT_EXPECT_qemu-selftest-direct-map-hole := --cpus 2 --crash-expected \
+	--expect-fail 'exception \#PF page fault at hv_read_outside_direct_map\+0x[0-9a-f]+: read of physical 0xf0000 through the direct map \(not present\)' \
+	--expect-log 'cpu0 selftest: cpu0 reads physical 0xf0000 \(reserved in the memory map\) through the direct map' \
+	--expect-log 'cpu0 page fault: read of physical 0xf0000 through the direct map \(not present\)'
+BOOT_TESTS += qemu-uefi-selftest-direct-map-hole
+BOOT_ARGS_qemu-uefi-selftest-direct-map-hole := --firmware uefi --smp 2 \
+	--cmdline selftest=direct-map-hole
+BOOT_EXPECT_qemu-uefi-selftest-direct-map-hole := --cpus 2 --crash-expected \
+	--expect-fail 'exception \#PF page fault at hv_read_outside_direct_map\+0x[0-9a-f]+: read of physical 0x[0-9a-f]+ through the direct map \(not present\)' \
+	--expect-log 'cpu0 selftest: cpu0 reads physical 0x[0-9a-f]+ \((ACPI NVS|reserved) in the memory map\) through the direct map'
 BOOT_TESTS += qemu-selftest-bug
 BOOT_ARGS_qemu-selftest-bug := --smp 2 --cmdline selftest=bug
 BOOT_EXPECT_qemu-selftest-bug := --cpus 2 --crash-expected \
@@ -373,6 +403,12 @@ BOOT_EXPECT_bochs-vmx-4cpu-fault-in += --expect-log \
 	'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(4\)'
 BOOT_EXPECT_bochs-svm-2cpu-fault-in += --expect-log \
 	'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(2\)'
+# The direct map under each vendor's Bochs (512 MiB, the VGA text screen;
+# the Intel model's LAPIC runs in x2APIC mode, with no MMIO).
+BOOT_EXPECT_bochs-vmx-2cpu-fault-in += --expect-log \
+	'paging: direct map of 51[01] MiB RAM .*; MMIO ranges: 0 uncached, 1 write-combining;'
+BOOT_EXPECT_bochs-svm-2cpu-fault-in += --expect-log \
+	'paging: direct map of 51[01] MiB RAM .*; MMIO ranges: 1 uncached, 1 write-combining;'
 
 # The console UART: one line says what was found (scratch register, divisor
 # latch, loopback of the modem lines and of a byte, the FIFO IIR reports).

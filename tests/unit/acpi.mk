@@ -1,5 +1,5 @@
 # arch/x86/acpi.c on tables in fake physical memory; the test provides
-# phys_to_virt() and log_printf().
+# phys_to_virt(), direct_map_readable() and log_printf().
 UNIT_TESTS += acpi
 UNIT_SRCS_acpi := tests/unit/test_acpi.c arch/x86/acpi.c arch/x86/acpi_timers.c \
 	lib/format.c

@@ -1,9 +1,11 @@
 /*
  * acpi_parse on tables built in a fake physical memory: two windows, one
- * below 4 GiB (where an RSDT can point) and one above (reachable only from
- * an XSDT), both backed by one heap arena. phys_to_virt() fails the test
- * for any address outside them, and log_printf() keeps every message so
- * that the tests can check what was reported.
+ * below 4 GiB (where an RSDP can point) and one above (reachable only from
+ * an XSDT), both backed by one heap arena. direct_map_readable() refuses
+ * anything outside them (as the direct map refuses holes) and records
+ * what it was asked for; phys_to_virt() fails the test for any address
+ * not made readable first; log_printf() keeps every message so that the
+ * tests can check what was reported.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "arch/x86/acpi.h"
+#include "arch/x86/direct_map.h"
 #include "arch/x86/paging.h"
 #include "base/log.h"
 
@@ -29,6 +32,13 @@ static uint8_t *arena; /* low window, then high window */
 static size_t arena_used[2];
 static unsigned phys_to_virt_calls;
 
+/* What acpi.c made readable, in order. */
+#define READABLE_MAX 2048
+static struct {
+	uint64_t phys, len;
+} readable[READABLE_MAX];
+static unsigned readable_count;
+
 #define LOG_MAX 16
 
 static char logs[LOG_MAX][LOG_LINE_MAX];
@@ -37,9 +47,40 @@ static unsigned log_count;
 
 /* --- the hypervisor functions acpi.c calls --- */
 
+static bool in_window(uint64_t phys, uint64_t len, uint64_t base)
+{
+	return phys >= base && phys - base < WINDOW_SIZE &&
+	       len <= WINDOW_SIZE - (phys - base);
+}
+
+/* Whether [phys, phys + len) was made readable by one call. */
+static bool was_made_readable(uint64_t phys, uint64_t len)
+{
+	for (unsigned i = 0; i < readable_count; i++)
+		if (readable[i].phys <= phys &&
+		    phys + len <= readable[i].phys + readable[i].len)
+			return true;
+	return false;
+}
+
+bool direct_map_readable(uint64_t phys, uint64_t len, const char **why)
+{
+	if (!in_window(phys, len, LOW_BASE) && !in_window(phys, len, HIGH_BASE)) {
+		*why = "the memory map has a hole or bad RAM there";
+		return false;
+	}
+	assert_true(readable_count < READABLE_MAX);
+	readable[readable_count].phys = phys;
+	readable[readable_count++].len = len;
+	return true;
+}
+
 void *phys_to_virt(uint64_t phys)
 {
 	phys_to_virt_calls++;
+	if (!was_made_readable(phys, 1))
+		fail_msg("phys_to_virt(%#llx) before direct_map_readable()",
+			 (unsigned long long)phys);
 	if (phys >= LOW_BASE && phys - LOW_BASE < WINDOW_SIZE)
 		return arena + (phys - LOW_BASE);
 	if (phys >= HIGH_BASE && phys - HIGH_BASE < WINDOW_SIZE)
@@ -68,6 +109,7 @@ static int setup(void **state)
 	assert_non_null(arena);
 	arena_used[LOW] = arena_used[HIGH] = 0;
 	phys_to_virt_calls = 0;
+	readable_count = 0;
 	log_count = 0;
 	return 0;
 }
@@ -349,6 +391,8 @@ static void expect_tables(const struct acpi_info *info, const uint64_t *phys,
 		assert_int_equal(info->tables[i].base, phys[i]);
 		assert_int_equal(info->tables[i].length, hdr(phys[i])->length);
 		assert_int_equal(info->tables[i].type, MEM_ACPI_RECLAIM);
+		/* All of it was read: all of it was made readable first. */
+		assert_true(was_made_readable(phys[i], hdr(phys[i])->length));
 	}
 }
 
@@ -1194,6 +1238,39 @@ static void test_hpet_table(void **state)
 	assert_false(tm.has_fadt);
 	assert_int_equal(tm.hpet_phys, 0);
 	assert_int_equal(tm.pm_timer_port, 0);
+/*
+ * A table outside the memory map (a wrong pointer into a hole) and one
+ * whose length runs past the end of memory are skipped, each with a
+ * warning, and never read.
+ */
+static void test_table_outside_memory(void **state)
+{
+	struct boot_info *bi = bi_new();
+	uint64_t t[4], good[2];
+	char want[LOG_LINE_MAX];
+	struct result *r;
+
+	t[1] = table_new(LOW, "FACP", 116);
+	t[2] = 0x1000; /* a hole */
+	t[3] = table_new_sized(LOW, "SSDT", WINDOW_SIZE, 64);
+	t[0] = root_new(LOW, false, t + 1, 3);
+	rsdp_v1(bi, t[0]);
+
+	r = parse(bi);
+	assert_true(r->ok);
+	good[0] = t[0], good[1] = t[1];
+	expect_tables(&r->info, good, 2);
+	assert_int_equal(log_count, 2);
+	snprintf(want, sizeof(want),
+		 "WARNING: acpi: table at 0x1000 cannot be read (the memory map has a hole or bad RAM there): skipped");
+	expect_log(0, LOG_WARN, want);
+	snprintf(want, sizeof(want),
+		 "WARNING: acpi: table SSDT at %#llx+%#x cannot be read (the memory map has a hole or bad RAM there): skipped",
+		 (unsigned long long)t[3], (unsigned)WINDOW_SIZE);
+	expect_log(1, LOG_WARN, want);
+	assert_false(was_made_readable(t[3], WINDOW_SIZE));
+	free(r);
+	free(bi);
 }
 
 int main(void)
@@ -1223,6 +1300,7 @@ int main(void)
 	    T(test_pm_timer_extended),
 	    T(test_pm_timer_absent),
 	    T(test_hpet_table),
+	    T(test_table_outside_memory),
 	};
 #undef T
 

@@ -295,6 +295,8 @@ static void test_options_selftest(void **state)
 	assert_int_equal(opt.selftest, SELFTEST_WARN);
 	assert_int_equal(parse("selftest=la57-entry", &opt, &c), 0);
 	assert_int_equal(opt.selftest, SELFTEST_LA57_ENTRY);
+	assert_int_equal(parse("selftest=direct-map-hole", &opt, &c), 0);
+	assert_int_equal(opt.selftest, SELFTEST_DIRECT_MAP_HOLE);
 	assert_int_equal(parse("selftest=explode", &opt, &c), 1);
 	assert_int_equal(opt.selftest, SELFTEST_NONE);
 	assert_non_null(strstr(c.msg[0], "selftest=explode"));
