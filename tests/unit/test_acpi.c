@@ -1238,6 +1238,8 @@ static void test_hpet_table(void **state)
 	assert_false(tm.has_fadt);
 	assert_int_equal(tm.hpet_phys, 0);
 	assert_int_equal(tm.pm_timer_port, 0);
+}
+
 /*
  * A table outside the memory map (a wrong pointer into a hole) and one
  * whose length runs past the end of memory are skipped, each with a
