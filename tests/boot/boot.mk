@@ -18,17 +18,18 @@ BOOT_EXPECT_qemu-bios-cd-1cpu := --cpus 1
 
 # The direct map of QEMU's 1 GiB (SeaBIOS e820: RAM to 0x3ffdf000): 509
 # 2 MiB pages between the image's block and the last one, the VGA text
-# screen write-combining, the LAPIC uncached (OVMF: no VGA text).
+# screen write-combining, the LAPIC and the HPET uncached (OVMF: no VGA
+# text).
 BOOT_TESTS += qemu-bios-cd-4cpu
 BOOT_ARGS_qemu-bios-cd-4cpu := --smp 4
 BOOT_EXPECT_qemu-bios-cd-4cpu := --cpus 4 \
 	--expect-log 'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(4\), [1-9][0-9]* reporting bank' \
-	--expect-log 'paging: direct map of 102[0-3] MiB RAM and [0-9]+ KiB read-only \(image, modules, ACPI tables\) in 1 GiB/2 MiB/4 KiB pages: 0/509/[0-9]+; MMIO ranges: 1 uncached, 1 write-combining; [0-9]+ page-table pages; NX on, 1 GiB pages on'
+	--expect-log 'paging: direct map of 102[0-3] MiB RAM and [0-9]+ KiB read-only \(image, modules, ACPI tables\) in 1 GiB/2 MiB/4 KiB pages: 0/509/[0-9]+; MMIO ranges: 2 uncached, 1 write-combining; [0-9]+ page-table pages; NX on, 1 GiB pages on'
 
 BOOT_TESTS += qemu-uefi-cd-4cpu
 BOOT_ARGS_qemu-uefi-cd-4cpu := --firmware uefi --smp 4
 BOOT_EXPECT_qemu-uefi-cd-4cpu := --cpus 4 \
-	--expect-log 'paging: direct map of 10[01][0-9] MiB RAM .*; MMIO ranges: 1 uncached, 0 write-combining;'
+	--expect-log 'paging: direct map of 10[01][0-9] MiB RAM .*; MMIO ranges: 2 uncached, 0 write-combining;'
 
 # 4 GiB: RAM above the PCI hole in 1 GiB pages, and a 2 GiB guest whose
 # memory comes from there too, through the direct map.
