@@ -63,8 +63,15 @@ static const struct log_hooks fake_hooks = {
 	.irq_unmask = fake_irq_unmask,
 };
 
+/* Set: the console's next write is interrupted by an NMI that logs. */
+static bool nmi_on_next_write;
+
 static void fake_console(const char *s, size_t n)
 {
+	if (nmi_on_next_write) {
+		nmi_on_next_write = false;
+		pr_warn("NMI on cpu%u", fake_cpu);
+	}
 	assert_true(out_used + n <= sizeof(out));
 	memcpy(out + out_used, s, n);
 	out_used += n;
@@ -177,6 +184,28 @@ static void test_interrupts_masked_while_writing(void **state)
 }
 
 /*
+ * An NMI that logs on a CPU in the middle of writing a line under the log
+ * lock: its line is written at once, without waiting for the lock its own
+ * CPU holds (a spin would never end), and the interrupted line goes on.
+ * The clock moves, so a wait for the lock would show as the 2 s notice.
+ */
+static void test_nmi_while_holding_lock(void **state)
+{
+	fake_cpu = 2;
+	fake_us = 3000000;
+	fake_us_step = 250000;
+	nmi_on_next_write = true;
+	pr_info("interrupted line");
+	fake_us_step = 0;
+	pr_info("next line");
+	assert_false(nmi_on_next_write);
+	assert_string_equal(take_output(),
+			    "[    3.250000] cpu2 WARNING: NMI on cpu2\n"
+			    "[    3.000000] cpu2 interrupted line\n"
+			    "[    3.500000] cpu2 next line\n");
+}
+
+/*
  * A CPU that holds the lock for good is named once, after 2 s, and
  * everyone writes without the lock from then on.
  */
@@ -205,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_prefix_per_line),
 		cmocka_unit_test(test_level_filters),
 		cmocka_unit_test(test_interrupts_masked_while_writing),
+		cmocka_unit_test(test_nmi_while_holding_lock),
 		cmocka_unit_test(test_wedged_holder_is_bypassed),
 	};
 
