@@ -404,12 +404,12 @@ BOOT_EXPECT_bochs-vmx-4cpu-fault-in += --expect-log \
 	'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(4\)'
 BOOT_EXPECT_bochs-svm-2cpu-fault-in += --expect-log \
 	'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(2\)'
-# The direct map under each vendor's Bochs (512 MiB, the VGA text screen;
-# the Intel model's LAPIC runs in x2APIC mode, with no MMIO).
+# The direct map under each vendor's Bochs (512 MiB, the VGA text screen,
+# the HPET; the Intel model's LAPIC runs in x2APIC mode, with no MMIO).
 BOOT_EXPECT_bochs-vmx-2cpu-fault-in += --expect-log \
-	'paging: direct map of 51[01] MiB RAM .*; MMIO ranges: 0 uncached, 1 write-combining;'
-BOOT_EXPECT_bochs-svm-2cpu-fault-in += --expect-log \
 	'paging: direct map of 51[01] MiB RAM .*; MMIO ranges: 1 uncached, 1 write-combining;'
+BOOT_EXPECT_bochs-svm-2cpu-fault-in += --expect-log \
+	'paging: direct map of 51[01] MiB RAM .*; MMIO ranges: 2 uncached, 1 write-combining;'
 
 # The console UART: one line says what was found (scratch register, divisor
 # latch, loopback of the modem lines and of a byte, the FIFO IIR reports).
