@@ -76,6 +76,7 @@ struct stress {
 	uint64_t clock; /* ticked by accesses, get-and-clears and agings */
 	uint64_t stale; /* translations left by an operation that returned */
 	uint64_t lost;	/* writes and accesses the dirty log or aging lost */
+	uint64_t exec_large; /* accesses that found an executable large leaf */
 	bool failed;
 };
 
@@ -190,6 +191,29 @@ static void note_reported(struct worker *w, uint64_t *when,
 			when[first + j - DEMAND_GFN] = t;
 }
 
+/*
+ * With --large-nx, no leaf above 4 KiB may ever be executable, whoever
+ * made it and whatever runs meanwhile: the leaf that maps gpa right after
+ * an access is looked at, so that one made by a fault, split or collapse
+ * is found where the threads work, not only at a checkpoint.
+ */
+static void check_not_exec_large(struct stress *st, uint64_t gpa)
+{
+	uint64_t ptes[TDP_MAX_LEVELS + 1];
+	unsigned level = tdp_walk(&st->vm, gpa, ptes);
+
+	if (level <= 1 || !tdp_pte_present(st->vm.fmt, ptes[level]) ||
+	    !(tdp_pte_access(st->vm.fmt, ptes[level]) & TDP_ACC_EXEC))
+		return;
+	if (__atomic_fetch_add(&st->exec_large, 1, __ATOMIC_RELAXED) <
+	    FAILS_TOLD)
+		fprintf(stderr,
+			"FAIL: gpa %#llx is mapped by an executable level-%u "
+			"leaf with --large-nx\n",
+			(unsigned long long)gpa, level);
+	__atomic_store_n(&st->failed, true, __ATOMIC_RELAXED);
+}
+
 /* A read, a write or (with --large-nx, a quarter of the reads) an
  * instruction fetch of this thread's word of a random page. */
 static void do_access(struct worker *w, bool write)
@@ -223,6 +247,8 @@ static void do_access(struct worker *w, bool write)
 		else if (v != w->expect[i])
 			fail(st, "read back wrong data", gpa, v);
 	}
+	if (st->opt.large_nx)
+		check_not_exec_large(st, gpa);
 	if (i < DEMAND_PAGES) {
 		if (write)
 			w->wrote[i] = t;
