@@ -5,6 +5,9 @@
  * on the same shared pages and the same tables), then checks all of it
  * after a barrier: its private region, every vCPU's slot of every shared
  * page and another vCPU's spare pages. Each round writes a new pattern.
+ * Every CODE_EVERY_PAGES-th private page also gets a small function, which
+ * the check runs: the private regions are mapped with large pages, so
+ * instruction fetches meet them too.
  *
  * zap-under-load is the same with vCPU 0 asking for HV_HC_MMU_CHAOS every
  * few pages and between the passes, so the hypervisor zaps, splits and
@@ -19,6 +22,10 @@
 /* Words checked in each private page: one every 512 bytes. */
 #define PRIVATE_WORDS	    8
 #define PRIVATE_WORD_STRIDE (GUEST_PAGE_SIZE / PRIVATE_WORDS)
+
+/* Private pages with a function at CODE_OFFSET, clear of the words. */
+#define CODE_EVERY_PAGES 64
+#define CODE_OFFSET	 16
 
 /* vCPU v owns the 8 bytes at offset v * 8 of every shared page. */
 #define SHARED_SLOT_SIZE 8
@@ -60,6 +67,12 @@ static void chaos_tick(struct chaos *chaos)
 		chaos_request(chaos);
 }
 
+/* What the function in a private page returns: its page, vCPU and round. */
+static uint32_t code_value(uint32_t gfn, uint32_t vcpu, uint32_t round)
+{
+	return (gfn & 0xfffff) << 12 | (vcpu & 0x3f) << 6 | (round & 0x3f);
+}
+
 static void private_write(struct guest_ctx *ctx, uint32_t round,
 			  struct chaos *chaos)
 {
@@ -70,6 +83,9 @@ static void private_write(struct guest_ctx *ctx, uint32_t round,
 		for (uint32_t w = 0; w < PRIVATE_WORDS; w++)
 			mem_write64(page + w * PRIVATE_WORD_STRIDE,
 				    pattern_word(gfn, ctx->vcpu, round, w));
+		if (i % CODE_EVERY_PAGES == 0)
+			code_write(page + CODE_OFFSET,
+				   code_value(gfn, ctx->vcpu, round));
 		chaos_tick(chaos);
 	}
 }
@@ -84,6 +100,9 @@ static void private_verify(struct guest_ctx *ctx, uint32_t round,
 		for (uint32_t w = 0; w < PRIVATE_WORDS; w++)
 			mem_check64(ctx, page + w * PRIVATE_WORD_STRIDE,
 				    pattern_word(gfn, ctx->vcpu, round, w));
+		if (i % CODE_EVERY_PAGES == 0)
+			code_check(ctx, page + CODE_OFFSET,
+				   code_value(gfn, ctx->vcpu, round));
 		chaos_tick(chaos);
 	}
 }

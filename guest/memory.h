@@ -41,4 +41,15 @@ static inline uint64_t mem_read64(uint32_t gpa)
  */
 void mem_check64(struct guest_ctx *ctx, uint32_t gpa, uint64_t want);
 
+/*
+ * Code in test memory: code_write() puts at gpa a function that returns
+ * value (MOV EAX, imm32; RET: 6 bytes, written as one word), and
+ * code_check() calls it and compares what it returns with want, a
+ * difference being a data error of ctx. The instruction fetches must reach
+ * the page as the data accesses do, through whatever mapping the
+ * hypervisor gives it meanwhile (a large page it may have to split).
+ */
+void code_write(uint32_t gpa, uint32_t value);
+void code_check(struct guest_ctx *ctx, uint32_t gpa, uint32_t want);
+
 #endif

@@ -8,6 +8,7 @@
 #include "hv/report.h"
 #include "hv/vm.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/itlb_multihit.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/virt_probe.h"
@@ -49,6 +50,41 @@ static const char *const guest_report_names[] = {
 	[HV_REPORT_DIRTY_PAGES] = "dirty_pages",
 	[HV_REPORT_SPARE_PAGES] = "spare_pages",
 };
+
+/*
+ * Whether the VM's large pages may be executable (tdp_vm.large_leaves_nx),
+ * from itlb_multihit= and what the CPU reports; one line says which way
+ * it went, a warning when an affected CPU is told to run without the rule.
+ * Before the first fault.
+ */
+static void guest_choose_large_exec(struct vm *vm, const struct hv_options *opt,
+				    const struct virt_caps *caps)
+{
+	enum itlb_multihit m = caps->itlb_multihit;
+	const char *why = itlb_multihit_reason(m);
+
+	switch (opt->itlb_multihit) {
+	case OPT_ITLB_MULTIHIT_ON:
+		vm->mmu.large_leaves_nx = true;
+		pr_info("mmu: large pages not executable (itlb_multihit=on)");
+		break;
+	case OPT_ITLB_MULTIHIT_OFF:
+		if (m != ITLB_MULTIHIT_NOT_AFFECTED)
+			pr_warn("mmu: large pages executable although %s (itlb_multihit=off): changing their size under the guest can raise a machine check",
+				why);
+		else
+			pr_debug("mmu: large pages executable (itlb_multihit=off)");
+		break;
+	default:
+		vm->mmu.large_leaves_nx = m != ITLB_MULTIHIT_NOT_AFFECTED;
+		if (vm->mmu.large_leaves_nx)
+			pr_info("mmu: large pages not executable (iTLB multihit: %s)",
+				why);
+		else
+			pr_debug("mmu: large pages executable (iTLB multihit: %s)",
+				 why);
+	}
+}
 
 static void guest_vcpu_thread(void *arg)
 {
@@ -198,6 +234,7 @@ static bool guest_teardown(struct vm *vm, uint64_t free_before, char *why,
 	tdp_get_stats(&vm->mmu, &st);
 	report_set_u64("disconnected_tables", st.freed_tables + st.pending_free);
 	report_set_u64("tables_live", st.table_pages);
+	report_set_u64("nx_splits", st.nx_splits);
 	vm_destroy(vm);
 	tdp_get_stats(&vm->mmu, &st);
 	report_set_u64("tables_freed", st.freed_tables);
@@ -231,6 +268,7 @@ static void guest_report_kept(struct vm *vm, uint64_t free_before)
 	tdp_get_stats(&vm->mmu, &st);
 	report_set_u64("disconnected_tables", st.freed_tables + st.pending_free);
 	report_set_u64("tables_live", st.table_pages);
+	report_set_u64("nx_splits", st.nx_splits);
 	report_set_u64("tables_freed", st.freed_tables);
 	report_set_u64("leaked_tables",
 		       st.table_pages + st.pending_free + st.reclaim_leaked);
@@ -280,6 +318,7 @@ bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
 	if (!vm_create(vm, be, be->tdp_format(caps), opt->guest_mem, vcpus,
 		       caps->tdp_1g ? 3 : 2, why, whysz))
 		return false;
+	guest_choose_large_exec(vm, opt, caps);
 	if (!guest_load(vm, bi, opt, why, whysz)) {
 		vm_destroy(vm);
 		return false;

@@ -394,6 +394,23 @@ static bool options_parse_guest(const char *val, struct hv_options *opt,
 	return true;
 }
 
+static bool options_parse_itlb_multihit(const char *val,
+					struct hv_options *opt, char *err,
+					size_t errsz)
+{
+	static const char *const names[] = {
+	    [OPT_ITLB_MULTIHIT_AUTO] = "auto",
+	    [OPT_ITLB_MULTIHIT_ON] = "on",
+	    [OPT_ITLB_MULTIHIT_OFF] = "off",
+	};
+
+	if (options_match_name(val, names, ARRAY_SIZE(names),
+			       &opt->itlb_multihit))
+		return true;
+	fmt_snprintf(err, errsz, "expected auto, on or off");
+	return false;
+}
+
 struct option_desc {
 	const char *key;
 	const char *usage; /* shown when the value is missing */
@@ -423,6 +440,8 @@ static const struct option_desc options_table[] = {
      false},
     {"guest", "a Multiboot2 module or a file next to BOOTX64.EFI",
      options_parse_guest, false},
+    {"itlb_multihit", "auto, on or off", options_parse_itlb_multihit,
+     false},
 };
 
 static bool options_is_foreign(const char *key)

@@ -53,11 +53,18 @@ enum opt_test {
 	"hostile-port, string-io, hostile-string-io, hostile-port-overlap, "    \
 	"hostile-string-io-paging, arch-msr, ac-loop, db-loop"
 
+/* Whether large second-level pages may be executable (itlb_multihit=). */
+enum opt_itlb_multihit {
+	OPT_ITLB_MULTIHIT_AUTO = 0, /* not executable where the CPU is affected */
+	OPT_ITLB_MULTIHIT_ON = 1,   /* never executable, on any CPU */
+	OPT_ITLB_MULTIHIT_OFF = 2,  /* always executable, even if affected */
+};
+
 #define OPT_GUEST_MEM_MIN (32ull << 20)
 #define OPT_GUEST_MEM_MAX (2ull << 30)
 #define OPT_GUEST_MEM_DEFAULT (64ull << 20)
 #define OPT_GUEST_NAME_MAX 64
-#define OPT_REFUSED_MAX 160
+#define OPT_REFUSED_MAX 256
 
 struct hv_options {
 	struct console_spec consoles[OPT_MAX_CONSOLES];
@@ -72,6 +79,7 @@ struct hv_options {
 	unsigned test;          /* enum opt_test */
 	char guest[OPT_GUEST_NAME_MAX]; /* empty: the built-in test guest */
 	unsigned guest_timeout_s; /* the VM is stopped after this long */
+	unsigned itlb_multihit;   /* enum opt_itlb_multihit */
 	/* The first complaint about what the run does (every option but
 	 * console= and loglevel=, and every unknown word): the run must not
 	 * go on with a default in its place. Empty: none. */
@@ -93,7 +101,7 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  *                     bad-guest-state|stuck-vcpu|la57-entry|
  *                     direct-map-hole
  *   vcpus=<n>  guest_mem=<size>  test=<name>  guest=<module or file>
- *   guest_timeout_s=<n>
+ *   guest_timeout_s=<n>  itlb_multihit=auto|on|off
  * Words the loader or later issues own (e.g. BOOT_IMAGE=, guest=) are
  * listed in options.c and accepted silently.
  */

@@ -89,6 +89,9 @@ struct tdp_stats {
 	    reclaim_leaked; /* tables that could not be queued (no memory) */
 	int64_t warnings;
 	int64_t walk_restarts; /* walks that met DISCONNECTED_PTE */
+	/* Large leaves a fault split so that a page in them could be
+	 * executed (large_leaves_nx). */
+	int64_t nx_splits;
 };
 
 /* Written only by its CPU (qs_seq is also read by the others). */
@@ -123,6 +126,15 @@ struct tdp_vm {
 	unsigned root_level;
 	unsigned max_level;    /* largest leaf allowed */
 	bool exclusive_faults; /* fault as exclusive operations (bench) */
+	/*
+	 * No leaf above level 1 is executable: a fault that executes gets a
+	 * 4 KiB leaf, splitting a large one in its way. Changing the page
+	 * size of an executable mapping without a flush in between can
+	 * raise a machine check on some CPUs (Intel's iTLB multihit); a
+	 * large translation that is not executable never enters the
+	 * instruction TLB. Set before the first fault, never changed.
+	 */
+	bool large_leaves_nx;
 	uint32_t exclusive;    /* 1 + the CPU of the exclusive operation that runs or waits; 0: none */
 	struct tdp_lock exclusive_lock;
 	struct tdp_memslot slots[TDP_MAX_SLOTS];
@@ -223,6 +235,8 @@ struct tdp_audit {
 	uint64_t disconnected; /* DISCONNECTED_PTE reachable from the root */
 	uint64_t bad_leaves;   /* wrong backing or rights beyond the slot's */
 	uint64_t bad_entries;  /* non-zero non-present, leaf outside slots */
+	uint64_t exec_large;   /* executable leaves above level 1 while
+				  large_leaves_nx is set */
 };
 
 /* Walks the whole tree as an exclusive operation and compares it with

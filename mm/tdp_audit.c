@@ -40,6 +40,9 @@ static void audit_leaf(struct tdp_vm *vm, uint64_t pte, uint64_t gfn,
 
 	a->leaves[level]++;
 	a->mapped_pages += n;
+	if (vm->large_leaves_nx && level > 1 &&
+	    (tdp_pte_access(f, pte) & TDP_ACC_EXEC))
+		a->exec_large++;
 	if (!s || gfn + n > s->base_gfn + s->npages ||
 	    (level > 1 && !(s->flags & TDP_SLOT_PREALLOC))) {
 		a->bad_entries++;
@@ -88,6 +91,7 @@ bool tdp_audit(struct tdp_vm *vm, struct tdp_audit *out)
 	audit_table(vm, tdp_virt(vm, vm->root), vm->root_level, 0, &a);
 	tdp_get_stats(vm, &st);
 	ok = !a.disconnected && !a.bad_leaves && !a.bad_entries &&
+	     !a.exec_large &&
 	     a.table_pages == st.table_pages &&
 	     a.mapped_pages == st.mapped_pages;
 	for (l = 1; l <= TDP_MAX_LEVELS; l++)

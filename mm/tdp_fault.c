@@ -6,6 +6,10 @@
  * starts, so nothing is allocated mid-walk) and ends at the largest leaf the
  * slot allows. Losing a cmpxchg re-reads the entry and goes on; meeting
  * DISCONNECTED_PTE starts again from the root.
+ *
+ * Where large leaves may not be executable (vm->large_leaves_nx), a fault
+ * that executes wants a 4 KiB leaf: a large one in its way is split, down
+ * to level 1, and only the page that faulted becomes executable.
  */
 #include "mm/tdp_internal.h"
 
@@ -19,8 +23,9 @@ struct fault {
 	struct tdp_memslot *slot;
 };
 
-/* The leaf for this fault: the slot's rights, accessed, dirty if written.
- * A dirty-logged slot is mapped writable only by a write, which it logs. */
+/* The leaf for this fault: the slot's rights (less exec for a large leaf
+ * that may not have it), accessed, dirty if written. A dirty-logged slot
+ * is mapped writable only by a write, which it logs. */
 static uint64_t fault_make_leaf(struct tdp_vm *vm, const struct fault *flt,
 				unsigned level)
 {
@@ -29,7 +34,8 @@ static uint64_t fault_make_leaf(struct tdp_vm *vm, const struct fault *flt,
 	uint64_t first = ALIGN_DOWN(flt->gfn, tdp_level_pages(level));
 	uint64_t phys =
 	    __atomic_load_n(&s->backing[first - s->base_gfn], __ATOMIC_ACQUIRE);
-	uint64_t pte = tdp_make_leaf(f, phys, level, flt->rights);
+	uint64_t pte = tdp_make_leaf(f, phys, level,
+				     tdp_leaf_rights(vm, flt->rights, level));
 
 	pte |= f->accessed_mask;
 	if (flt->access & TDP_ACC_WRITE)
@@ -47,8 +53,10 @@ static void fault_log_write(struct tdp_vm *vm, const struct fault *flt,
 }
 
 /*
- * A present leaf that lacks the access: the same page with the slot's full
- * rights (write protection and dirty logging only ever remove write).
+ * A present leaf that lacks the access: the same page with the rights the
+ * access needs (write protection and dirty logging only ever remove write;
+ * a leaf split from a large one that was not executable lacks exec), as
+ * far as the leaf may have them at its level.
  */
 static bool fault_upgrade_leaf(struct tdp_vm *vm, struct fault *flt,
 			       uint64_t *ptep, uint64_t *old, unsigned level,
@@ -56,14 +64,26 @@ static bool fault_upgrade_leaf(struct tdp_vm *vm, struct fault *flt,
 {
 	const struct tdp_format *f = vm->fmt;
 	uint64_t new = *old | f->accessed_mask;
+	unsigned rights = tdp_leaf_rights(vm, flt->rights, level);
 
 	if (flt->access & TDP_ACC_WRITE)
 		new |= f->write_mask | f->dirty_mask;
+	if (flt->access & rights & TDP_ACC_EXEC)
+		new = tdp_pte_grant_exec(f, new);
 	if (!tdp_pte_cmpxchg(ptep, old, new))
 		return false;
 	handle_changed_pte(vm, base, *old, new, level);
 	fault_log_write(vm, flt, level);
 	return true;
+}
+
+/* A large leaf lacks the access of a fault that executes, where large
+ * leaves may not be executable: it must be split, not upgraded. */
+static bool fault_must_split(const struct tdp_vm *vm, const struct fault *flt,
+			     unsigned level)
+{
+	return vm->large_leaves_nx && level > 1 &&
+	       (flt->access & TDP_ACC_EXEC);
 }
 
 /* Returns OK once a leaf grants the access, RETRY after too many restarts. */
@@ -96,10 +116,18 @@ restart:
 			if ((tdp_pte_access(f, old) & flt->access) ==
 			    flt->access)
 				return TDP_FAULT_OK;
-			if (!fault_upgrade_leaf(vm, flt, ptep, &old, level,
-						base))
+			if (!fault_must_split(vm, flt, level)) {
+				if (!fault_upgrade_leaf(vm, flt, ptep, &old,
+							level, base))
+					goto reread;
+				return TDP_FAULT_OK;
+			}
+			/* Into the table that replaces it, down to 4 KiB. */
+			if (!c->ncache)
+				return TDP_FAULT_RETRY;
+			if (!tdp_split_leaf(vm, c, ptep, &old, base, level))
 				goto reread;
-			return TDP_FAULT_OK;
+			tdp_stat_add(vm, nx_splits, 1);
 		}
 		if (!tdp_pte_present(f, old) && level == want) {
 			uint64_t new;
@@ -148,6 +176,10 @@ static enum tdp_fault_result fault_prepare(struct tdp_vm *vm, struct tdp_cpu *c,
 	    !(flt->access & TDP_ACC_WRITE))
 		flt->rights &= ~TDP_ACC_WRITE;
 	flt->level = tdp_slot_max_level(vm, s, flt->gfn);
+	/* A page that is executed gets a small leaf where a large one could
+	 * not be executable. */
+	if (vm->large_leaves_nx && (flt->access & TDP_ACC_EXEC))
+		flt->level = 1;
 	/* Demand paging; a preallocated slot has all of it, contiguous in
 	 * chunks at least as large as any leaf it allows. */
 	if (!tdp_slot_backing(vm, s, flt->gfn))

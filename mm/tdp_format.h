@@ -135,4 +135,11 @@ static inline uint64_t tdp_make_leaf(const struct tdp_format *f, uint64_t phys,
 	return pte;
 }
 
+/* The same entry, executable: the exec bit set (EPT) or NX clear (NPT). */
+static inline uint64_t tdp_pte_grant_exec(const struct tdp_format *f,
+					  uint64_t pte)
+{
+	return (pte | f->exec_mask) & ~f->nx_mask;
+}
+
 #endif

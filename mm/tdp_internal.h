@@ -172,6 +172,29 @@ uint64_t tdp_write_protect_locked(struct tdp_vm *vm, uint64_t start,
 uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c, uint64_t start,
 			  uint64_t end, unsigned level);
 
+/* --- tdp_split.c --- */
+
+/*
+ * Replaces the large leaf *old, read from ptep at level (mapping from
+ * gfn), by a table of leaves one level down with the same translation,
+ * with one cmpxchg; the table page is the last of this CPU's cache, which
+ * must hold one. True once linked and accounted, *old then the new table
+ * entry; false if the entry no longer held *old: *old is what it holds
+ * now, and the page stays cached, zeroed.
+ */
+bool tdp_split_leaf(struct tdp_vm *vm, struct tdp_cpu *c, uint64_t *ptep,
+		    uint64_t *old, uint64_t gfn, unsigned level);
+
+/* The rights a leaf at level may have out of acc: no exec above level 1
+ * when the VM's large leaves are not executable. */
+static inline unsigned tdp_leaf_rights(const struct tdp_vm *vm, unsigned acc,
+				       unsigned level)
+{
+	if (vm->large_leaves_nx && level > 1)
+		acc &= ~TDP_ACC_EXEC;
+	return acc;
+}
+
 static inline void tdp_vm_relax(struct tdp_vm *vm, struct tdp_wait *w)
 {
 	tdp_relax(vm->plat->relax, vm->plat->ctx, w);

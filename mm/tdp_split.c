@@ -5,10 +5,17 @@
  * Split builds a full table of smaller leaves, private until linked, and
  * swaps it in for the large leaf with one cmpxchg. Collapse swaps a table
  * for one large leaf; the change handler then takes the table apart.
+ *
+ * Where large leaves may not be executable (vm->large_leaves_nx), neither
+ * builds one that is: a leaf the split leaves above level 1 loses exec,
+ * and collapse makes its leaf without it. Neither then changes the page
+ * size of an executable translation: a large one never was, and the small
+ * executable ones a collapse replaces are flushed before it returns.
  */
 #include "mm/tdp_internal.h"
 
 /* Child i of a large leaf split one level down: same translation, rights
+ * (less exec for a child still large, if large leaves are not executable)
  * and accessed/dirty state. */
 static uint64_t split_child(struct tdp_vm *vm, uint64_t leaf, unsigned level,
 			    unsigned i)
@@ -16,9 +23,11 @@ static uint64_t split_child(struct tdp_vm *vm, uint64_t leaf, unsigned level,
 	const struct tdp_format *f = vm->fmt;
 	uint64_t keep = f->accessed_mask | f->dirty_mask;
 	uint64_t step = tdp_level_pages(level - 1) << PAGE_SHIFT;
+	unsigned rights =
+	    tdp_leaf_rights(vm, tdp_pte_access(f, leaf), level - 1);
 
 	return tdp_make_leaf(f, tdp_pte_addr(f, leaf, level) + i * step,
-			     level - 1, tdp_pte_access(f, leaf)) |
+			     level - 1, rights) |
 	       (leaf & keep);
 }
 
@@ -47,6 +56,27 @@ static void split_account_children(struct tdp_vm *vm, uint64_t leaf,
 				   split_child(vm, leaf, level, i), level - 1);
 }
 
+bool tdp_split_leaf(struct tdp_vm *vm, struct tdp_cpu *c, uint64_t *ptep,
+		    uint64_t *old, uint64_t gfn, unsigned level)
+{
+	const struct tdp_format *f = vm->fmt;
+	uint64_t table = c->cache[c->ncache - 1];
+	uint64_t *pt = tdp_virt(vm, table);
+	uint64_t leaf = *old, new = tdp_make_table(f, table);
+
+	split_fill_table(vm, pt, leaf, level);
+	TDP_RACE_POINT(vm, TDP_RACE_SPLIT, ptep, *old);
+	if (!tdp_pte_cmpxchg(ptep, old, new)) {
+		memset(pt, 0, PAGE_SIZE);
+		return false;
+	}
+	c->ncache--;
+	handle_changed_pte(vm, gfn, leaf, new, level);
+	split_account_children(vm, leaf, gfn, level);
+	*old = new;
+	return true;
+}
+
 uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c, uint64_t start,
 			  uint64_t end, unsigned level)
 {
@@ -56,28 +86,14 @@ uint64_t tdp_split_locked(struct tdp_vm *vm, struct tdp_cpu *c, uint64_t start,
 
 	tdp_for_each_pte(it, vm, start, end, level + 1)
 	{
-		uint64_t table, *pt, leaf;
-
 	retry:
 		if (!tdp_pte_present(f, it.old) ||
 		    !tdp_pte_leaf(f, it.old, it.level) || it.level <= level)
 			continue;
 		if (!tdp_cache_topup(vm, c, 1))
 			break;
-		table = c->cache[c->ncache - 1];
-		pt = tdp_virt(vm, table);
-		leaf = it.old;
-		split_fill_table(vm, pt, leaf, it.level);
-		TDP_RACE_POINT(vm, TDP_RACE_SPLIT, it.ptep, it.old);
-		if (!tdp_pte_cmpxchg(it.ptep, &it.old,
-				     tdp_make_table(f, table))) {
-			memset(pt, 0, PAGE_SIZE);
+		if (!tdp_split_leaf(vm, c, it.ptep, &it.old, it.gfn, it.level))
 			goto retry;
-		}
-		c->ncache--;
-		handle_changed_pte(vm, it.gfn, leaf, tdp_make_table(f, table),
-				   it.level);
-		split_account_children(vm, leaf, it.gfn, it.level);
 		split++;
 	}
 	return split;
@@ -93,7 +109,8 @@ uint64_t tdp_split_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
 	return n;
 }
 
-/* The leaf a table at this level can become, or 0 if the slot's backing
+/* The leaf a table at this level can become, with the slot's rights less
+ * exec where large leaves may not have it, or 0 if the slot's backing
  * does not allow one. */
 static uint64_t collapse_make_leaf(struct tdp_vm *vm, uint64_t gfn,
 				   unsigned level)
@@ -103,7 +120,7 @@ static uint64_t collapse_make_leaf(struct tdp_vm *vm, uint64_t gfn,
 	if (!s || tdp_slot_max_level(vm, s, gfn) < level)
 		return 0;
 	return tdp_make_leaf(vm->fmt, s->backing[gfn - s->base_gfn], level,
-			     tdp_slot_access(s));
+			     tdp_leaf_rights(vm, tdp_slot_access(s), level));
 }
 
 uint64_t tdp_collapse_range(struct tdp_vm *vm, uint64_t start, uint64_t end)

@@ -7,6 +7,11 @@
 #define APIC_BASE_EXTD (1ull << 10) /* x2APIC mode */
 #define APIC_BASE_EN (1ull << 11)
 
+/* Present where CPUID.(EAX=7,ECX=0):EDX[29] is set. */
+#define CPUID_7_EDX_ARCH_CAPABILITIES (1u << 29)
+#define MSR_IA32_ARCH_CAPABILITIES 0x10a
+#define ARCH_CAP_PSCHANGE_MC_NO (1ull << 6) /* no #MC on a page-size change */
+
 #define MSR_IA32_FEATURE_CONTROL 0x3a
 #define FEATURE_CONTROL_LOCKED (1ull << 0)
 #define FEATURE_CONTROL_VMX_IN_SMX (1ull << 1)

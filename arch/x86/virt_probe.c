@@ -1,5 +1,7 @@
 #include "arch/x86/virt_probe.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/itlb_multihit.h"
+#include "arch/x86/msr_safe.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -29,6 +31,19 @@ const char *virt_kind_name(enum virt_kind k)
 	return k == VIRT_VMX ? "vmx" : k == VIRT_SVM ? "svm" : "none";
 }
 
+/* What this CPU says about the iTLB multihit erratum. The MSR is read
+ * with a fault handler: an emulator may list it in CPUID and still #GP. */
+static enum itlb_multihit cpu_itlb_multihit(enum cpu_vendor vendor)
+{
+	uint64_t caps = 0;
+	bool has = false;
+
+	if (cpuid(0, 0).eax >= 7 &&
+	    (cpuid(7, 0).edx & CPUID_7_EDX_ARCH_CAPABILITIES))
+		has = rdmsr_safe(MSR_IA32_ARCH_CAPABILITIES, &caps);
+	return itlb_multihit_decide(vendor, has, caps);
+}
+
 void virt_probe_this_cpu(struct virt_caps *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -45,6 +60,7 @@ void virt_probe_this_cpu(struct virt_caps *out)
 			     "CPU vendor is neither Intel nor AMD: no VMX or SVM support");
 		break;
 	}
+	out->itlb_multihit = cpu_itlb_multihit(out->vendor);
 }
 
 void virt_caps_describe(const struct virt_caps *c, char *buf, size_t size)

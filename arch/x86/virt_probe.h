@@ -27,6 +27,9 @@ struct virt_caps {
 
 	/* Second-level paging (EPT or NPT). */
 	bool tdp_2m, tdp_1g, tdp_accessed_dirty;
+	/* enum itlb_multihit (arch/x86/itlb_multihit.h): whether changing
+	 * the page size of an executable mapping may raise a machine check. */
+	uint8_t itlb_multihit;
 
 	/* Intel VMX. */
 	bool vmx_firmware_locked; /* IA32_FEATURE_CONTROL was locked by firmware */

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target of the MMU core: the input is a sequence of operations
  * (access, zap, split, collapse, write-protect, age, dirty log, discard)
- * run on one VM and on a trivially correct model, a flat map of each guest
+ * run on one VM (its first byte picks the format and whether large leaves
+ * may be executable) and on a trivially correct model, a flat map of each guest
  * page to the word the guest last wrote there. After every operation the
  * tree must pass the audit; reads through the tree must agree with the
  * model; a logged slot must report exactly the pages written since the
@@ -54,16 +55,16 @@ static int slot_kind(uint64_t gfn)
 	return 0;
 }
 
+/* A read, write or instruction fetch (enum tdp_access) of word 0 of gfn. */
 static void op_access(struct tdp_vm *vm, struct model *m, uint64_t gfn,
-		      bool write, uint8_t arg)
+		      unsigned access, uint8_t arg)
 {
 	uint64_t gpa = gfn << PAGE_SHIFT, v;
+	bool write = access == TDP_ACC_WRITE;
 	int kind = slot_kind(gfn);
 
 	if (!kind || (write && kind == 3)) {
-		CHECK(
-		    tdp_fault(vm, gpa, write ? TDP_ACC_WRITE : TDP_ACC_READ) ==
-		    TDP_FAULT_MMIO);
+		CHECK(tdp_fault(vm, gpa, access) == TDP_FAULT_MMIO);
 		return;
 	}
 	if (write) {
@@ -71,6 +72,9 @@ static void op_access(struct tdp_vm *vm, struct model *m, uint64_t gfn,
 		CHECK(guest_write_faulting(vm, gpa, v));
 		m->word[gfn] = v;
 		m->written[gfn] = true;
+	} else if (access == TDP_ACC_EXEC) {
+		CHECK(guest_fetch_faulting(vm, gpa, &v));
+		CHECK(v == m->word[gfn]);
 	} else {
 		CHECK(guest_read_faulting(vm, gpa, &v));
 		CHECK(v == m->word[gfn]);
@@ -124,12 +128,14 @@ static void run_ops(struct tdp_vm *vm, struct model *m, int large_id,
 		switch (op) {
 		case 0:
 		case 1:
+			op_access(vm, m, gfn, TDP_ACC_READ, arg);
+			break;
 		case 2:
-			op_access(vm, m, gfn, false, arg);
+			op_access(vm, m, gfn, TDP_ACC_EXEC, arg);
 			break;
 		case 3:
 		case 4:
-			op_access(vm, m, gfn, true, arg);
+			op_access(vm, m, gfn, TDP_ACC_WRITE, arg);
 			break;
 		case 5:
 			tdp_zap_range(vm, gfn, end);
@@ -180,6 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(tdp_vm_init(&vm,
 			  size && (data[0] & 1) ? &npt_format : &ept_format,
 			  &hp.plat, 2));
+	vm.large_leaves_nx = size && (data[0] & 2);
 	memset(&m, 0, sizeof(m));
 	CHECK(tdp_slot_add(&vm, DEMAND_BASE << 12, DEMAND_PAGES << 12, 0) >= 0);
 	large_id = tdp_slot_add(&vm, LARGE_BASE << 12, LARGE_PAGES << 12,

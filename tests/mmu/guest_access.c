@@ -12,6 +12,7 @@ struct access {
 	struct tlb_cpu *tlb; /* locked for the whole access */
 	unsigned cpu;
 	uint64_t gfn;
+	unsigned access; /* TDP_ACC_READ, _WRITE or _EXEC (a fetch) */
 	bool write;
 };
 
@@ -61,7 +62,7 @@ static bool walk(struct access *a, struct tlb_entry *leaf)
 	bool cached = start != NULL;
 	uint64_t *ptep, pte, set;
 
-	need = a->write ? TDP_ACC_READ | TDP_ACC_WRITE : TDP_ACC_READ;
+	need = a->write ? TDP_ACC_READ | TDP_ACC_WRITE : a->access;
 	for (;;) {
 		ptep =
 		    (uint64_t *)tdp_virt(vm, table) + tdp_index(a->gfn, level);
@@ -106,7 +107,7 @@ static bool walk(struct access *a, struct tlb_entry *leaf)
 static uint64_t *translate(struct access *a, uint64_t gpa)
 {
 	struct tlb_entry *e = tlb_find_leaf(a->tlb, a->vm->root, a->gfn);
-	unsigned need = a->write ? TDP_ACC_WRITE : TDP_ACC_READ;
+	unsigned need = a->access;
 	struct tlb_entry leaf;
 
 	if (e && (e->rights & need) && (!a->write || e->dirty)) {
@@ -129,14 +130,16 @@ static uint64_t *translate(struct access *a, uint64_t gpa)
 
 /* One access, start to end under the CPU's cache lock, so that a flush
  * returns only after it. */
-static bool guest_access(struct tdp_vm *vm, uint64_t gpa, bool write,
+static bool guest_access(struct tdp_vm *vm, uint64_t gpa, unsigned access,
 			 uint64_t *value)
 {
+	bool write = access == TDP_ACC_WRITE;
 	struct access a = {
 	    .vm = vm,
 	    .hp = platform_of(vm),
 	    .cpu = vm->plat->cpu_id(vm->plat->ctx),
 	    .gfn = gpa >> PAGE_SHIFT,
+	    .access = access,
 	    .write = write,
 	};
 	uint64_t *p;
@@ -155,12 +158,17 @@ static bool guest_access(struct tdp_vm *vm, uint64_t gpa, bool write,
 
 bool guest_read(struct tdp_vm *vm, uint64_t gpa, uint64_t *value)
 {
-	return guest_access(vm, gpa, false, value);
+	return guest_access(vm, gpa, TDP_ACC_READ, value);
 }
 
 bool guest_write(struct tdp_vm *vm, uint64_t gpa, uint64_t value)
 {
-	return guest_access(vm, gpa, true, &value);
+	return guest_access(vm, gpa, TDP_ACC_WRITE, &value);
+}
+
+bool guest_fetch(struct tdp_vm *vm, uint64_t gpa, uint64_t *value)
+{
+	return guest_access(vm, gpa, TDP_ACC_EXEC, value);
 }
 
 bool guest_read_faulting(struct tdp_vm *vm, uint64_t gpa, uint64_t *value)
@@ -169,6 +177,25 @@ bool guest_read_faulting(struct tdp_vm *vm, uint64_t gpa, uint64_t *value)
 		enum tdp_fault_result r = tdp_fault(vm, gpa, TDP_ACC_READ);
 
 		if (r == TDP_FAULT_MMIO || r == TDP_FAULT_ERROR)
+			return false;
+	}
+	return true;
+}
+
+/* A fault that returned OK must have made the fetch possible: one that
+ * did not would leave a guest faulting forever, so after a few the fetch
+ * fails instead. */
+#define FETCH_MAX_FAULTS 100
+
+bool guest_fetch_faulting(struct tdp_vm *vm, uint64_t gpa, uint64_t *value)
+{
+	unsigned faults = 0;
+
+	while (!guest_fetch(vm, gpa, value)) {
+		enum tdp_fault_result r = tdp_fault(vm, gpa, TDP_ACC_EXEC);
+
+		if (r == TDP_FAULT_MMIO || r == TDP_FAULT_ERROR ||
+		    ++faults == FETCH_MAX_FAULTS)
 			return false;
 	}
 	return true;

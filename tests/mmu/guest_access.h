@@ -29,10 +29,14 @@
 bool guest_read(struct tdp_vm *vm, uint64_t gpa, uint64_t *value);
 bool guest_write(struct tdp_vm *vm, uint64_t gpa, uint64_t value);
 
+/* An instruction fetch of the word at gpa: needs an executable leaf. */
+bool guest_fetch(struct tdp_vm *vm, uint64_t gpa, uint64_t *value);
+
 /* Faults until the access succeeds; false if the fault reports MMIO or
- * an error. */
+ * an error (a fetch also after 100 faults that did not make it possible). */
 bool guest_read_faulting(struct tdp_vm *vm, uint64_t gpa, uint64_t *value);
 bool guest_write_faulting(struct tdp_vm *vm, uint64_t gpa, uint64_t value);
+bool guest_fetch_faulting(struct tdp_vm *vm, uint64_t gpa, uint64_t *value);
 
 /* Walks of the calling CPU so far that reached a leaf: an access that
  * raised the count set (or found set) its leaf's accessed flag. */

@@ -25,6 +25,11 @@
  * walk found since the last aging that reported it young, fails the run.
  * A walk without a TLB miss sets nothing in the tree, as on the hardware,
  * so only walks count for aging.
+ *
+ * --large-nx turns on the rule that no leaf above 4 KiB is executable
+ * (tdp_vm.large_leaves_nx) and makes a quarter of the reads instruction
+ * fetches, which split large leaves under the other threads' operations;
+ * the audit then also finds any executable large leaf.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -57,6 +62,7 @@ struct options {
 	uint64_t seed;
 	bool hot;	   /* everything within HOT_PAGES of two slots */
 	bool strict_flush; /* check_flushed() also when nothing was changed */
+	bool large_nx;	   /* large leaves not executable, fetches too */
 	const struct tdp_format *fmt;
 };
 
@@ -70,6 +76,7 @@ struct stress {
 	uint64_t clock; /* ticked by accesses, get-and-clears and agings */
 	uint64_t stale; /* translations left by an operation that returned */
 	uint64_t lost;	/* writes and accesses the dirty log or aging lost */
+	uint64_t exec_large; /* accesses that found an executable large leaf */
 	bool failed;
 };
 
@@ -184,6 +191,31 @@ static void note_reported(struct worker *w, uint64_t *when,
 			when[first + j - DEMAND_GFN] = t;
 }
 
+/*
+ * With --large-nx, no leaf above 4 KiB may ever be executable, whoever
+ * made it and whatever runs meanwhile: the leaf that maps gpa right after
+ * an access is looked at, so that one made by a fault, split or collapse
+ * is found where the threads work, not only at a checkpoint.
+ */
+static void check_not_exec_large(struct stress *st, uint64_t gpa)
+{
+	uint64_t ptes[TDP_MAX_LEVELS + 1];
+	unsigned level = tdp_walk(&st->vm, gpa, ptes);
+
+	if (level <= 1 || !tdp_pte_present(st->vm.fmt, ptes[level]) ||
+	    !(tdp_pte_access(st->vm.fmt, ptes[level]) & TDP_ACC_EXEC))
+		return;
+	if (__atomic_fetch_add(&st->exec_large, 1, __ATOMIC_RELAXED) <
+	    FAILS_TOLD)
+		fprintf(stderr,
+			"FAIL: gpa %#llx is mapped by an executable level-%u "
+			"leaf with --large-nx\n",
+			(unsigned long long)gpa, level);
+	__atomic_store_n(&st->failed, true, __ATOMIC_RELAXED);
+}
+
+/* A read, a write or (with --large-nx, a quarter of the reads) an
+ * instruction fetch of this thread's word of a random page. */
 static void do_access(struct worker *w, bool write)
 {
 	struct stress *st = w->st;
@@ -204,12 +236,19 @@ static void do_access(struct worker *w, bool write)
 		if (!guest_write_faulting(&st->vm, gpa, v))
 			fail(st, "write fault failed", gpa, 0);
 		w->expect[i] = v;
+	} else if (st->opt.large_nx && rnd(w) % 4 == 0) {
+		if (!guest_fetch_faulting(&st->vm, gpa, &v))
+			fail(st, "fetch fault failed", gpa, 0);
+		else if (v != w->expect[i])
+			fail(st, "fetched wrong data", gpa, v);
 	} else {
 		if (!guest_read_faulting(&st->vm, gpa, &v))
 			fail(st, "read fault failed", gpa, 0);
 		else if (v != w->expect[i])
 			fail(st, "read back wrong data", gpa, v);
 	}
+	if (st->opt.large_nx)
+		check_not_exec_large(st, gpa);
 	if (i < DEMAND_PAGES) {
 		if (write)
 			w->wrote[i] = t;
@@ -416,6 +455,9 @@ static void checkpoint(struct stress *st, struct worker *workers)
 	if (!tdp_audit(vm, &a))
 		fail(st, "audit", a.disconnected,
 		     a.bad_leaves * 1000000 + a.bad_entries);
+	if (a.exec_large)
+		fail(st, "executable leaves above 4 KiB with --large-nx",
+		     a.exec_large, 0);
 	check_dirty_and_young(st, workers);
 	for (t = 0; t < st->opt.threads; t++)
 		for (i = 0; i < st->npages; i++) {
@@ -466,6 +508,7 @@ static bool setup(struct stress *st)
 	host_platform_set_cpu(0);
 	if (!tdp_vm_init(vm, st->opt.fmt, &st->hp.plat, 3))
 		return false;
+	vm->large_leaves_nx = st->opt.large_nx;
 	st->slot_demand =
 	    tdp_slot_add(vm, DEMAND_GPA, DEMAND_PAGES * PAGE_SIZE, 0);
 	st->slot_small = tdp_slot_add(vm, SMALL_GPA, SMALL_PAGES * PAGE_SIZE,
@@ -514,10 +557,10 @@ static int run(struct options *opt)
 	       (unsigned long long)opt->ops);
 	for (i = 0; i < OP_COUNT; i++)
 		printf(" %s %llu", op_names[i], (unsigned long long)totals[i]);
-	printf("\n  tables freed %lld, flushes %lld, walks restarted %lld, "
-	       "of them faults",
+	printf("\n  tables freed %lld, flushes %lld, splits for a fetch %lld, "
+	       "walks restarted %lld, of them faults",
 	       (long long)s.freed_tables, (long long)st->hp.flushes,
-	       (long long)s.walk_restarts);
+	       (long long)s.nx_splits, (long long)s.walk_restarts);
 	{
 		uint64_t restarts = 0;
 
@@ -565,7 +608,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: mmu_stress [-t threads] [-n ops-per-thread] "
 			"[-c checkpoint-every] [-s seed] [-f ept|npt|both|ept-no-ad] "
-			"[--hot] [--soak] [--strict-flush]\n");
+			"[--hot] [--soak] [--strict-flush] [--large-nx]\n");
 	exit(2);
 }
 
@@ -587,6 +630,8 @@ int main(int argc, char **argv)
 			opt.hot = true;
 		} else if (!strcmp(a, "--strict-flush")) {
 			opt.strict_flush = true;
+		} else if (!strcmp(a, "--large-nx")) {
+			opt.large_nx = true;
 		} else if (v && !strcmp(a, "-t")) {
 			opt.threads = strtoul(v, NULL, 0), i++;
 		} else if (v && !strcmp(a, "-n")) {

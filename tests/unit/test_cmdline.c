@@ -213,6 +213,7 @@ static void assert_defaults(const struct hv_options *opt)
 	assert_int_equal(opt->guest_mem, OPT_GUEST_MEM_DEFAULT);
 	assert_int_equal(opt->test, OPT_TEST_FAULT_IN);
 	assert_string_equal(opt->guest, "");
+	assert_int_equal(opt->itlb_multihit, OPT_ITLB_MULTIHIT_AUTO);
 }
 
 static void test_options_vm(void **state)
@@ -269,6 +270,30 @@ static void test_options_guest_mem(void **state)
 	/* Presentation options only warn. */
 	assert_int_equal(parse("console=ttyS9 loglevel=loud", &opt, &c), 2);
 	assert_string_equal(opt.refused, "");
+}
+
+/* auto, on or off; anything else refuses the run and leaves auto. */
+static void test_options_itlb_multihit(void **state)
+{
+	struct hv_options opt;
+	struct complaints c;
+
+	assert_int_equal(parse("itlb_multihit=on", &opt, &c), 0);
+	assert_int_equal(opt.itlb_multihit, OPT_ITLB_MULTIHIT_ON);
+	assert_int_equal(parse("itlb_multihit=on itlb_multihit=off", &opt, &c),
+			 0);
+	assert_int_equal(opt.itlb_multihit, OPT_ITLB_MULTIHIT_OFF);
+	assert_int_equal(parse("itlb_multihit=auto", &opt, &c), 0);
+	assert_int_equal(opt.itlb_multihit, OPT_ITLB_MULTIHIT_AUTO);
+	assert_int_equal(parse("itlb_multihit=yes", &opt, &c), 1);
+	assert_int_equal(opt.itlb_multihit, OPT_ITLB_MULTIHIT_AUTO);
+	assert_string_equal(c.msg[0],
+			    "itlb_multihit=yes: expected auto, on or off");
+	assert_string_equal(opt.refused, c.msg[0]);
+	assert_int_equal(parse("itlb_multihit", &opt, &c), 1);
+	assert_string_equal(opt.refused,
+			    "itlb_multihit: needs a value "
+			    "(itlb_multihit=auto, on or off)");
 }
 
 /* A test's former name selects the same test, under its current name. */
@@ -502,10 +527,12 @@ static void test_options_complaints(void **state)
 	     "ap_timeout_ms=1M: not a number in 1..3600000"},
 	    {"nosmp",
 	     "nosmp: unknown option (known: console= loglevel= "
-	     "maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest=)"},
+	     "maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest= "
+	     "itlb_multihit=)"},
 	    {"Console=ttyS0",
 	     "Console=ttyS0: unknown option (known: console= "
-	     "loglevel= maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest=)"},
+	     "loglevel= maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest= "
+	     "itlb_multihit=)"},
 	    {"console=0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789"
@@ -586,6 +613,7 @@ int main(void)
 	    cmocka_unit_test(test_options_vm),
 	    cmocka_unit_test(test_options_guest_mem),
 	    cmocka_unit_test(test_options_test_alias),
+	    cmocka_unit_test(test_options_itlb_multihit),
 	    cmocka_unit_test(test_options_all_good),
 	    cmocka_unit_test(test_options_values),
 	    cmocka_unit_test(test_options_consoles),
