@@ -1,7 +1,10 @@
 /*
  * The hypervisor's command-line options, parsed once at boot.
- * Unknown words are reported (the loader may add its own), bad values are
- * reported and leave the default in place: a wrong option never stops boot.
+ * Every unknown word and bad value is reported. Boot and the console go
+ * on with the defaults (so the complaint can be read), but a run whose
+ * options were not all understood ends with a FAIL naming the first one
+ * (opt->refused) instead of running something else than was asked;
+ * console= and loglevel= complaints alone do not stop it.
  */
 #ifndef HV_OPTIONS_H
 #define HV_OPTIONS_H
