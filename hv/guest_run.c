@@ -232,9 +232,9 @@ static bool guest_teardown(struct vm *vm, uint64_t free_before, char *why,
 	uint64_t leaked_pages;
 
 	tdp_get_stats(&vm->mmu, &st);
+	report_set_u64("nx_splits", st.nx_splits);
 	report_set_u64("disconnected_tables", st.freed_tables + st.pending_free);
 	report_set_u64("tables_live", st.table_pages);
-	report_set_u64("nx_splits", st.nx_splits);
 	vm_destroy(vm);
 	tdp_get_stats(&vm->mmu, &st);
 	report_set_u64("tables_freed", st.freed_tables);
@@ -266,9 +266,9 @@ static void guest_report_kept(struct vm *vm, uint64_t free_before)
 	struct pmm_stats ps;
 
 	tdp_get_stats(&vm->mmu, &st);
+	report_set_u64("nx_splits", st.nx_splits);
 	report_set_u64("disconnected_tables", st.freed_tables + st.pending_free);
 	report_set_u64("tables_live", st.table_pages);
-	report_set_u64("nx_splits", st.nx_splits);
 	report_set_u64("tables_freed", st.freed_tables);
 	report_set_u64("leaked_tables",
 		       st.table_pages + st.pending_free + st.reclaim_leaked);
