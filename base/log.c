@@ -56,6 +56,13 @@ void log_set_console(void (*write)(const char *s, size_t n))
 	log_console = write;
 }
 
+static uint64_t log_warnings;
+
+uint64_t log_warning_count(void)
+{
+	return __atomic_load_n(&log_warnings, __ATOMIC_RELAXED);
+}
+
 void log_set_level(unsigned level)
 {
 	log_level = level;
@@ -174,6 +181,8 @@ void log_vprintf(unsigned level, const char *fmt, va_list ap)
 	int plen, mlen;
 	uint64_t taken;
 
+	if (level == LOG_WARN)
+		__atomic_fetch_add(&log_warnings, 1, __ATOMIC_RELAXED);
 	if (level > log_level)
 		return;
 	mlen = fmt_vsnprintf(msg, sizeof(msg), fmt, ap);

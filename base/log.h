@@ -39,6 +39,10 @@ void log_vprintf(unsigned level, const char *fmt, va_list ap);
 /* Messages above this level (a LOG_* value) are dropped (default LOG_INFO). */
 void log_set_level(unsigned level);
 
+/* How many LOG_WARN messages were logged so far, shown or hidden by the
+ * level (the summary's warnings=). */
+uint64_t log_warning_count(void);
+
 /*
  * What the log needs from the machine. Each hook may be called on any CPU,
  * in any context (NMI and exception handlers included), and must not log.

@@ -33,14 +33,16 @@ static struct hv_options options;
 static struct acpi_info acpi;
 
 /* Complaints about the command line wait until the console is up. */
-static char complaints[OPTION_COMPLAINTS_MAX][120];
-static unsigned complaint_count;
+static char complaints[OPTION_COMPLAINTS_MAX][OPT_REFUSED_MAX];
+static unsigned complaint_count, complaints_dropped;
 
 static void hv_collect_complaint(void *ctx, const char *msg)
 {
 	if (complaint_count < OPTION_COMPLAINTS_MAX)
 		fmt_snprintf(complaints[complaint_count++], sizeof(complaints[0]),
 			     "%s", msg);
+	else
+		complaints_dropped++;
 }
 
 /*
@@ -109,6 +111,9 @@ static void hv_print_boot_info(const struct boot_info *bi)
 	pr_info("hv: command line: \"%s\"", bi->cmdline);
 	for (unsigned i = 0; i < complaint_count; i++)
 		pr_warn("options: %s", complaints[i]);
+	if (complaints_dropped)
+		pr_warn("options: %u more word(s) of the command line were not understood",
+			complaints_dropped);
 	pr_info("hv: image at %#llx-%#llx, %u module(s)%s",
 		(unsigned long long)bi->image_start,
 		(unsigned long long)bi->image_end - 1, bi->module_count,
@@ -342,6 +347,7 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 	/* Everything the boot maps is in: ACPI tables, each CPU's LAPIC. */
 	direct_map_report();
 	report_set_u64("cpus", cpus);
+	report_set_str("test", options_test_name(options.test));
 	virt = hv_check_virt(err, sizeof(err));
 	report_set_str("virt", virt ? virt_kind_name(virt->kind) : "none");
 	hv_run_selftest(bi, cpus);

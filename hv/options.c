@@ -13,7 +13,8 @@
 
 #define OPT_KEY_MAX	      32
 #define OPT_VALUE_MAX	      256
-#define OPT_MSG_MAX	      320
+/* A complaint, whole: the longest lists every option or test= name. */
+#define OPT_MSG_MAX	      OPT_REFUSED_MAX
 #define OPT_UART_MAX_BAUD     115200
 #define OPT_AP_TIMEOUT_MAX_MS 3600000u
 
@@ -370,7 +371,8 @@ static bool options_parse_test(const char *val, struct hv_options *opt,
 			return true;
 		}
 	}
-	fmt_snprintf(err, errsz, "expected one of: %s", OPT_TEST_NAMES_TEXT);
+	fmt_snprintf(err, errsz, "unknown test (one of: %s)",
+		     OPT_TEST_NAMES_TEXT);
 	return false;
 }
 

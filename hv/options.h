@@ -67,7 +67,12 @@ enum opt_itlb_multihit {
 #define OPT_GUEST_MEM_MAX (2ull << 30)
 #define OPT_GUEST_MEM_DEFAULT (64ull << 20)
 #define OPT_GUEST_NAME_MAX 64
-#define OPT_REFUSED_MAX 256
+/*
+ * A complaint about one option, never cut (unit/cmdline checks the longest
+ * ones): the log line that quotes it, with its prefix and "hv: done: FAIL:
+ * options: ", stays within LOG_LINE_MAX.
+ */
+#define OPT_REFUSED_MAX 440
 
 struct hv_options {
 	struct console_spec consoles[OPT_MAX_CONSOLES];

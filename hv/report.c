@@ -5,8 +5,8 @@
 #include "lib/format.h"
 #include "lib/string.h"
 
-#define REPORT_MAX_KEYS 32
-#define REPORT_VALUE_MAX 24
+#define REPORT_MAX_KEYS 48
+#define REPORT_VALUE_MAX 40 /* the longest test= name, whole */
 
 struct report_entry {
 	const char *key;
@@ -55,6 +55,8 @@ __noreturn void report_finish(bool pass, const char *reason)
 	char line[LOG_LINE_MAX];
 	size_t used = 0;
 
+	/* Every WARNING line up to here, so that a script can tell. */
+	report_set_u64("warnings", log_warning_count());
 	used += fmt_snprintf(line, sizeof(line), "hv: summary");
 	for (unsigned i = 0; i < entry_count && used < sizeof(line); i++)
 		used += fmt_snprintf(line + used, sizeof(line) - used, " %s=%s",

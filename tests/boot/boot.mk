@@ -22,7 +22,7 @@ BOOT_EXPECT_qemu-bios-cd-1cpu := --cpus 1
 # text).
 BOOT_TESTS += qemu-bios-cd-4cpu
 BOOT_ARGS_qemu-bios-cd-4cpu := --smp 4
-BOOT_EXPECT_qemu-bios-cd-4cpu := --cpus 4 \
+BOOT_EXPECT_qemu-bios-cd-4cpu := --cpus 4 --expect warnings=0 \
 	--expect-log 'mce: machine-check exceptions on \(CR4.MCE\) on every CPU \(4\), [1-9][0-9]* reporting bank' \
 	--expect-log 'paging: direct map of 102[0-3] MiB RAM and [0-9]+ KiB read-only \(image, modules, ACPI tables\) in 1 GiB/2 MiB/4 KiB pages: 0/509/[0-9]+; MMIO ranges: 2 uncached, 1 write-combining; [0-9]+ page-table pages; NX on, 1 GiB pages on'
 
@@ -256,7 +256,7 @@ BOOT_TIMEOUT_bochs-vmx-selftest-bad-guest-state := 600
 # they change only how the run is shown.
 BOOT_TESTS += qemu-bad-options
 BOOT_ARGS_qemu-bad-options := --smp 2 --cmdline 'console=ttyS9 loglevel=loud'
-BOOT_EXPECT_qemu-bad-options := --cpus 2 \
+BOOT_EXPECT_qemu-bad-options := --cpus 2 --expect warnings=2 \
 	--expect-log 'options: console=ttyS9: ' \
 	--expect-log 'options: loglevel=loud: '
 
@@ -272,6 +272,12 @@ BOOT_EXPECT_qemu-refused-guest-mem := --expect virt=none \
 BOOT_ARGS_qemu-refused-unknown := --smp 2 --cmdline 'maxcpus=2 guestmem=64M'
 BOOT_EXPECT_qemu-refused-unknown := --expect virt=none \
 	--expect-fail 'options: guestmem=64M: unknown option'
+# A misspelt test= name: the FAIL says so and lists every name, whole (the
+# last one and the closing parenthesis), never a default run in its place.
+BOOT_TESTS += qemu-refused-test-name
+BOOT_ARGS_qemu-refused-test-name := --smp 2 --cmdline 'test=fault-inn'
+BOOT_EXPECT_qemu-refused-test-name := --expect virt=none --expect warnings=1 \
+	--expect-fail 'options: test=fault-inn: unknown test \(one of: none, fault-in, .*, db-loop\)$$'
 
 # --- the test guest (docs/guest-abi.md) ---------------------------------------
 # Every workload on every machine shape: 1, 2, 4 CPUs under SeaBIOS, 4 under
@@ -306,7 +312,7 @@ GUEST_EXPECT_arch-msr := --expect-log 'arch-msr: 0 check\(s\) failed' \
 define guest_case
 BOOT_TESTS += guest-$(1)-$(2)
 BOOT_ARGS_guest-$(1)-$(2) := $$(GUEST_ARGS_$(1)) --cmdline test=$(2)
-BOOT_EXPECT_guest-$(1)-$(2) := --cpus $$(GUEST_CPUS_$(1)) \
+BOOT_EXPECT_guest-$(1)-$(2) := --cpus $$(GUEST_CPUS_$(1)) --expect test=$(2) \
 	--expect vcpus=$$(GUEST_CPUS_$(1)) --expect leaked_tables=0 \
 	--expect leaked_pages=0 --expect data_errors=0 $$(GUEST_EXPECT_$(2))
 endef

@@ -177,7 +177,7 @@ static void test_parse_u64_bad(void **state)
 
 struct complaints {
 	unsigned n;
-	char msg[8][320];
+	char msg[8][OPT_REFUSED_MAX + 64]; /* room to see a complaint run over */
 };
 
 static void collect(void *ctx, const char *msg)
@@ -590,6 +590,39 @@ static void test_options_console_limits(void **state)
 	assert_int_equal(opt.loglevel, LOG_WARN);
 }
 
+/*
+ * The longest complaints, whole: an unknown option lists every option, a
+ * misspelt test= every test name, each up to its last one; what the run
+ * refuses with is the same text. Every test= name is in the list.
+ */
+static void test_options_complaints_whole(void **state)
+{
+	struct hv_options opt;
+	struct complaints c;
+	char want[64];
+	unsigned t;
+
+	parse("bogus=1", &opt, &c);
+	assert_true(strlen(c.msg[0]) < OPT_REFUSED_MAX - 1);
+	assert_non_null(strstr(c.msg[0], " itlb_multihit=)"));
+	assert_string_equal(opt.refused, c.msg[0]);
+
+	parse("test=fault-inn", &opt, &c);
+	assert_true(strlen(c.msg[0]) < OPT_REFUSED_MAX - 1);
+	assert_true(strncmp(c.msg[0], "test=fault-inn: unknown test (one of: none, ",
+			    44) == 0);
+	assert_int_equal(c.msg[0][strlen(c.msg[0]) - 1], ')');
+	assert_string_equal(opt.refused, c.msg[0]);
+	for (t = 0; strcmp(options_test_name(t), "?") != 0; t++) {
+		snprintf(want, sizeof(want), " %s%s", options_test_name(t),
+			 options_test_name(t + 1)[0] == '?' ? ")" : ",");
+		if (!strstr(c.msg[0], want))
+			fail_msg("test=%s is missing from '%s'",
+				 options_test_name(t), c.msg[0]);
+	}
+	assert_true(t > OPT_TEST_DB_LOOP);
+}
+
 static void test_options_no_warn(void **state)
 {
 	struct hv_options opt;
@@ -620,6 +653,7 @@ int main(void)
 	    cmocka_unit_test(test_console_direct),
 	    cmocka_unit_test(test_options_complaints),
 	    cmocka_unit_test(test_options_console_limits),
+	    cmocka_unit_test(test_options_complaints_whole),
 	    cmocka_unit_test(test_options_no_warn),
 	};
 
