@@ -165,6 +165,21 @@ static void test_level_filters(void **state)
 			    "[    0.000000] cpu0 kept too\n");
 }
 
+/* Warnings are counted, also those the level hides, and nothing else. */
+static void test_warnings_counted(void **state)
+{
+	uint64_t before = log_warning_count();
+
+	pr_warn("one");
+	pr_err("not a warning");
+	pr_info("nor this");
+	log_set_level(LOG_ERROR);
+	pr_warn("hidden, counted");
+	log_set_level(LOG_INFO);
+	assert_int_equal(log_warning_count() - before, 2);
+	take_output();
+}
+
 /* Interrupts are masked while writing and unmasked only if they were on. */
 static void test_interrupts_masked_while_writing(void **state)
 {
@@ -234,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_prefix_per_line),
 		cmocka_unit_test(test_level_filters),
 		cmocka_unit_test(test_interrupts_masked_while_writing),
+		cmocka_unit_test(test_warnings_counted),
 		cmocka_unit_test(test_nmi_while_holding_lock),
 		cmocka_unit_test(test_wedged_holder_is_bypassed),
 	};
