@@ -37,6 +37,9 @@ enum hv_guest_test {
 	HV_TEST_AC_LOOP = 7,       /* an #AC delivery that raises #AC, broken
 				    * from another vCPU */
 	HV_TEST_DB_LOOP = 8,       /* the same with #DB (64-bit, IST) */
+	HV_TEST_DEBUG = 9,         /* #DB of single step, a data breakpoint,
+				    * INT1 and general detect, as the CPU
+				    * delivers them */
 	/* Hostile guests: each must end with the VM stopped (or a fault). */
 	HV_TEST_HOSTILE_TRIPLE_FAULT = 16,
 	HV_TEST_HOSTILE_MMIO = 17,        /* access outside every slot */

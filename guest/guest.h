@@ -68,6 +68,7 @@ uint32_t test_bench(struct guest_ctx *ctx);
 uint32_t test_string_io(struct guest_ctx *ctx);
 uint32_t test_arch_msr(struct guest_ctx *ctx);
 uint32_t test_exception_loop(struct guest_ctx *ctx);
+uint32_t test_debug_exceptions(struct guest_ctx *ctx);
 uint32_t test_hostile(struct guest_ctx *ctx);
 
 #endif

@@ -29,6 +29,8 @@ static const char *guest_test_name(uint32_t test)
 		return "ac-loop";
 	case HV_TEST_DB_LOOP:
 		return "db-loop";
+	case HV_TEST_DEBUG:
+		return "debug";
 	case HV_TEST_HOSTILE_TRIPLE_FAULT:
 		return "hostile triple fault";
 	case HV_TEST_HOSTILE_MMIO:
@@ -90,6 +92,8 @@ static uint32_t guest_run(struct guest_ctx *ctx)
 	case HV_TEST_AC_LOOP:
 	case HV_TEST_DB_LOOP:
 		return test_exception_loop(ctx);
+	case HV_TEST_DEBUG:
+		return test_debug_exceptions(ctx);
 	default:
 		return test_bench(ctx);
 	}

@@ -46,6 +46,7 @@ static const char *const options_test_names[] = {
     [OPT_TEST_ARCH_MSR] = "arch-msr",
     [OPT_TEST_AC_LOOP] = "ac-loop",
     [OPT_TEST_DB_LOOP] = "db-loop",
+    [OPT_TEST_DEBUG] = "debug",
 };
 
 /*

@@ -48,13 +48,14 @@ enum opt_test {
 	OPT_TEST_ARCH_MSR,
 	OPT_TEST_AC_LOOP,
 	OPT_TEST_DB_LOOP,
+	OPT_TEST_DEBUG,
 };
 
 #define OPT_TEST_NAMES_TEXT                                                    \
 	"none, fault-in, zap-under-load, dirty-log, bench, hostile-triple-fault, " \
 	"hostile-mmio, hostile-hypercall, hostile-pointer, hostile-virt-insn, "  \
 	"hostile-port, string-io, hostile-string-io, hostile-port-overlap, "    \
-	"hostile-string-io-paging, arch-msr, ac-loop, db-loop"
+	"hostile-string-io-paging, arch-msr, ac-loop, db-loop, debug"
 
 /* Whether large second-level pages may be executable (itlb_multihit=). */
 enum opt_itlb_multihit {
