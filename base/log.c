@@ -41,7 +41,12 @@ static const struct log_hooks log_early_hooks = {
 static const struct log_hooks *hooks = &log_early_hooks;
 static void (*log_console)(const char *s, size_t n); /* NULL: none yet */
 
-/* Text logged before the console was up; replayed once it is. */
+/*
+ * Text logged before the console was up, every level: each line starts
+ * with its level as one character ('0' + level). The replay, once the
+ * console is up and the options have set the level, writes the lines the
+ * level lets through, without that character.
+ */
 static char early_buffer[EARLY_BUFFER_SIZE];
 static size_t early_used;
 static bool early_overflowed;
@@ -93,7 +98,16 @@ void log_replay_to_console(void)
 
 	if (!log_console)
 		return;
-	log_console(early_buffer, early_used);
+	for (size_t start = 0; start < early_used;) {
+		size_t end = start;
+		unsigned level = (unsigned)(early_buffer[start] - '0');
+
+		while (end < early_used && early_buffer[end++] != '\n')
+			;
+		if (level <= log_level)
+			log_console(early_buffer + start + 1, end - start - 1);
+		start = end;
+	}
 	if (early_overflowed)
 		log_console(lost, sizeof(lost) - 1);
 	early_used = 0;
@@ -183,7 +197,8 @@ void log_vprintf(unsigned level, const char *fmt, va_list ap)
 
 	if (level == LOG_WARN)
 		__atomic_fetch_add(&log_warnings, 1, __ATOMIC_RELAXED);
-	if (level > log_level)
+	/* Before the console every level is kept: the replay filters. */
+	if (level > log_level && log_console)
 		return;
 	mlen = fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (mlen >= (int)sizeof(msg))
@@ -199,6 +214,11 @@ void log_vprintf(unsigned level, const char *fmt, va_list ap)
 
 		while (end < mlen && msg[end] != '\n')
 			end++;
+		if (!log_console) {
+			char tag = (char)('0' + level);
+
+			log_emit(&tag, 1);
+		}
 		log_emit(prefix, plen);
 		log_emit(msg + start, end - start);
 		log_emit("\n", 1);

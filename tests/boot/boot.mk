@@ -260,6 +260,17 @@ BOOT_EXPECT_qemu-bad-options := --cpus 2 --expect warnings=2 \
 	--expect-log 'options: console=ttyS9: ' \
 	--expect-log 'options: loglevel=loud: '
 
+# loglevel= applies to every line, also those logged before the options
+# were read (the entry's line about five-level paging, an info line):
+# warn hides it and the later info lines, and still shows warnings.
+BOOT_TESTS += qemu-uefi-efiapp-la57-loglevel-warn
+BOOT_ARGS_qemu-uefi-efiapp-la57-loglevel-warn := --firmware uefi --media efi \
+	--cpu max,+la57 --smp 2 --cmdline 'selftest=la57-entry loglevel=warn'
+BOOT_EXPECT_qemu-uefi-efiapp-la57-loglevel-warn := --cpus 2 \
+	--expect-log 'hv-efi: selftest=la57-entry: handing over with 5-level paging' \
+	--expect-no-log 'boot: firmware ran with 5-level paging' \
+	--expect-no-log 'cpu0 memory: '
+
 # Any other option the hypervisor cannot honour, and any unknown word,
 # refuses the run: it never runs a default in place of what was asked.
 BOOT_TESTS += qemu-refused-guest-mem qemu-refused-unknown

@@ -108,6 +108,30 @@ static void test_early_buffer_replayed(void **state)
 			    "[    0.000000] cpu0 early 1\n"
 			    "[    0.000000] cpu0 WARNING: early two\n");
 
+	/* The level set once the options are read applies to the early
+	 * lines too, both ways. */
+	log_set_console(NULL);
+	pr_debug("early debug");
+	pr_info("early info");
+	pr_warn("early warning");
+	log_set_console(fake_console);
+	log_set_level(LOG_DEBUG);
+	log_replay_to_console();
+	assert_string_equal(take_output(),
+			    "[    0.000000] cpu0 early debug\n"
+			    "[    0.000000] cpu0 early info\n"
+			    "[    0.000000] cpu0 WARNING: early warning\n");
+	log_set_console(NULL);
+	pr_debug("early debug");
+	pr_info("early info");
+	pr_warn("early warning");
+	log_set_console(fake_console);
+	log_set_level(LOG_WARN);
+	log_replay_to_console();
+	assert_string_equal(take_output(),
+			    "[    0.000000] cpu0 WARNING: early warning\n");
+	log_set_level(LOG_INFO);
+
 	log_set_console(NULL);
 	memset(line, 'x', sizeof(line) - 1);
 	line[sizeof(line) - 1] = '\0';
@@ -117,9 +141,11 @@ static void test_early_buffer_replayed(void **state)
 	log_replay_to_console();
 	got = take_output();
 	len = strlen(got);
-	assert_int_equal(len, 16384 + strlen("[log: early messages were cut]\n"));
+	/* 16384 bytes kept, less the level character of each line. */
+	assert_true(len > 16000 && len < 16384 + 32);
 	assert_memory_equal(got, "[    0.000000] cpu0 xxx", 23);
-	assert_string_equal(got + 16384, "[log: early messages were cut]\n");
+	assert_string_equal(got + len - strlen("[log: early messages were cut]\n"),
+			    "[log: early messages were cut]\n");
 }
 
 /* The prefix: seconds.microseconds right-aligned in 5.6, then cpuN. */
