@@ -9,6 +9,7 @@
  */
 #include "guest/console.h"
 #include "guest/guest.h"
+#include "guest/probe.h"
 #include "guest/trap.h"
 
 #define VEC_DEBUG     1
@@ -22,25 +23,17 @@
 #define DR7_L0	      (1u << 0)
 #define DR7_W0_4BYTES (1u << 16 | 3u << 18) /* breakpoint 0: writes of 4 bytes */
 
-/* Declares a probe for trap_call: body, in GNU as syntax, then RET. */
-#define DEBUG_PROBE(probe, body)                                               \
-	void probe(void);                                                      \
-	asm(".pushsection .text\n"                                             \
-	    ".type " #probe ", @function\n" #probe ":\n\t" body "\n\t"         \
-	    "ret\n"                                                            \
-	    ".size " #probe ", . - " #probe "\n"                               \
-	    ".popsection")
 
 volatile uint32_t debug_watched;
 extern const char debug_step_after[], debug_write_after[];
 
 /* TF set by POPF traps after the instruction that follows the POPF. */
-DEBUG_PROBE(debug_single_step, "pushf\n\torl $0x100, (%esp)\n\tpopf\n\t"
+GUEST_PROBE(debug_single_step, "pushf\n\torl $0x100, (%esp)\n\tpopf\n\t"
 			       "nop\n"
 			       ".global debug_step_after\n"
 			       "debug_step_after:\n\tnop");
 /* A write under breakpoint 0 traps after the write. */
-DEBUG_PROBE(debug_write, "movl $1, debug_watched\n"
+GUEST_PROBE(debug_write, "movl $1, debug_watched\n"
 			 ".global debug_write_after\n"
 			 "debug_write_after:\n\tnop");
 static uint32_t debug_read_dr6(void)

@@ -9,18 +9,10 @@
 #include "guest/virt_insn.h"
 #include "guest/console.h"
 #include "guest/guest.h"
+#include "guest/probe.h"
 
-/*
- * Declares probe: a routine whose first byte is the instruction insn
- * (GNU as syntax), followed by RET.
- */
-#define VIRT_INSN_PROBE(probe, insn)                                           \
-	void probe(void);                                                      \
-	asm(".pushsection .text\n"                                             \
-	    ".type " #probe ", @function\n" #probe ":\n\t" insn "\n\t"         \
-	    "ret\n"                                                            \
-	    ".size " #probe ", . - " #probe "\n"                               \
-	    ".popsection")
+/* A probe whose first byte is the instruction insn, then RET. */
+#define VIRT_INSN_PROBE(probe, insn) GUEST_PROBE(probe, insn)
 
 /* AMD APM Vol. 3, chapter 4; EAX: the VMCB, the SLB or the page */
 VIRT_INSN_PROBE(virt_insn_vmrun, "vmrun");     /* 0f 01 d8 */
