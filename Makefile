@@ -104,13 +104,19 @@ UNIT_TESTS :=
 
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/host/unit/test_%)
 
+# Each unit program is compiled and linked in one step; its .d file lists
+# the headers of all its sources (gcc -MM, one rule per source), so that
+# editing a header rebuilds every program that includes it.
 define unit_rule
 $(BUILD)/host/unit/test_$(1): $$(UNIT_SRCS_$(1)) | $(DEPS_STAMP)
 	@mkdir -p $$(dir $$@)
 	$$(HOST_CC) $$(HOST_CFLAGS) $$(UNIT_CFLAGS_$(1)) $$(HOST_EXTRA_CFLAGS) \
 		$$(UNIT_SRCS_$(1)) -o $$@ $$(HOST_LDLIBS) $$(HOST_EXTRA_LDFLAGS)
+	@$$(HOST_CC) $$(filter-out -MMD,$$(HOST_CFLAGS)) $$(UNIT_CFLAGS_$(1)) -MM -MT $$@ \
+		$$(UNIT_SRCS_$(1)) > $$@.d
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+-include $(UNIT_BINS:%=%.d)
 
 unit: $(UNIT_BINS)
 
