@@ -223,6 +223,16 @@ static bool guest_collect(struct vm *vm, char *why, size_t whysz)
 	return pass;
 }
 
+/* The MMU figures of a VM still standing, into st and the summary. */
+static void guest_report_tables(struct vm *vm, struct tdp_stats *st)
+{
+	tdp_get_stats(&vm->mmu, st);
+	report_set_u64("nx_splits", st->nx_splits);
+	report_set_u64("disconnected_tables",
+		       st->freed_tables + st->pending_free);
+	report_set_u64("tables_live", st->table_pages);
+}
+
 /* Tears the VM down; false (with why) if any page did not come back. */
 static bool guest_teardown(struct vm *vm, uint64_t free_before, char *why,
 			   size_t whysz)
@@ -232,10 +242,7 @@ static bool guest_teardown(struct vm *vm, uint64_t free_before, char *why,
 	int64_t leaked_tables;
 	uint64_t leaked_pages;
 
-	tdp_get_stats(&vm->mmu, &st);
-	report_set_u64("nx_splits", st.nx_splits);
-	report_set_u64("disconnected_tables", st.freed_tables + st.pending_free);
-	report_set_u64("tables_live", st.table_pages);
+	guest_report_tables(vm, &st);
 	vm_destroy(vm);
 	tdp_get_stats(&vm->mmu, &st);
 	report_set_u64("tables_freed", st.freed_tables);
@@ -266,10 +273,7 @@ static void guest_report_kept(struct vm *vm, uint64_t free_before)
 	struct tdp_stats st;
 	struct pmm_stats ps;
 
-	tdp_get_stats(&vm->mmu, &st);
-	report_set_u64("nx_splits", st.nx_splits);
-	report_set_u64("disconnected_tables", st.freed_tables + st.pending_free);
-	report_set_u64("tables_live", st.table_pages);
+	guest_report_tables(vm, &st);
 	report_set_u64("tables_freed", st.freed_tables);
 	report_set_u64("leaked_tables",
 		       st.table_pages + st.pending_free + st.reclaim_leaked);

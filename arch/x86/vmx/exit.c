@@ -110,12 +110,13 @@ static void vmx_exit_decode_msr(const struct vcpu_regs *regs, bool write,
  * interruption information is in raw_info2; the IDT-vectoring
  * information names the exception whose delivery raised this one.
  */
-static void vmx_exit_decode_exception(uint64_t qual, struct vcpu_exit *exit)
+static void vmx_exit_decode_exception(const struct vcpu_hw *hw, uint64_t qual,
+				      struct vcpu_exit *exit)
 {
 	uint32_t info = (uint32_t)exit->raw_info2;
 	uint32_t type = info & VMX_INTR_TYPE_MASK;
 	uint8_t vector = info & VMX_INTR_VECTOR_MASK;
-	uint32_t during = (uint32_t)vmx_vmcs_read(VMCS_IDT_VECTORING_INFO);
+	uint32_t during = hw->idt_vectoring_info;
 
 	exit->kind = VCPU_EXIT_UNKNOWN;
 	if (!(info & VMX_INTR_VALID))
@@ -207,7 +208,7 @@ void vmx_exit_decode(const struct vcpu_hw *hw, const struct vcpu_regs *regs,
 		break;
 	case VMX_EXIT_EXCEPTION_OR_NMI:
 		exit->raw_info2 = vmx_vmcs_read(VMCS_EXIT_INTERRUPTION_INFO);
-		vmx_exit_decode_exception(qual, exit);
+		vmx_exit_decode_exception(hw, qual, exit);
 		break;
 	case VMX_EXIT_EXTERNAL_INTERRUPT:
 	case VMX_EXIT_INIT:

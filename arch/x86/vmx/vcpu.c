@@ -529,8 +529,8 @@ static void vmx_vcpu_deliver_host_nmi(void)
 static void vmx_vcpu_enter(struct vcpu_hw *hw, struct vcpu_regs *regs)
 {
 	int result;
-	uint32_t idt_info;
 
+	hw->idt_vectoring_info = 0;
 	if (__atomic_exchange_n(&hw->flush_requested, false, __ATOMIC_ACQ_REL))
 		vmx_vcpu_flush(hw);
 	vmx_vcpu_set_next_event(hw);
@@ -571,9 +571,11 @@ static void vmx_vcpu_enter(struct vcpu_hw *hw, struct vcpu_regs *regs)
 		__asm__ volatile("int $18" ::: "memory");
 	if (hw->exit_reason & VMX_EXIT_REASON_ENTRY_FAILED)
 		return;
-	idt_info = (uint32_t)vmx_vmcs_read(VMCS_IDT_VECTORING_INFO);
-	if (vmx_vcpu_must_reinject(idt_info)) {
-		hw->reinject = idt_info & ~(1u << 12); /* bit 12 undefined here */
+	hw->idt_vectoring_info =
+	    (uint32_t)vmx_vmcs_read(VMCS_IDT_VECTORING_INFO);
+	if (vmx_vcpu_must_reinject(hw->idt_vectoring_info)) {
+		/* bit 12 is undefined here */
+		hw->reinject = hw->idt_vectoring_info & ~(1u << 12);
 		hw->reinject_error =
 		    (uint32_t)vmx_vmcs_read(VMCS_IDT_VECTORING_ERROR);
 	}

@@ -39,6 +39,7 @@ struct vcpu_hw {
 	/* The last exit, read once by vmx_exit_decode(). */
 	uint32_t exit_reason;
 	uint64_t exit_qualification;
+	uint32_t idt_vectoring_info; /* 0 when the entry failed */
 	/* The last VMLAUNCH/VMRESUME failed as an instruction (no exit). */
 	bool entry_insn_failed;
 	uint32_t entry_insn_error; /* VM-instruction error; 0: VMfailInvalid */
