@@ -138,3 +138,33 @@ void console_flush(void)
 		if (outputs[k].present && outputs[k].spec.kind == CONSOLE_UART)
 			uart_drain(&outputs[k].uart);
 }
+
+/* The first UART that works: where the console's input comes from. */
+static struct console_output *console_input_uart(void)
+{
+	for (unsigned k = 0; k < output_count; k++)
+		if (outputs[k].present && outputs[k].spec.kind == CONSOLE_UART)
+			return &outputs[k];
+	return NULL;
+}
+
+bool console_has_input(void)
+{
+	return console_input_uart() != NULL;
+}
+
+enum console_input console_poll_input(uint8_t *byte)
+{
+	struct console_output *o = console_input_uart();
+
+	if (!o)
+		return CONSOLE_INPUT_NONE;
+	switch (uart_getc(&o->uart, byte)) {
+	case UART_INPUT_BYTE:
+		return CONSOLE_INPUT_BYTE;
+	case UART_INPUT_BREAK:
+		return CONSOLE_INPUT_BREAK;
+	default:
+		return CONSOLE_INPUT_NONE;
+	}
+}

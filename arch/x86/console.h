@@ -51,6 +51,24 @@ void console_write(const char *s, size_t n);
 
 bool console_is_ready(void);
 
+/* What console_poll_input() found. */
+enum console_input {
+	CONSOLE_INPUT_NONE = 0,  /* nothing was typed */
+	CONSOLE_INPUT_BYTE = 1,  /* a byte, in *byte */
+	CONSOLE_INPUT_BREAK = 2, /* a break condition on the serial line */
+};
+
+/*
+ * Takes one byte typed on the console's input, the first UART that
+ * console_init() found working; never waits. CONSOLE_INPUT_NONE when
+ * there is no such UART. The caller serializes (one CPU reads input).
+ */
+enum console_input console_poll_input(uint8_t *byte);
+
+/* Whether some UART can take input (console_poll_input() can return more
+ * than CONSOLE_INPUT_NONE). */
+bool console_has_input(void);
+
 /* Returns once the UARTs have sent everything (before the machine stops). */
 void console_flush(void);
 

@@ -3,6 +3,7 @@
  * I/O for its registers, the TSC for its clock.
  */
 #include "arch/x86/uart.h"
+#include "arch/x86/uart_regs.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/tsc.h"
 
@@ -66,4 +67,20 @@ bool uart_take_news(struct uart *u, char *buf, size_t len)
 void uart_drain(struct uart *u)
 {
 	uart_tx_drain(&u->tx, &u->io);
+}
+
+enum uart_input uart_getc(struct uart *u, uint8_t *byte)
+{
+	uint8_t lsr = uart_io_read(&u->io, UART_LSR);
+
+	/* A break also leaves a 0 byte in the FIFO: take it with it. */
+	if (lsr & UART_LSR_BI) {
+		if (lsr & UART_LSR_DR)
+			(void)uart_io_read(&u->io, UART_RBR);
+		return UART_INPUT_BREAK;
+	}
+	if (!(lsr & UART_LSR_DR))
+		return UART_INPUT_NONE;
+	*byte = uart_io_read(&u->io, UART_RBR);
+	return UART_INPUT_BYTE;
 }

@@ -36,6 +36,19 @@ bool uart_putc(struct uart *u, char c);
  */
 bool uart_take_news(struct uart *u, char *buf, size_t len);
 
+/* What uart_getc() found. */
+enum uart_input {
+	UART_INPUT_NONE = 0,  /* nothing received */
+	UART_INPUT_BYTE = 1,  /* a byte, in *byte */
+	UART_INPUT_BREAK = 2, /* a break condition on the line */
+};
+
+/*
+ * Takes one received byte or break condition, if any; never waits (one
+ * status read when nothing came).
+ */
+enum uart_input uart_getc(struct uart *u, uint8_t *byte);
+
 /* Waits (bounded) until everything sent has left the wire. */
 void uart_drain(struct uart *u);
 

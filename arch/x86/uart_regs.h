@@ -51,6 +51,7 @@ enum uart_reg {
 #define UART_MSR_INPUTS 0xf0
 
 #define UART_LSR_DR   0x01 /* a received byte waits in RBR */
+#define UART_LSR_BI   0x10 /* a break condition was received */
 #define UART_LSR_THRE 0x20 /* THR (or the whole TX FIFO) is empty */
 #define UART_LSR_TEMT 0x40 /* THR and the shift register are empty */
 
