@@ -10,6 +10,30 @@
 
 #define VIRT_INSN_REPORTS 4 /* per vCPU: a guest cannot flood the console */
 
+static const char *const vcpu_exit_names[VCPU_EXIT_KINDS] = {
+	[VCPU_EXIT_NONE] = "none",
+	[VCPU_EXIT_NPF] = "npf",
+	[VCPU_EXIT_TDP_MISCONFIG] = "tdp-misconfig",
+	[VCPU_EXIT_HYPERCALL] = "hypercall",
+	[VCPU_EXIT_IO] = "io",
+	[VCPU_EXIT_CPUID] = "cpuid",
+	[VCPU_EXIT_MSR] = "msr",
+	[VCPU_EXIT_HLT] = "hlt",
+	[VCPU_EXIT_SHUTDOWN] = "shutdown",
+	[VCPU_EXIT_INTERRUPT] = "interrupt",
+	[VCPU_EXIT_VIRT_INSN] = "virt-insn",
+	[VCPU_EXIT_EXCEPTION] = "exception",
+	[VCPU_EXIT_ENTRY_FAILED] = "entry-failed",
+	[VCPU_EXIT_UNKNOWN] = "unknown",
+};
+
+const char *vcpu_exit_kind_name(unsigned kind)
+{
+	if (kind < VCPU_EXIT_KINDS && vcpu_exit_names[kind])
+		return vcpu_exit_names[kind];
+	return "?";
+}
+
 static const char *vcpu_access_name(uint32_t access)
 {
 	if (access & VCPU_ACCESS_EXEC)

@@ -5,6 +5,7 @@
  */
 #include "hv/guest_run.h"
 #include "hv/guest_image.h"
+#include "hv/monitor.h"
 #include "hv/report.h"
 #include "hv/vm.h"
 #include "arch/x86/cpu.h"
@@ -142,6 +143,7 @@ static bool guest_wait_vcpus(struct vm *vm)
 			give_up_us = now + VCPU_STOP_GRACE_US;
 		if (give_up_us && now > give_up_us)
 			break;
+		monitor_poll(NULL);
 		cpu_relax();
 	}
 	if (!__atomic_load_n(&vm->vcpus_running, __ATOMIC_ACQUIRE))
@@ -346,13 +348,17 @@ bool guest_run(const struct boot_info *bi, const struct hv_options *opt,
 	}
 	vm->break_guest_state = opt->selftest == SELFTEST_BAD_GUEST_STATE;
 	vm->timeout_s = opt->guest_timeout_s;
-	vm->deadline_us = tsc_us_since_boot() + opt->guest_timeout_s * 1000000ull;
+	monitor_attach_vm(vm);
+	vm->started_us = tsc_us_since_boot();
+	vm->deadline_us = vm->started_us + opt->guest_timeout_s * 1000000ull;
 	if (!guest_run_vcpus(vm)) {
+		/* Left attached: the monitor after a panic can look at it. */
 		/* A vCPU may still be running: its memory cannot be freed. */
 		guest_collect(vm, why, whysz);
 		guest_report_kept(vm, before.free_pages);
 		return false;
 	}
+	monitor_attach_vm(NULL);
 	pass = guest_collect(vm, why, whysz);
 	if (!guest_teardown(vm, before.free_pages, why, whysz))
 		pass = false;

@@ -30,6 +30,7 @@
  * is reported and then ends the run (arch/x86/spin_wait.h).
  */
 #include "hv/vm.h"
+#include "hv/monitor.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/idt.h"
 #include "arch/x86/lapic.h"
@@ -134,21 +135,46 @@ void vcpu_selftest_flush_deaf(struct vm *vm)
 }
 
 /*
+ * While the debug monitor holds the VM (vm_pause), the vCPU waits here,
+ * outside the guest, interrupts on: flushes do not wait for it and it
+ * is in no MMU operation, so the monitor's range operations go on.
+ */
+static void vcpu_wait_while_paused(struct vcpu *v)
+{
+	__atomic_store_n(&v->parked, true, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&v->vm->paused, __ATOMIC_ACQUIRE) &&
+	       !vm_is_stopped(v->vm))
+		cpu_relax();
+	__atomic_store_n(&v->parked, false, __ATOMIC_RELEASE);
+}
+
+/*
  * Enters the guest once, interrupts off around the entry; returns with the
  * exit described and interrupts on (a kick IPI is taken here). False when
- * the VM was stopped before the entry.
+ * the VM was stopped before the entry. While the VM is paused, waits
+ * first. The announcement of VCPU_IN_GUEST comes before the looks at
+ * stopped and paused (both seq_cst): vm_stop() and vm_pause() kick after
+ * their stores, so either this CPU sees them or they see it in the guest.
  */
 static bool vcpu_enter(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct vm *vm = v->vm;
 	uint64_t seq;
 
-	irq_disable();
-	__atomic_store_n(&v->mode, VCPU_IN_GUEST, __ATOMIC_SEQ_CST);
-	if (vm_is_stopped(vm)) {
+	for (;;) {
+		irq_disable();
+		__atomic_store_n(&v->mode, VCPU_IN_GUEST, __ATOMIC_SEQ_CST);
+		if (vm_is_stopped(vm)) {
+			__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST,
+					 __ATOMIC_RELEASE);
+			irq_enable();
+			return false;
+		}
+		if (!__atomic_load_n(&vm->paused, __ATOMIC_SEQ_CST))
+			break;
 		__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_RELEASE);
 		irq_enable();
-		return false;
+		vcpu_wait_while_paused(v);
 	}
 	seq = __atomic_load_n(&vm->flush_seq, __ATOMIC_SEQ_CST);
 	if (seq != v->flush_seen) {
@@ -159,6 +185,10 @@ static bool vcpu_enter(struct vcpu *v, struct vcpu_exit *exit)
 	__atomic_store_n(&v->mode, VCPU_OUTSIDE_GUEST, __ATOMIC_RELEASE);
 	irq_enable();
 	v->exits++;
+	if (exit->kind < VCPU_EXIT_KINDS) {
+		v->exits_by_kind[exit->kind]++;
+		v->last_exit = exit->kind;
+	}
 	return true;
 }
 
@@ -215,6 +245,8 @@ void vcpu_run_loop(struct vcpu *v)
 			vm_stop(vm, "watchdog: the guest still ran after %llu s (guest_timeout_s=)",
 				(unsigned long long)vm->timeout_s);
 		vcpu_handle_exit(v, &exit);
+		if (v->cpu == 0) /* the boot CPU also serves the console */
+			monitor_poll(v);
 	}
 	lapic_timer_stop();
 	be->vcpu_destroy(v->hw);

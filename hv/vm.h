@@ -38,7 +38,12 @@ struct vcpu {
 	int32_t result;
 	uint64_t data_errors;
 
+	/* The debug monitor paused the VM and this vCPU waits for it. */
+	bool parked;
+
 	/* Figures. */
+	uint32_t last_exit; /* enum vcpu_exit_kind of the latest exit */
+	uint64_t exits_by_kind[VCPU_EXIT_KINDS];
 	uint64_t exits, npf_exits, fault_retries, hypercalls, virt_insns;
 	uint64_t reflected_db, reflected_ac; /* intercepted, given to the guest */
 	uint64_t delivery_loops; /* of those, raised delivering themselves */
@@ -58,6 +63,7 @@ struct vm {
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	unsigned vcpus_running; /* started and not yet returned */
 
+	uint64_t started_us;  /* when its vCPUs were started */
 	uint64_t deadline_us; /* stopped by the watchdog after this */
 	uint64_t timeout_s;
 
@@ -71,6 +77,10 @@ struct vm {
 	unsigned stuck_vcpu;
 	/* selftest=bad-guest-state: vCPU 0 starts with an illegal state. */
 	bool break_guest_state;
+
+	/* Set by the debug monitor: vCPUs wait outside the guest (vm_pause). */
+	uint32_t paused;
+	uint64_t paused_at_us;
 
 	bool stop_claimed;   /* set by the first vm_stop() */
 	bool stopped;        /* the guest stopped its VM (reason below) */
@@ -106,6 +116,23 @@ bool vm_is_stopped(const struct vm *vm);
  */
 bool vm_write_guest(struct vm *vm, uint64_t gpa, const void *src, size_t len);
 bool vm_read_guest(struct vm *vm, uint64_t gpa, void *dst, size_t len);
+
+/*
+ * For the debug monitor, on the CPU of vCPU self (NULL: a CPU that runs
+ * none): makes every other vCPU leave the guest and wait in the
+ * hypervisor, where it still serves flush requests. Returns once all of
+ * them wait or ended; false, with the laggards named on the console, when
+ * some did not within VM_PAUSE_WAIT_US (they run on; the MMU core's range
+ * operations stay safe under running vCPUs).
+ */
+#define VM_PAUSE_WAIT_US 2000000ull
+bool vm_pause(struct vm *vm, const struct vcpu *self);
+
+/* Lets the vCPUs run again; the guest's deadline moves by the pause. */
+void vm_resume(struct vm *vm);
+
+/* The name of an exit kind (enum vcpu_exit_kind), for people. */
+const char *vcpu_exit_kind_name(unsigned kind);
 
 /* The remote TLB flush (struct tdp_platform.flush_tlb): see hv/vcpu.c. */
 void vm_flush_tlb(struct vm *vm);

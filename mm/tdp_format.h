@@ -23,6 +23,12 @@
  */
 #define DISCONNECTED_PTE (1ull << 57)
 
+/* A bit or field of an entry, under its name in the vendor's manual. */
+struct tdp_field {
+	const char *name;
+	uint64_t mask; /* one bit: a flag; several: a field, shown as name=value */
+};
+
 struct tdp_format {
 	const char *name;
 	uint64_t present_mask; /* entry is present if any of these is set */
@@ -44,6 +50,9 @@ struct tdp_format {
 	uint64_t leaf_bits;	 /* every leaf (memory type, user bit) */
 	unsigned levels;	 /* levels of the walk: 4 or 5 */
 	unsigned max_leaf_level; /* 3: 1 GiB leaves */
+	/* The bits the format defines, for showing entries to people (the
+	 * address aside); ends with a NULL name. */
+	const struct tdp_field *fields;
 };
 
 /* Whether hardware keeps accessed and dirty flags in this format. */

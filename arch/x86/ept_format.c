@@ -8,6 +8,21 @@ _Static_assert((DISCONNECTED_PTE & EPT_RWX) == 0,
 _Static_assert((DISCONNECTED_PTE & EPT_ADDR_MASK) == 0,
 	       "DISCONNECTED_PTE must carry no address bits under EPT");
 
+/* SDM vol. 3C, 29.3.2, tables 29-2 to 29-6. */
+static const struct tdp_field ept_fields[] = {
+    {"R", EPT_READ},
+    {"W", EPT_WRITE},
+    {"X", EPT_EXECUTE},
+    {"memtype", 7ull << EPT_MEMTYPE_SHIFT},
+    {"IPAT", EPT_IGNORE_PAT},
+    {"PS", EPT_LARGE_PAGE},
+    {"A", EPT_ACCESSED},
+    {"D", EPT_DIRTY},
+    {"XU", 1ull << 10},
+    {"SVE", 1ull << 63},
+    {NULL, 0},
+};
+
 /*
  * Leaves are write-back with the guest PAT ignored: guest memory is plain
  * RAM. Accessed and dirty flags need EPTP bit 6 (A/D enable); a CPU
@@ -32,6 +47,7 @@ _Static_assert((DISCONNECTED_PTE & EPT_ADDR_MASK) == 0,
 	    .leaf_bits = EPT_MEMTYPE_WB | EPT_IGNORE_PAT,                      \
 	    .levels = 4,                                                       \
 	    .max_leaf_level = 3,                                               \
+	    .fields = ept_fields,                                              \
 	}
 
 const struct tdp_format ept_format =

@@ -20,6 +20,12 @@ enum exit_mode {
 __noreturn void machine_exit(unsigned exit_mode, bool pass);
 
 /*
+ * Resets the machine (keyboard controller, PCI reset control, then a
+ * triple fault). The caller drains the console first.
+ */
+__noreturn void machine_reset(void);
+
+/*
  * Whether the hypervisor itself drives this I/O port (its serial ports,
  * the debug console, the emulator exit ports, PIC and PIT): a guest write
  * there must not reach the hardware.

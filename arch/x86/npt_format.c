@@ -8,6 +8,14 @@ _Static_assert((DISCONNECTED_PTE & NPT_ADDR_MASK) == 0,
 _Static_assert((DISCONNECTED_PTE & NPT_NX) == 0,
 	       "DISCONNECTED_PTE must leave NX clear");
 
+/* APM vol. 2, 5.3.3 (long-mode page-table entries). */
+static const struct tdp_field npt_fields[] = {
+    {"P", NPT_P},	     {"RW", NPT_RW},	   {"US", NPT_US},
+    {"PWT", 1ull << 3},	     {"PCD", 1ull << 4},   {"A", NPT_A},
+    {"D", NPT_D},	     {"PS", NPT_PS},	   {"G", 1ull << 8},
+    {"AVL", 7ull << 9},	     {"NX", NPT_NX},	   {NULL, 0},
+};
+
 /*
  * Every nested walk is a user access, so tables and leaves carry US;
  * readability is implied by P. Bit 12 of a large leaf is PAT, never set.
@@ -27,4 +35,5 @@ const struct tdp_format npt_format = {
     .leaf_bits = NPT_US,
     .levels = 4,
     .max_leaf_level = 3,
+    .fields = npt_fields,
 };

@@ -30,6 +30,7 @@ enum vcpu_exit_kind {
 	VCPU_EXIT_EXCEPTION,    /* an intercepted guest exception: exception */
 	VCPU_EXIT_ENTRY_FAILED, /* the CPU refused the guest state: raw */
 	VCPU_EXIT_UNKNOWN,      /* anything else: raw */
+	VCPU_EXIT_KINDS         /* how many kinds there are */
 };
 
 /*
