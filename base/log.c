@@ -73,6 +73,11 @@ void log_set_level(unsigned level)
 	log_level = level;
 }
 
+unsigned log_get_level(void)
+{
+	return log_level;
+}
+
 void log_enter_panic_mode(void)
 {
 	panic_mode = true;
@@ -224,6 +229,17 @@ void log_vprintf(unsigned level, const char *fmt, va_list ap)
 		log_emit("\n", 1);
 		start = end + 1;
 	}
+	log_lock_release(taken);
+}
+
+void log_write_raw(const char *s, size_t n)
+{
+	uint64_t taken;
+
+	if (!log_console)
+		return;
+	taken = log_lock_take((int)hooks->cpu_id());
+	log_console(s, n);
 	log_lock_release(taken);
 }
 
