@@ -179,6 +179,36 @@ static enum monitor_next mon_dump(struct monitor *m, unsigned argc, char **argv)
 	return MONITOR_STAY;
 }
 
+/*
+ * map: faults a range in as guest reads and writes would (a pre-fault),
+ * so that an experiment starts from mappings it knows. Large leaves where
+ * the slot allows, as for the guest.
+ */
+static enum monitor_next mon_map(struct monitor *m, unsigned argc, char **argv)
+{
+	uint64_t start, end, retries = 0;
+
+	if (!mon_parse_guest_range(m, argc, argv, &start, &end))
+		return MONITOR_STAY;
+	for (uint64_t gpa = start; gpa < end; gpa += PAGE_SIZE) {
+		enum tdp_fault_result r;
+
+		do {
+			r = tdp_fault(&m->vm->mmu, gpa, TDP_ACC_READ | TDP_ACC_WRITE);
+		} while (r == TDP_FAULT_RETRY && ++retries < 1000);
+		if (r != TDP_FAULT_OK) {
+			mon_printf("map: guest-physical %#llx: %s\n", (unsigned long long)gpa,
+				   r == TDP_FAULT_MMIO ? "not writable RAM" :
+				   r == TDP_FAULT_RETRY ? "lost every race" : "out of memory");
+			break;
+		}
+	}
+	tdp_reclaim_poll(&m->vm->mmu);
+	mon_printf("map: %#llx-%#llx faulted in for reading and writing\n",
+		   (unsigned long long)start, (unsigned long long)end);
+	return MONITOR_STAY;
+}
+
 static enum monitor_next mon_zap(struct monitor *m, unsigned argc, char **argv)
 {
 	uint64_t start, end, n;
@@ -328,6 +358,7 @@ static enum monitor_next mon_age(struct monitor *m, unsigned argc, char **argv)
 const struct monitor_command monitor_mem_commands[] = {
 	{"walk", "<gpa>", "the entry at every level for a guest-physical address, decoded", false, mon_walk},
 	{"dump", "[gpa|hpa] <addr> <len>", "hex and text of guest (default) or host RAM, up to 4096 bytes", false, mon_dump},
+	{"map", "<gpa> <len>", "fault a range in, as guest reads and writes would", true, mon_map},
 	{"zap", "<gpa> <len>", "remove the mappings of a range (the guest faults them back)", true, mon_zap},
 	{"split", "<gpa> <len> [level]", "split large leaves of a range down to level (1: 4K)", true, mon_split},
 	{"collapse", "<gpa> <len>", "replace tables by large leaves where the backing allows", true, mon_collapse},

@@ -155,7 +155,6 @@ static enum monitor_next mon_vm(struct monitor *m, unsigned argc, char **argv)
  */
 enum mon_stat {
 	MON_STAT_FAULT_RETRIES = VCPU_EXIT_KINDS,
-	MON_STAT_HYPERCALLS,
 	MON_STATS,
 };
 
@@ -168,16 +167,14 @@ static uint64_t mon_stat_value(const struct vcpu *v, unsigned stat)
 {
 	if (stat < VCPU_EXIT_KINDS)
 		return mon_read(&v->exits_by_kind[stat]);
-	if (stat == MON_STAT_FAULT_RETRIES)
-		return mon_read(&v->fault_retries);
-	return mon_read(&v->hypercalls);
+	return mon_read(&v->fault_retries);
 }
 
 static const char *mon_stat_name(unsigned stat)
 {
 	if (stat < VCPU_EXIT_KINDS)
 		return vcpu_exit_kind_name(stat);
-	return stat == MON_STAT_FAULT_RETRIES ? "fault retries" : "hypercalls";
+	return "fault retries";
 }
 
 static enum monitor_next mon_stats(struct monitor *m, unsigned argc, char **argv)
