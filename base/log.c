@@ -1,6 +1,7 @@
 #include <stdarg.h>
 
 #include "base/log.h"
+#include "base/log_ring.h"
 #include "lib/format.h"
 #include "lib/spinlock.h"
 
@@ -97,9 +98,34 @@ static void log_emit(const char *s, size_t n)
 		early_buffer[early_used++] = s[i];
 }
 
+/*
+ * One whole line, a then b, without its newline: to the console and the
+ * ring once the console is up, else to the early buffer with its level
+ * in front.
+ */
+static void log_emit_line(unsigned level, const char *a, size_t alen,
+			  const char *b, size_t blen)
+{
+	if (!log_console) {
+		char tag = (char)('0' + level);
+
+		log_emit(&tag, 1);
+	}
+	log_emit(a, alen);
+	if (blen)
+		log_emit(b, blen);
+	log_emit("\n", 1);
+	if (log_console)
+		log_ring_add_line(a, alen, b, blen);
+}
+
+/*
+ * The early lines the level lets through go to the console and into the
+ * ring, as if they were written now; the others are gone.
+ */
 void log_replay_to_console(void)
 {
-	static const char lost[] = "[log: early messages were cut]\n";
+	static const char lost[] = "[log: early messages were cut]";
 
 	if (!log_console)
 		return;
@@ -109,12 +135,16 @@ void log_replay_to_console(void)
 
 		while (end < early_used && early_buffer[end++] != '\n')
 			;
+		/* A line the buffer cut has no newline: it gets one. */
 		if (level <= log_level)
-			log_console(early_buffer + start + 1, end - start - 1);
+			log_emit_line(level, early_buffer + start + 1,
+				      end - start - 1 -
+					  (early_buffer[end - 1] == '\n'),
+				      NULL, 0);
 		start = end;
 	}
 	if (early_overflowed)
-		log_console(lost, sizeof(lost) - 1);
+		log_emit_line(LOG_ERROR, lost, sizeof(lost) - 1, NULL, 0);
 	early_used = 0;
 }
 
@@ -163,9 +193,11 @@ static uint64_t log_lock_take(int cpu)
 				fmt_snprintf(holder, sizeof(holder), "cpu%d", owner);
 			else
 				fmt_snprintf(holder, sizeof(holder), "a CPU not yet named");
-			log_emit(note, fmt_snprintf(note, sizeof(note),
-				"[log: %s has held the log lock for %llu s: writing without it]\n",
-				holder, (unsigned long long)(LOG_LOCK_WAIT_US / 1000000)));
+			log_emit_line(LOG_ERROR, note,
+				fmt_snprintf(note, sizeof(note),
+					"[log: %s has held the log lock for %llu s: writing without it]",
+					holder, (unsigned long long)(LOG_LOCK_WAIT_US / 1000000)),
+				NULL, 0);
 			return flags | LOG_BYPASSED;
 		}
 		cpu_relax();
@@ -219,14 +251,7 @@ void log_vprintf(unsigned level, const char *fmt, va_list ap)
 
 		while (end < mlen && msg[end] != '\n')
 			end++;
-		if (!log_console) {
-			char tag = (char)('0' + level);
-
-			log_emit(&tag, 1);
-		}
-		log_emit(prefix, plen);
-		log_emit(msg + start, end - start);
-		log_emit("\n", 1);
+		log_emit_line(level, prefix, plen, msg + start, end - start);
 		start = end + 1;
 	}
 	log_lock_release(taken);
@@ -250,4 +275,65 @@ void log_printf(unsigned level, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vprintf(level, fmt, ap);
 	va_end(ap);
+}
+
+void log_write_raw(const char *s, size_t n)
+{
+	uint64_t taken;
+
+	if (!log_console || n == 0)
+		return;
+	taken = log_lock_take((int)hooks->cpu_id());
+	log_console(s, n);
+	log_lock_release(taken);
+}
+
+uint64_t log_ring_lines(void)
+{
+	return log_ring_added();
+}
+
+uint64_t log_ring_dropped(void)
+{
+	return log_ring_overwritten();
+}
+
+/*
+ * Each line is copied out of the ring under the log lock and handed to
+ * out without it: out may write to the console (log_write_raw) for as
+ * long as it takes while other CPUs go on logging. A line overwritten
+ * in the meantime is left out.
+ */
+unsigned log_ring_tail_before(uint64_t end_line, unsigned n,
+			      void (*out)(void *ctx, const char *line,
+					  size_t len),
+			      void *ctx)
+{
+	char line[LOG_RING_LINE_MAX + 1];
+	uint64_t pos, to, taken;
+	unsigned count = 0;
+	int cpu = (int)hooks->cpu_id();
+
+	taken = log_lock_take(cpu);
+	log_ring_find(end_line, n, &pos, &to);
+	log_lock_release(taken);
+	while (pos < to && count < n) {
+		size_t len;
+
+		taken = log_lock_take(cpu);
+		len = log_ring_copy_line(&pos, line, sizeof(line));
+		log_lock_release(taken);
+		if (pos > to)
+			break; /* what pos pointed at was overwritten */
+		out(ctx, line, len);
+		count++;
+	}
+	return count;
+}
+
+unsigned log_ring_tail(unsigned n,
+		       void (*out)(void *ctx, const char *line, size_t len),
+		       void *ctx)
+{
+	return log_ring_tail_before(log_ring_lines(), n, out, ctx);
 }

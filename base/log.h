@@ -8,6 +8,12 @@
  * from different CPUs never interleave. Usable from the first instruction
  * of C: text written before the console is registered is kept and replayed.
  *
+ * Every line the console is given is also kept in a ring in memory (1 MiB
+ * of whole lines, base/log_ring.c), from the first line of the boot: the
+ * early lines enter it as they are replayed, those the level lets
+ * through. The debug monitor's `log` command and the tail of the fatal
+ * report read it back.
+ *
  * The log sits below arch/: it reaches the machine only through the hooks
  * below, which arch/x86 registers (arch/x86/base_hooks.c, console.c).
  */
@@ -96,6 +102,42 @@ void log_replay_to_console(void);
  * while holding its lock. Everything after this is written unlocked.
  */
 void log_enter_panic_mode(void);
+
+/*
+ * Writes n bytes to the console as they are: no prefix, not into the ring
+ * (the debug monitor's prompt and answers). Serialized with the log lines
+ * by the log lock, under the same rules: a lock held for good by a wedged
+ * CPU is bypassed, and after log_enter_panic_mode() it is not taken.
+ * Nothing is written before a console is registered.
+ */
+void log_write_raw(const char *s, size_t n);
+
+/*
+ * Calls out(ctx, line, len) for the last n lines of the ring, oldest
+ * first (line without its newline, len bytes, also NUL-terminated);
+ * returns how many. Fewer when fewer are kept; a line overwritten while
+ * the tail is being read is left out. out is called without the log lock
+ * held and may log or write to the console.
+ */
+unsigned log_ring_tail(unsigned n,
+		       void (*out)(void *ctx, const char *line, size_t len),
+		       void *ctx);
+
+/*
+ * The same for the last n of the lines that came before a moment:
+ * end_line is what log_ring_lines() said then (the fatal report shows
+ * what the log said before the report began).
+ */
+unsigned log_ring_tail_before(uint64_t end_line, unsigned n,
+			      void (*out)(void *ctx, const char *line,
+					  size_t len),
+			      void *ctx);
+
+/* Lines that went into the ring since boot (kept, or overwritten since). */
+uint64_t log_ring_lines(void);
+
+/* Lines the ring has overwritten to make room (the oldest first). */
+uint64_t log_ring_dropped(void);
 
 /*
  * selftest=deaf-cpu: takes the log lock for good, as a CPU wedged in the

@@ -5,8 +5,10 @@
  * they are checked byte for byte.
  *
  * The log keeps its state for the whole program, so the cases run in
- * order: the early buffer before any console, the wedged lock holder
- * last.
+ * order: the early buffer before any console, the wedged lock holder and
+ * the log in panic mode last. The ring (base/log_ring.c) is read back
+ * through log_ring_tail() and also fed directly, for lines the log itself
+ * never writes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,10 +16,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
+#include "base/log_ring.h"
 
 static char out[65536];
 static size_t out_used;
@@ -88,6 +93,38 @@ static const char *take_output(void)
 	return copy;
 }
 
+/* Lines log_ring_tail() handed out, each with its newline back. */
+static char tail_text[1 << 21];
+static size_t tail_used;
+static unsigned tail_calls;
+
+static void collect_line(void *ctx, const char *line, size_t len)
+{
+	assert_ptr_equal(ctx, tail_text);
+	assert_int_equal(strlen(line), len); /* NUL-terminated too */
+	assert_true(tail_used + len + 2 <= sizeof(tail_text));
+	memcpy(tail_text + tail_used, line, len);
+	tail_used += len;
+	tail_text[tail_used++] = '\n';
+	tail_text[tail_used] = '\0';
+	tail_calls++;
+}
+
+/* The last n lines of the ring as one string; *count: what tail returned. */
+static const char *ring_tail(unsigned n, unsigned *count)
+{
+	unsigned got;
+
+	tail_used = 0;
+	tail_calls = 0;
+	tail_text[0] = '\0';
+	got = log_ring_tail(n, collect_line, tail_text);
+	assert_int_equal(got, tail_calls);
+	if (count)
+		*count = got;
+	return tail_text;
+}
+
 /*
  * Before any hook: cpu0, time 0, kept in the early buffer; what does not
  * fit in it is cut, and the replay says so.
@@ -146,6 +183,45 @@ static void test_early_buffer_replayed(void **state)
 	assert_memory_equal(got, "[    0.000000] cpu0 xxx", 23);
 	assert_string_equal(got + len - strlen("[log: early messages were cut]\n"),
 			    "[log: early messages were cut]\n");
+}
+
+/*
+ * The ring holds what the console was given since the first line, the
+ * early lines included as the replays showed them: those the level hid
+ * never entered it, a line the early buffer cut ends where it was cut,
+ * and the note that it was cut follows. Nothing was overwritten.
+ */
+static void test_ring_keeps_early_lines_as_shown(void **state)
+{
+	unsigned count, xlines;
+	const char *got;
+	char *p;
+
+	/* 2 + 3 + 1 lines, then the x lines, then the note. */
+	xlines = (unsigned)log_ring_lines() - 7;
+	assert_true(xlines > 100 && xlines < 200);
+	assert_int_equal(log_ring_dropped(), 0);
+	got = ring_tail(1000, &count);
+	assert_int_equal(count, log_ring_lines());
+	p = strstr(got, "[    0.000000] cpu0 xxx");
+	assert_non_null(p);
+	assert_int_equal(p - got, strlen("[    0.000000] cpu0 early 1\n"
+					  "[    0.000000] cpu0 WARNING: early two\n"
+					  "[    0.000000] cpu0 early debug\n"
+					  "[    0.000000] cpu0 early info\n"
+					  "[    0.000000] cpu0 WARNING: early warning\n"
+					  "[    0.000000] cpu0 WARNING: early warning\n"));
+	assert_memory_equal(got,
+			    "[    0.000000] cpu0 early 1\n"
+			    "[    0.000000] cpu0 WARNING: early two\n"
+			    "[    0.000000] cpu0 early debug\n"
+			    "[    0.000000] cpu0 early info\n"
+			    "[    0.000000] cpu0 WARNING: early warning\n"
+			    "[    0.000000] cpu0 WARNING: early warning\n",
+			    p - got);
+	assert_string_equal(got + strlen(got) - strlen("x\n[log: early messages were cut]\n"),
+			    "x\n[log: early messages were cut]\n");
+	take_output();
 }
 
 /* The prefix: seconds.microseconds right-aligned in 5.6, then cpuN. */
@@ -267,17 +343,168 @@ static void test_wedged_holder_is_bypassed(void **state)
 			    "[    9.000000] cpu0 and again\n");
 }
 
+/*
+ * Lines logged with the console up go in with their prefix; a tail asks
+ * for the last n, oldest first, and gets all that is kept when n is
+ * larger; log_write_raw() reaches the console as it is and never the
+ * ring.
+ */
+static void test_ring_tail_and_raw_writes(void **state)
+{
+	uint64_t before = log_ring_lines();
+	unsigned count;
+
+	fake_cpu = 1;
+	fake_us = 2000000;
+	pr_info("ring one");
+	pr_info("ring two\nring three");
+	log_write_raw("hv> ", 4);
+	log_write_raw("log 3\r\n", 7);
+	assert_string_equal(take_output(),
+			    "[    2.000000] cpu1 ring one\n"
+			    "[    2.000000] cpu1 ring two\n"
+			    "[    2.000000] cpu1 ring three\n"
+			    "hv> log 3\r\n");
+	assert_int_equal(log_ring_lines(), before + 3);
+	assert_string_equal(ring_tail(2, &count),
+			    "[    2.000000] cpu1 ring two\n"
+			    "[    2.000000] cpu1 ring three\n");
+	assert_int_equal(count, 2);
+	assert_int_equal(ring_tail(0, &count)[0], '\0');
+	assert_int_equal(count, 0);
+	ring_tail(100000, &count);
+	assert_int_equal(count, log_ring_lines());
+	assert_string_equal(tail_text + tail_used - strlen("ring one\n[    2.000000] cpu1 ring two\n"
+							   "[    2.000000] cpu1 ring three\n"),
+			    "ring one\n[    2.000000] cpu1 ring two\n"
+			    "[    2.000000] cpu1 ring three\n");
+	/* The lines before a moment: what the fatal report shows. */
+	tail_used = 0;
+	assert_int_equal(log_ring_tail_before(before + 1, 5, collect_line,
+					      tail_text), 5);
+	assert_string_equal(tail_text + tail_used - strlen("[    2.000000] cpu1 ring one\n"),
+			    "[    2.000000] cpu1 ring one\n");
+	assert_null(strstr(tail_text, "ring two"));
+	/* Nothing printed while the tail was read went back in. */
+	assert_int_equal(log_ring_lines(), before + 3);
+	assert_int_equal(out_used, 0);
+}
+
+/*
+ * A line longer than the ring takes is cut to LOG_RING_LINE_MAX bytes;
+ * the line after it is whole.
+ */
+static void test_ring_cuts_overlong_lines(void **state)
+{
+	static char big[3 * LOG_RING_LINE_MAX];
+	const char *got;
+
+	memset(big, 'y', sizeof(big));
+	log_ring_add_line("pfx ", 4, big, sizeof(big));
+	log_ring_add_line("after", 5, NULL, 0);
+	got = ring_tail(2, NULL);
+	assert_int_equal(strchr(got, '\n') - got, LOG_RING_LINE_MAX);
+	assert_memory_equal(got, "pfx yyy", 7);
+	assert_string_equal(got + LOG_RING_LINE_MAX, "\nafter\n");
+}
+
+/*
+ * Once the ring is full each new line pushes the oldest ones out, whole,
+ * and counts them. Lines of 128 bytes (with the newline) fill it exactly:
+ * LOG_RING_SIZE / 128 stay, the newest, in order, the oldest kept whole.
+ */
+static void test_ring_wraps_and_counts_dropped(void **state)
+{
+	char line[160];
+	uint64_t before = log_ring_lines(), kept = LOG_RING_SIZE / 128;
+	unsigned total = 3 * LOG_RING_SIZE / 128, count;
+	const char *got;
+
+	for (unsigned i = 0; i < total; i++) {
+		snprintf(line, sizeof(line), "wrap %08u %113s", i, "z");
+		log_ring_add_line(line, strlen(line), NULL, 0);
+	}
+	assert_int_equal(strlen(line) + 1, 128);
+	assert_int_equal(log_ring_lines(), before + total);
+	assert_int_equal(log_ring_lines() - log_ring_dropped(), kept);
+	got = ring_tail(3, &count);
+	snprintf(line, sizeof(line), "wrap %08u", total - 3);
+	assert_memory_equal(got, line, strlen(line));
+	got = ring_tail(kept + 50, &count);
+	assert_int_equal(count, kept);
+	snprintf(line, sizeof(line), "wrap %08u %113s\n",
+		 (unsigned)(total - kept), "z");
+	assert_memory_equal(got, line, strlen(line));
+	snprintf(line, sizeof(line), "wrap %08u %113s\n", total - 1, "z");
+	assert_string_equal(got + tail_used - strlen(line), line);
+}
+
+/*
+ * In panic mode every CPU writes without the lock, so writers race in the
+ * ring: they may garble lines, but never write outside it (this program
+ * is built with AddressSanitizer) or leave it in a state a tail cannot
+ * read to its end.
+ */
+static void discard_console(const char *s, size_t n)
+{
+}
+
+static void *log_a_lot(void *arg)
+{
+	for (unsigned i = 0; i < 20000; i++)
+		pr_info("racer %p line %u %60s", arg, i, "r");
+	return NULL;
+}
+
+static void test_panic_mode_writers_stay_inside_the_ring(void **state)
+{
+	static unsigned ids[4];
+	pthread_t t[4];
+	unsigned count;
+	uint64_t before = log_ring_lines();
+
+	fake_us_step = 0;
+	log_set_console(discard_console);
+	log_enter_panic_mode();
+	for (unsigned i = 0; i < 4; i++) {
+		ids[i] = i;
+		assert_int_equal(pthread_create(&t[i], NULL, log_a_lot,
+						&ids[i]), 0);
+	}
+	for (unsigned i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	assert_true(log_ring_lines() > before);
+	ring_tail(1u << 20, &count);
+	assert_true(count > 1000);
+	for (const char *p = tail_text; *p;) {
+		const char *nl = strchr(p, '\n');
+
+		assert_non_null(nl);
+		assert_true(nl - p <= LOG_RING_LINE_MAX);
+		p = nl + 1;
+	}
+	log_set_console(fake_console);
+	pr_info("after the race");
+	assert_string_equal(ring_tail(1, NULL),
+			    "[    9.000000] cpu0 after the race\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_early_buffer_replayed),
+		cmocka_unit_test(test_ring_keeps_early_lines_as_shown),
 		cmocka_unit_test(test_prefix_from_hooks),
 		cmocka_unit_test(test_prefix_per_line),
 		cmocka_unit_test(test_level_filters),
 		cmocka_unit_test(test_interrupts_masked_while_writing),
 		cmocka_unit_test(test_warnings_counted),
 		cmocka_unit_test(test_nmi_while_holding_lock),
+		cmocka_unit_test(test_ring_tail_and_raw_writes),
+		cmocka_unit_test(test_ring_cuts_overlong_lines),
+		cmocka_unit_test(test_ring_wraps_and_counts_dropped),
 		cmocka_unit_test(test_wedged_holder_is_bypassed),
+		cmocka_unit_test(test_panic_mode_writers_stay_inside_the_ring),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
