@@ -257,17 +257,6 @@ void log_vprintf(unsigned level, const char *fmt, va_list ap)
 	log_lock_release(taken);
 }
 
-void log_write_raw(const char *s, size_t n)
-{
-	uint64_t taken;
-
-	if (!log_console)
-		return;
-	taken = log_lock_take((int)hooks->cpu_id());
-	log_console(s, n);
-	log_lock_release(taken);
-}
-
 void log_printf(unsigned level, const char *fmt, ...)
 {
 	va_list ap;

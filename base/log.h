@@ -42,13 +42,6 @@ void log_vprintf(unsigned level, const char *fmt, va_list ap);
 #define pr_info(...) log_printf(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
 
-/*
- * Writes text to the console as it is: no prefix, not kept for replay,
- * serialized with the log's lines under the same rules (never lost behind
- * a wedged CPU). For the debug monitor's prompt and answers.
- */
-void log_write_raw(const char *s, size_t n);
-
 /* The level messages are written at (a LOG_* value). */
 unsigned log_get_level(void);
 
