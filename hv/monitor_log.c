@@ -128,7 +128,7 @@ static enum monitor_next mon_trace(struct monitor *m, unsigned argc, char **argv
 
 const struct monitor_command monitor_log_commands[] = {
 	{"log", "[lines]", "the tail of the log kept in memory since the boot", false, mon_log},
-	{"loglevel", "[level]", "show or set the log level (0-3 or error, warn, info, debug)", false, mon_loglevel},
+	{"loglevel", "[0-3|error|warn|info|debug]", "show or set the log level (0-3 or error, warn, info, debug)", false, mon_loglevel},
 	{"trace", "on|off|show [n]|clear", "the per-CPU trace of exits and MMU operations", false, mon_trace},
 	{NULL, NULL, NULL, false, NULL},
 };

@@ -49,6 +49,13 @@ HOST_CHECK_CMD_guest-abi-doc-messages := tools/check-guest-abi --messages
 HOST_CHECK_CMD_guest-abi-doc-check-fails := HOST_CC=$(HOST_CC) \
 	python3 tests/tools/test_check_guest_abi.py
 
+# docs/monitor.md describes every command of the debug monitor, with its
+# usage, and no other (tools/check-monitor-doc); the last check makes it
+# fail on scratch copies that drifted.
+HOST_CHECKS += monitor-doc monitor-doc-check-fails
+HOST_CHECK_CMD_monitor-doc := tools/check-monitor-doc
+HOST_CHECK_CMD_monitor-doc-check-fails := python3 tests/tools/test_check_monitor_doc.py
+
 BOOT_TESTS :=
 include tests/boot/boot.mk
 include tests/boot/monitor.mk
