@@ -89,7 +89,7 @@ test-plan:
 	$(foreach t,$(UNIT_BINS),$(file >>$(TEST_PLAN),unit$(TAB)unit/$(patsubst test_%,%,$(notdir $(t)))$(TAB)$(t)))
 	$(foreach c,$(HOST_CHECKS),$(file >>$(TEST_PLAN),host$(TAB)host/$(c)$(TAB)$(HOST_CHECK_CMD_$(c))))
 	$(foreach b,$(BOOT_TESTS),$(file >>$(TEST_PLAN),boot$(TAB)boot/$(b)$(TAB)BUILD=$(BUILD) tools/boot-test --name $(b) --timeout $(or $(BOOT_TIMEOUT_$(b)),$(BOOT_TIMEOUT)) $(BOOT_EXPECT_$(b)) -- $(BOOT_RUN_FLAGS) $(BOOT_ARGS_$(b))))
-	$(foreach b,$(MONITOR_TESTS),$(file >>$(TEST_PLAN),boot$(TAB)boot/$(b)$(TAB)BUILD=$(BUILD) tools/monitor-test --name $(b) --script $(MONITOR_SCRIPT_$(b)) -- $(BOOT_RUN_FLAGS) $(MONITOR_ARGS_$(b))))
+	$(foreach b,$(MONITOR_TESTS),$(file >>$(TEST_PLAN),boot$(TAB)boot/$(b)$(TAB)BUILD=$(BUILD) tools/monitor-test --name $(b) --script $(MONITOR_SCRIPT_$(b)) $(MONITOR_FLAGS_$(b)) -- $(BOOT_RUN_FLAGS) $(MONITOR_ARGS_$(b))))
 	@echo "test plan: $(TEST_PLAN)"
 
 coverage:

@@ -5,6 +5,7 @@
 #   MONITOR_TESTS += NAME
 #   MONITOR_SCRIPT_NAME   the script
 #   MONITOR_ARGS_NAME     arguments for tools/run
+#   MONITOR_FLAGS_NAME    more for tools/monitor-test (--telnet)
 
 # Every command, good and bad input, on AMD NPT under load on 4 vCPUs,
 # then resume: the run must still PASS with nothing lost or leaked.
@@ -19,3 +20,9 @@ MONITOR_TESTS += bochs-vmx-monitor-2cpu
 MONITOR_SCRIPT_bochs-vmx-monitor-2cpu := tests/boot/monitor/ept-under-load.txt
 MONITOR_ARGS_bochs-vmx-monitor-2cpu := --bochs --bochs-cpu corei7_skylake_x \
 	--mem 512 --smp 2 --cmdline 'test=zap-under-load guest_mem=32M guest_timeout_s=600'
+
+# A BREAK condition on the line (telnet IAC BRK under QEMU) opens it too.
+MONITOR_TESTS += qemu-monitor-break
+MONITOR_SCRIPT_qemu-monitor-break := tests/boot/monitor/break-condition.txt
+MONITOR_FLAGS_qemu-monitor-break := --telnet
+MONITOR_ARGS_qemu-monitor-break := --smp 2 --cmdline test=fault-in
