@@ -50,6 +50,7 @@ static void (*log_console)(const char *s, size_t n); /* NULL: none yet */
 static char early_buffer[EARLY_BUFFER_SIZE];
 static size_t early_used;
 static bool early_overflowed;
+static bool keep_history; /* log_keep_history(): keep it all, console or not */
 
 void log_set_hooks(const struct log_hooks *h)
 {
@@ -78,12 +79,9 @@ void log_enter_panic_mode(void)
 	panic_mode = true;
 }
 
-static void log_emit(const char *s, size_t n)
+/* Into the early buffer, as much as fits. */
+static void log_keep(const char *s, size_t n)
 {
-	if (log_console) {
-		log_console(s, n);
-		return;
-	}
 	if (early_used + n > sizeof(early_buffer)) {
 		early_overflowed = true;
 		n = sizeof(early_buffer) - early_used;
@@ -92,12 +90,33 @@ static void log_emit(const char *s, size_t n)
 		early_buffer[early_used++] = s[i];
 }
 
-void log_replay_to_console(void)
+/* Whether the buffer takes what is logged now (each line with its level). */
+static bool log_keeping(void)
+{
+	return !log_console || keep_history;
+}
+
+static void log_emit(const char *s, size_t n)
+{
+	if (log_console)
+		log_console(s, n);
+	if (log_keeping())
+		log_keep(s, n);
+}
+
+void log_keep_history(bool on)
+{
+	keep_history = on;
+	if (!on && log_console) {
+		early_used = 0;
+		early_overflowed = false;
+	}
+}
+
+void log_replay_history(void (*write)(const char *s, size_t n))
 {
 	static const char lost[] = "[log: early messages were cut]\n";
 
-	if (!log_console)
-		return;
 	for (size_t start = 0; start < early_used;) {
 		size_t end = start;
 		unsigned level = (unsigned)(early_buffer[start] - '0');
@@ -105,12 +124,22 @@ void log_replay_to_console(void)
 		while (end < early_used && early_buffer[end++] != '\n')
 			;
 		if (level <= log_level)
-			log_console(early_buffer + start + 1, end - start - 1);
+			write(early_buffer + start + 1, end - start - 1);
 		start = end;
 	}
 	if (early_overflowed)
-		log_console(lost, sizeof(lost) - 1);
-	early_used = 0;
+		write(lost, sizeof(lost) - 1);
+}
+
+void log_replay_to_console(void)
+{
+	if (!log_console)
+		return;
+	log_replay_history(log_console);
+	if (!keep_history) {
+		early_used = 0;
+		early_overflowed = false;
+	}
 }
 
 /*
@@ -214,10 +243,10 @@ void log_vprintf(unsigned level, const char *fmt, va_list ap)
 
 		while (end < mlen && msg[end] != '\n')
 			end++;
-		if (!log_console) {
+		if (log_keeping()) {
 			char tag = (char)('0' + level);
 
-			log_emit(&tag, 1);
+			log_keep(&tag, 1);
 		}
 		log_emit(prefix, plen);
 		log_emit(msg + start, end - start);

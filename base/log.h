@@ -82,6 +82,22 @@ void log_set_console(void (*write)(const char *s, size_t n));
 void log_replay_to_console(void);
 
 /*
+ * While on, what is logged is also kept (with what the early buffer
+ * holds, in the same 16 KiB), and log_replay_to_console() keeps what it
+ * sends: a console that moves to another output once the machine is
+ * known can then give it everything since boot (log_replay_history()).
+ * Turning it off forgets what was kept. Call on the boot CPU alone.
+ */
+void log_keep_history(bool on);
+
+/*
+ * Sends what the log kept (the lines the level lets through) to write,
+ * rather than to the console; keeps it. For the console alone, before
+ * other CPUs log.
+ */
+void log_replay_history(void (*write)(const char *s, size_t n));
+
+/*
  * For the fatal path: makes the log usable even if another CPU was stopped
  * while holding its lock. Everything after this is written unlocked.
  */

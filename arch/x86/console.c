@@ -1,17 +1,19 @@
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/pci_uart.h"
 #include "arch/x86/uart.h"
 #include "arch/x86/vga_text.h"
 #include "base/log.h"
+#include "lib/format.h"
 #include "lib/string.h"
 
 #define E9_PORT 0xe9
-#define CONSOLE_NEWS_MAX 120
+#define CONSOLE_NEWS_MAX 160
 
 /* One output console= names; a UART is used only when it was found. */
 struct console_output {
 	struct console_spec spec;
-	struct uart uart; /* CONSOLE_UART */
+	struct uart uart; /* CONSOLE_UART, CONSOLE_UART_PCI */
 	bool present;
 	bool mid_line; /* the last byte it took was not a newline */
 };
@@ -27,10 +29,53 @@ bool console_add_vga_text(uint64_t phys, unsigned width, unsigned height)
 	return vga_active;
 }
 
+static bool console_is_uart(const struct console_output *o)
+{
+	return o->spec.kind != CONSOLE_E9;
+}
+
+/* Brings one output up: true when it can be written to. */
+static bool console_output_start(struct console_output *o)
+{
+	struct uart_where where = o->spec.uart;
+	char why[sizeof(o->uart.found.failure)];
+
+	o->mid_line = false;
+	if (!console_is_uart(o))
+		return true;
+	if (o->spec.kind == CONSOLE_UART_PCI &&
+	    !pci_uart_at(o->spec.pci, &where, why, sizeof(why))) {
+		uart_init_failed(&o->uart, &where, why);
+		return false;
+	}
+	return uart_init(&o->uart, &where, o->spec.baud);
+}
+
+/* The UART's log line, with where it came from. */
+static void console_describe(const struct console_output *o, char *buf,
+			     size_t len)
+{
+	static const char *const origins[] = {
+	    [CONSOLE_FROM_SPCR] = " from ACPI SPCR",
+	    [CONSOLE_FROM_PCI_SCAN] = " found by PCI class scan",
+	};
+	char name[UART_NAME_MAX + 32];
+	const char *origin = o->spec.origin < ARRAY_SIZE(origins) ?
+				 origins[o->spec.origin] :
+				 NULL;
+
+	fmt_snprintf(name, sizeof(name), "%s%s", o->uart.name,
+		     origin ? origin : "");
+	uart_describe(&o->uart.found, name, buf, len);
+}
+
 void console_init(const struct console_spec *specs, unsigned count)
 {
 	static const struct console_spec default_spec = {
-		.kind = CONSOLE_UART, .port = UART_COM1, .baud = 115200
+		.kind = CONSOLE_UART,
+		.uart = {.space = UART_SPACE_IO, .base = UART_COM1},
+		.baud = 115200,
+		.origin = CONSOLE_FROM_DEFAULT,
 	};
 
 	if (count == 0) {
@@ -42,9 +87,7 @@ void console_init(const struct console_spec *specs, unsigned count)
 		struct console_output *o = &outputs[output_count++];
 
 		o->spec = specs[i];
-		o->mid_line = false;
-		o->present = o->spec.kind != CONSOLE_UART ||
-			     uart_init(&o->uart, o->spec.port, o->spec.baud);
+		o->present = console_output_start(o);
 	}
 	ready = true;
 	log_set_console(console_write);
@@ -57,15 +100,42 @@ void console_report_uarts(void)
 	for (unsigned i = 0; i < output_count; i++) {
 		const struct console_output *o = &outputs[i];
 
-		if (o->spec.kind != CONSOLE_UART)
+		if (!console_is_uart(o))
 			continue;
-		uart_describe(&o->uart.found, o->uart.port, line,
-			      sizeof(line));
-		if (o->present)
+		console_describe(o, line, sizeof(line));
+		if (o->present || o->spec.origin == CONSOLE_FROM_DEFAULT)
 			pr_info("%s", line);
 		else
 			pr_warn("%s", line);
 	}
+}
+
+/* Every byte to every output, the screen left out. */
+static void console_write_outputs(const char *s, size_t n);
+
+bool console_move_to(const struct console_spec *spec, const char *reason)
+{
+	static struct console_output next;
+	char line[LOG_LINE_MAX];
+	unsigned kept = 0;
+
+	next = (struct console_output){.spec = *spec};
+	next.present = console_output_start(&next);
+	console_describe(&next, line, sizeof(line));
+	if (!next.present) {
+		pr_warn("%s", line);
+		return false;
+	}
+	pr_info("console: %s: the log moves to %s", reason, next.uart.name);
+	for (unsigned k = 0; k < output_count; k++)
+		if (!console_is_uart(&outputs[k]))
+			outputs[kept++] = outputs[k];
+	output_count = kept;
+	outputs[output_count] = next;
+	uart_rebind(&outputs[output_count++].uart);
+	log_replay_history(console_write_outputs);
+	pr_info("%s", line);
+	return true;
 }
 
 bool console_is_ready(void)
@@ -78,7 +148,7 @@ static void console_put(struct console_output *o, char c)
 {
 	if (!o->present)
 		return;
-	if (o->spec.kind == CONSOLE_E9) {
+	if (!console_is_uart(o)) {
 		outb(E9_PORT, (uint8_t)c);
 		return;
 	}
@@ -86,6 +156,13 @@ static void console_put(struct console_output *o, char c)
 		uart_putc(&o->uart, '\r');
 	if (uart_putc(&o->uart, c))
 		o->mid_line = c != '\n';
+}
+
+static void console_write_outputs(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (unsigned k = 0; k < output_count; k++)
+			console_put(&outputs[k], s[i]);
 }
 
 static void console_put_everywhere(const char *s, size_t n)
@@ -112,7 +189,7 @@ static void console_between_lines(void)
 	for (unsigned k = 0; k < output_count; k++) {
 		struct console_output *o = &outputs[k];
 
-		if (!o->present || o->spec.kind != CONSOLE_UART)
+		if (!o->present || !console_is_uart(o))
 			continue;
 		if (!uart_take_news(&o->uart, news, sizeof(news)))
 			continue;
@@ -135,7 +212,7 @@ void console_write(const char *s, size_t n)
 void console_flush(void)
 {
 	for (unsigned k = 0; k < output_count; k++)
-		if (outputs[k].present && outputs[k].spec.kind == CONSOLE_UART)
+		if (outputs[k].present && console_is_uart(&outputs[k]))
 			uart_drain(&outputs[k].uart);
 }
 
@@ -143,7 +220,7 @@ void console_flush(void)
 static struct console_output *console_input_uart(void)
 {
 	for (unsigned k = 0; k < output_count; k++)
-		if (outputs[k].present && outputs[k].spec.kind == CONSOLE_UART)
+		if (outputs[k].present && console_is_uart(&outputs[k]))
 			return &outputs[k];
 	return NULL;
 }
