@@ -45,6 +45,10 @@ static bool console_output_start(struct console_output *o)
 		return true;
 	if (o->spec.kind == CONSOLE_UART_PCI &&
 	    !pci_uart_at(o->spec.pci, &where, why, sizeof(why))) {
+		where = (struct uart_where){.pci = true,
+					    .pci_bus = o->spec.pci.bus,
+					    .pci_dev = o->spec.pci.dev,
+					    .pci_fn = o->spec.pci.fn};
 		uart_init_failed(&o->uart, &where, why);
 		return false;
 	}

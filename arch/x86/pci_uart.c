@@ -110,7 +110,7 @@ static bool pci_uart_pick_bar(const uint8_t *hdr, struct pci_uart *out)
 bool pci_uart_decode(const uint8_t *hdr, struct pci_func f,
 		     struct pci_uart *out, char *why, size_t len)
 {
-	char name[40];
+	char ids[16];
 	uint8_t type = hdr[PCI_HEADER_TYPE] & PCI_HEADER_TYPE_MASK;
 
 	memset(out, 0, sizeof(*out));
@@ -122,40 +122,48 @@ bool pci_uart_decode(const uint8_t *hdr, struct pci_func f,
 					 .pci_dev = f.dev, .pci_fn = f.fn};
 	if (out->vendor == 0xffff || out->vendor == 0) {
 		fmt_snprintf(why, len,
-			     "no device at PCI %02x:%02x.%x (its configuration "
-			     "space reads %#x)",
-			     f.bus, f.dev, f.fn, out->vendor);
+			     "no device there: its configuration space reads "
+			     "%#x",
+			     out->vendor);
 		return false;
 	}
-	fmt_snprintf(name, sizeof(name), "PCI %02x:%02x.%x (%04x:%04x)", f.bus,
-		     f.dev, f.fn, out->vendor, out->device);
+	fmt_snprintf(ids, sizeof(ids), "%04x:%04x", out->vendor, out->device);
 	if (type != PCI_HEADER_TYPE_NORMAL) {
 		fmt_snprintf(why, len,
 			     "%s is a bridge, not a serial card (header type "
 			     "%u)",
-			     name, type);
+			     ids, type);
 		return false;
 	}
-	if (hdr[PCI_CLASS] != PCI_CLASS_COMMUNICATION ||
+	if (hdr[PCI_CLASS] == PCI_CLASS_COMMUNICATION &&
 	    hdr[PCI_SUBCLASS] != PCI_SUBCLASS_SERIAL) {
+		fmt_snprintf(why, len,
+			     "%s is a communication controller of class "
+			     "07/%02x, not a 16550-compatible serial port "
+			     "(07/00): name a 16550 in its BAR with mmio: or "
+			     "mmio32:",
+			     ids, hdr[PCI_SUBCLASS]);
+		return false;
+	}
+	if (hdr[PCI_CLASS] != PCI_CLASS_COMMUNICATION) {
 		fmt_snprintf(why, len,
 			     "%s is not a serial controller (class %02x/%02x, "
 			     "not 07/00)",
-			     name, hdr[PCI_CLASS], hdr[PCI_SUBCLASS]);
+			     ids, hdr[PCI_CLASS], hdr[PCI_SUBCLASS]);
 		return false;
 	}
 	if (out->prog_if > PCI_PROG_IF_16950) {
 		fmt_snprintf(why, len,
 			     "%s is a serial controller, but not "
 			     "16550-compatible (programming interface %#x)",
-			     name, out->prog_if);
+			     ids, out->prog_if);
 		return false;
 	}
 	if (!pci_uart_pick_bar(hdr, out)) {
 		fmt_snprintf(why, len,
-			     "%s has no BAR the firmware assigned that can be "
-			     "decoded",
-			     name);
+			     "%s has no BAR that the firmware assigned and "
+			     "that can be decoded",
+			     ids);
 		return false;
 	}
 	return true;

@@ -22,10 +22,10 @@ struct pci_uart {
 
 /*
  * Reads the configuration header hdr (PCI_HEADER_BYTES as read from
- * function f) and finds its UART. False, with why naming the function
- * ("no device at 00:03.0 (...)", "00:02.0 (8086:29c0) is not a serial
- * controller (class 06/00)", "... has no assigned BAR"), when there is
- * none. Pure: host-tested on captured headers.
+ * function f) and finds its UART. False, with why ("no device there:
+ * ...", "8086:29c0 is not a serial controller (class 06/00, not 07/00)",
+ * "... has no BAR that the firmware assigned ..."), when there is none.
+ * Pure: host-tested on captured headers.
  */
 bool pci_uart_decode(const uint8_t *hdr, struct pci_func f,
 		     struct pci_uart *out, char *why, size_t len);

@@ -59,7 +59,8 @@ bool pci_uart_scan(struct uart_where *where)
 					continue;
 				if (pci_uart_at(f, where, why, sizeof(why)))
 					return true;
-				pr_info("pci: %s: passed over", why);
+				pr_info("pci: %02x:%02x.%x: %s: passed over",
+					bus, dev, fn, why);
 			}
 		}
 	}

@@ -148,6 +148,57 @@ static void test_early_buffer_replayed(void **state)
 			    "[log: early messages were cut]\n");
 }
 
+static char moved[4096];
+static size_t moved_used;
+
+/* The output a console moves to (log_replay_history()'s writer). */
+static void moved_console(const char *s, size_t n)
+{
+	assert_true(moved_used + n < sizeof(moved));
+	memcpy(moved + moved_used, s, n);
+	moved_used += n;
+	moved[moved_used] = '\0';
+}
+
+/*
+ * While the history is kept, the first console gets each line once, and
+ * what the log kept since boot (early lines too, as the level lets them
+ * through) can be given to another output, as often as asked; once no
+ * longer kept, nothing is.
+ */
+static void test_history_for_a_moved_console(void **state)
+{
+	static const char both[] = "[    0.000000] cpu0 before the console\n"
+				   "[    0.000000] cpu0 on the first console\n";
+
+	log_set_console(NULL);
+	pr_info("before the console");
+	pr_debug("hidden before");
+	log_set_console(fake_console);
+	log_keep_history(true);
+	log_replay_to_console();
+	pr_info("on the first console");
+	pr_debug("hidden after");
+	assert_string_equal(take_output(), both);
+
+	moved_used = 0;
+	log_replay_history(moved_console);
+	assert_string_equal(moved, both);
+	assert_int_equal(out_used, 0); /* the first console got nothing */
+	moved_used = 0;
+	log_replay_history(moved_console);
+	assert_string_equal(moved, both);
+
+	log_keep_history(false);
+	pr_info("after");
+	assert_string_equal(take_output(), "[    0.000000] cpu0 after\n");
+	moved_used = 0;
+	log_replay_history(moved_console);
+	assert_int_equal(moved_used, 0);
+	log_replay_to_console();
+	assert_int_equal(out_used, 0);
+}
+
 /* The prefix: seconds.microseconds right-aligned in 5.6, then cpuN. */
 static void test_prefix_from_hooks(void **state)
 {
@@ -271,6 +322,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_early_buffer_replayed),
+		cmocka_unit_test(test_history_for_a_moved_console),
 		cmocka_unit_test(test_prefix_from_hooks),
 		cmocka_unit_test(test_prefix_per_line),
 		cmocka_unit_test(test_level_filters),
