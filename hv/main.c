@@ -49,8 +49,9 @@ static void hv_collect_complaint(void *ctx, const char *msg)
 /*
  * The consoles the options name, and after a BIOS boot also the VGA text
  * screen, for PCs without a serial port. With no console= option, COM1
- * until the ACPI tables say otherwise (hv_console_settle()): until then
- * the log keeps everything, for the UART that comes instead.
+ * until the ACPI tables say otherwise (hv_console_settle()). Until then
+ * the log keeps everything, for UARTs that come later: one in memory
+ * once paging is up, the one the firmware names.
  */
 static void hv_console_start(const struct boot_info *bi)
 {
@@ -59,8 +60,7 @@ static void hv_console_start(const struct boot_info *bi)
 		console_add_vga_text(bi->fb.addr, bi->fb.width, bi->fb.height);
 	log_set_level(options.loglevel);
 	report_set_exit_mode(options.exit_mode);
-	if (options.console_count == 0)
-		log_keep_history(true);
+	log_keep_history(true);
 	log_replay_to_console();
 	console_report_uarts();
 }
@@ -322,6 +322,7 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 	/* Page tables before anything touches memory above 4 GiB. */
 	if (!memory_init_paging(bi, err, sizeof(err)))
 		hv_boot_failed(err);
+	console_start_memory_uarts();
 
 	/* ACPI before the allocator: the tables' memory must be kept. */
 	if (!acpi_parse(bi, &acpi, err, sizeof(err)))

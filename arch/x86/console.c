@@ -15,6 +15,7 @@ struct console_output {
 	struct console_spec spec;
 	struct uart uart; /* CONSOLE_UART, CONSOLE_UART_PCI */
 	bool present;
+	bool waits_for_paging; /* a UART in memory, started later */
 	bool mid_line; /* the last byte it took was not a newline */
 };
 
@@ -22,6 +23,7 @@ static struct console_output outputs[CONSOLE_MAX_OUTPUTS];
 static unsigned output_count;
 static bool ready;
 static bool vga_active;
+static bool paging_up; /* mmio_map() now refuses RAM, reaches above 4 GiB */
 
 bool console_add_vga_text(uint64_t phys, unsigned width, unsigned height)
 {
@@ -34,13 +36,18 @@ static bool console_is_uart(const struct console_output *o)
 	return o->spec.kind != CONSOLE_E9;
 }
 
-/* Brings one output up: true when it can be written to. */
+/*
+ * Brings one output up: true when it can be written to. A UART in memory
+ * waits until paging is up: before, mmio_map() would take any address
+ * below 4 GiB, RAM (the image, the tables) included.
+ */
 static bool console_output_start(struct console_output *o)
 {
 	struct uart_where where = o->spec.uart;
 	char why[sizeof(o->uart.found.failure)];
 
 	o->mid_line = false;
+	o->waits_for_paging = false;
 	if (!console_is_uart(o))
 		return true;
 	if (o->spec.kind == CONSOLE_UART_PCI &&
@@ -52,7 +59,29 @@ static bool console_output_start(struct console_output *o)
 		uart_init_failed(&o->uart, &where, why);
 		return false;
 	}
+	if (where.space != UART_SPACE_IO && !paging_up) {
+		o->waits_for_paging = true;
+		return false;
+	}
 	return uart_init(&o->uart, &where, o->spec.baud);
+}
+
+static void console_put(struct console_output *o, char c);
+
+static struct console_output *replay_target;
+
+static void console_write_replay(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		console_put(replay_target, s[i]);
+}
+
+/* Gives one output what the log kept since boot (log_keep_history()). */
+static void console_catch_up(struct console_output *o)
+{
+	replay_target = o;
+	log_replay_history(console_write_replay);
+	replay_target = NULL;
 }
 
 /* The UART's log line, with where it came from. */
@@ -104,7 +133,7 @@ void console_report_uarts(void)
 	for (unsigned i = 0; i < output_count; i++) {
 		const struct console_output *o = &outputs[i];
 
-		if (!console_is_uart(o))
+		if (!console_is_uart(o) || o->waits_for_paging)
 			continue;
 		console_describe(o, line, sizeof(line));
 		if (o->present || o->spec.origin == CONSOLE_FROM_DEFAULT)
@@ -113,9 +142,6 @@ void console_report_uarts(void)
 			pr_warn("%s", line);
 	}
 }
-
-/* Every byte to every output, the screen left out. */
-static void console_write_outputs(const char *s, size_t n);
 
 bool console_move_to(const struct console_spec *spec, const char *reason)
 {
@@ -136,10 +162,31 @@ bool console_move_to(const struct console_spec *spec, const char *reason)
 			outputs[kept++] = outputs[k];
 	output_count = kept;
 	outputs[output_count] = next;
-	uart_rebind(&outputs[output_count++].uart);
-	log_replay_history(console_write_outputs);
+	uart_rebind(&outputs[output_count].uart);
+	console_catch_up(&outputs[output_count++]);
 	pr_info("%s", line);
 	return true;
+}
+
+void console_start_memory_uarts(void)
+{
+	char line[LOG_LINE_MAX];
+
+	paging_up = true;
+	for (unsigned k = 0; k < output_count; k++) {
+		struct console_output *o = &outputs[k];
+
+		if (!o->waits_for_paging)
+			continue;
+		o->present = console_output_start(o);
+		if (o->present)
+			console_catch_up(o);
+		console_describe(o, line, sizeof(line));
+		if (o->present)
+			pr_info("%s", line);
+		else
+			pr_warn("%s", line);
+	}
 }
 
 bool console_is_ready(void)
@@ -160,13 +207,6 @@ static void console_put(struct console_output *o, char c)
 		uart_putc(&o->uart, '\r');
 	if (uart_putc(&o->uart, c))
 		o->mid_line = c != '\n';
-}
-
-static void console_write_outputs(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		for (unsigned k = 0; k < output_count; k++)
-			console_put(&outputs[k], s[i]);
 }
 
 static void console_put_everywhere(const char *s, size_t n)

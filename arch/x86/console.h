@@ -41,7 +41,8 @@ struct console_spec {
  * Brings up the given outputs (the default COM1 115200 when count is 0)
  * and registers them as the log's console. A UART is tested first
  * (uart_detect.h) and left out when it fails: the other outputs carry on
- * and nothing ever waits for it. Safe to call again with other outputs.
+ * and nothing ever waits for it. A UART in memory waits for
+ * console_start_memory_uarts(). Safe to call again with other outputs.
  */
 void console_init(const struct console_spec *specs, unsigned count);
 
@@ -53,6 +54,14 @@ void console_init(const struct console_spec *specs, unsigned count);
  * early text was replayed.
  */
 void console_report_uarts(void);
+
+/*
+ * Once paging is up (after memory_init_paging()): brings up the UARTs in
+ * memory console_init() was given, which waited until mmio_map() could
+ * refuse RAM and reach above 4 GiB; each is given everything the log
+ * kept since boot (log_keep_history()) and gets its line.
+ */
+void console_start_memory_uarts(void);
 
 /*
  * Makes the UART spec names the console's only UART, in place of those
