@@ -28,10 +28,10 @@
 #define SPCR_MIN_LENGTH	    80
 #define SPCR_PRECISE_BAUD   80 /* revision 4 and later */
 
-#define SPCR_16550	    0x00
-#define SPCR_16550_SUBSET   0x01
-#define SPCR_16550_GAS	    0x12
-#define SPCR_INTEL_LPSS	    0x14
+#define SPCR_16550	  0x00
+#define SPCR_16550_SUBSET 0x01
+#define SPCR_16550_GAS	  0x12
+#define SPCR_INTEL_LPSS	  0x14
 
 #define SPCR_REVISION 8 /* in the ACPI header */
 #define UART_CLOCK_HZ 1843200
@@ -83,8 +83,8 @@ const char *acpi_spcr_interface_name(uint8_t type)
 	return "unknown";
 }
 
-static void __printf(2, 3) spcr_refuse(struct acpi_spcr *out,
-				       const char *fmt, ...)
+static void __printf(2, 3)
+    spcr_refuse(struct acpi_spcr *out, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -98,8 +98,8 @@ static void __printf(2, 3) spcr_refuse(struct acpi_spcr *out,
 static void spcr_read_baud(const uint8_t *t, uint32_t len,
 			   struct acpi_spcr *out)
 {
-	static const uint32_t rates[] = {[3] = 9600, [4] = 19200,
-					 [6] = 57600, [7] = 115200};
+	static const uint32_t rates[] = {
+	    [3] = 9600, [4] = 19200, [6] = 57600, [7] = 115200};
 	uint8_t code = t[SPCR_BAUD_RATE];
 	uint32_t clock = 0;
 
@@ -134,8 +134,9 @@ static bool spcr_read_where(const uint8_t *t, struct acpi_spcr *out)
 		return true;
 	}
 	if (gas[GAS_SPACE_ID] != GAS_SPACE_MEMORY) {
-		spcr_refuse(out, "its registers are in address space %u, not "
-				 "I/O or memory",
+		spcr_refuse(out,
+			    "its registers are in address space %u, not "
+			    "I/O or memory",
 			    gas[GAS_SPACE_ID]);
 		return false;
 	}
@@ -144,8 +145,9 @@ static bool spcr_read_where(const uint8_t *t, struct acpi_spcr *out)
 	else if (width == 8 || width == 0)
 		out->where.space = UART_SPACE_MMIO8;
 	else {
-		spcr_refuse(out, "its registers are %u bits wide (8 or 32 "
-				 "are supported)",
+		spcr_refuse(out,
+			    "its registers are %u bits wide (8 or 32 "
+			    "are supported)",
 			    width);
 		return false;
 	}
@@ -160,8 +162,9 @@ void acpi_spcr_parse(const uint8_t *t, uint32_t len, struct acpi_spcr *out)
 	out->present = true;
 	out->revision = t[SPCR_REVISION];
 	if (len < SPCR_MIN_LENGTH) {
-		spcr_refuse(out, "the table is %u bytes long, too short for "
-				 "an SPCR (%u)",
+		spcr_refuse(out,
+			    "the table is %u bytes long, too short for "
+			    "an SPCR (%u)",
 			    len, SPCR_MIN_LENGTH);
 		return;
 	}
@@ -178,10 +181,10 @@ void acpi_spcr_parse(const uint8_t *t, uint32_t len, struct acpi_spcr *out)
 			    acpi_spcr_interface_name(out->interface_type));
 		return;
 	}
-	out->pci_device = (uint16_t)(t[SPCR_PCI_DEVICE_ID] |
-				     t[SPCR_PCI_DEVICE_ID + 1] << 8);
-	out->pci_vendor = (uint16_t)(t[SPCR_PCI_VENDOR_ID] |
-				     t[SPCR_PCI_VENDOR_ID + 1] << 8);
+	out->pci_device =
+	    (uint16_t)(t[SPCR_PCI_DEVICE_ID] | t[SPCR_PCI_DEVICE_ID + 1] << 8);
+	out->pci_vendor =
+	    (uint16_t)(t[SPCR_PCI_VENDOR_ID] | t[SPCR_PCI_VENDOR_ID + 1] << 8);
 	out->pci = out->pci_vendor != 0xffff && out->pci_vendor != 0;
 	if (out->pci) {
 		out->pci_bus = t[SPCR_PCI_BUS];
@@ -197,8 +200,9 @@ void acpi_spcr_parse(const uint8_t *t, uint32_t len, struct acpi_spcr *out)
 			spcr_refuse(out, "it gives no address and no PCI "
 					 "device");
 		else if (out->pci_segment != 0)
-			spcr_refuse(out, "its PCI device is in segment %u "
-					 "(only segment 0 is reached)",
+			spcr_refuse(out,
+				    "its PCI device is in segment %u "
+				    "(only segment 0 is reached)",
 				    out->pci_segment);
 		else
 			out->usable = true;

@@ -26,7 +26,10 @@ struct acpi_spcr {
 	uint8_t pci_segment, pci_bus, pci_dev, pci_fn;
 };
 
-/* Reads an SPCR table of len bytes (checksum already checked) into *out. */
+/*
+ * Reads an SPCR table of len bytes (at least its 36-byte header, checksum
+ * already checked) into *out.
+ */
 void acpi_spcr_parse(const uint8_t *t, uint32_t len, struct acpi_spcr *out);
 
 /* What the table's interface type is: "16550", "ARM PL011", ... */

@@ -7,8 +7,7 @@
 
 #define SPCR_TEXT_MAX 240
 
-void console_describe_spcr(const struct acpi_spcr *spcr, char *buf,
-			   size_t len)
+void console_describe_spcr(const struct acpi_spcr *spcr, char *buf, size_t len)
 {
 	char where[UART_NAME_MAX];
 	size_t used;
@@ -29,9 +28,9 @@ void console_describe_spcr(const struct acpi_spcr *spcr, char *buf,
 		    "divisor as the firmware set it (%s)", spcr->baud_why);
 	if (used < len && spcr->pci)
 		fmt_snprintf(buf + used, len - used,
-			     ", PCI %04x:%04x at %02x:%02x.%x", spcr->pci_vendor,
-			     spcr->pci_device, spcr->pci_bus, spcr->pci_dev,
-			     spcr->pci_fn);
+			     ", PCI %04x:%04x at %02x:%02x.%x",
+			     spcr->pci_vendor, spcr->pci_device, spcr->pci_bus,
+			     spcr->pci_dev, spcr->pci_fn);
 }
 
 /* The console= an SPCR amounts to. */
@@ -61,8 +60,8 @@ static bool console_try_spcr(const struct acpi_spcr *spcr, bool com1_works)
 	if (!spcr->present)
 		return false;
 	if (!spcr->usable) {
-		pr_warn("acpi: SPCR (revision %u): %s: not used", spcr->revision,
-			spcr->why);
+		pr_warn("acpi: SPCR (revision %u): %s: not used",
+			spcr->revision, spcr->why);
 		return false;
 	}
 	console_describe_spcr(spcr, text, sizeof(text));
@@ -92,8 +91,8 @@ void console_choose_default(const struct acpi_spcr *spcr)
 		return;
 	if (com1_works) {
 		pr_info("console: COM1 (no console= option, %s)",
-			spcr->present ? "the ACPI SPCR table's UART not used" :
-					"no ACPI SPCR table");
+			spcr->present ? "the ACPI SPCR table's UART not used"
+				      : "no ACPI SPCR table");
 		return;
 	}
 	if (pci_uart_scan(&spec.uart) &&

@@ -7,10 +7,9 @@
 
 static void pci_config_select(struct pci_func f, unsigned off)
 {
-	outl(PCI_CONFIG_ADDRESS,
-	     PCI_CONFIG_ENABLE | (uint32_t)f.bus << 16 |
-		 (uint32_t)(f.dev & 31) << 11 | (uint32_t)(f.fn & 7) << 8 |
-		 (off & 0xfc));
+	outl(PCI_CONFIG_ADDRESS, PCI_CONFIG_ENABLE | (uint32_t)f.bus << 16 |
+				     (uint32_t)(f.dev & 31) << 11 |
+				     (uint32_t)(f.fn & 7) << 8 | (off & 0xfc));
 }
 
 uint32_t pci_config_read32(struct pci_func f, unsigned off)

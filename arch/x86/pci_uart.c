@@ -16,14 +16,14 @@
 #define PCI_SUBCLASS_SERIAL	0x00
 #define PCI_PROG_IF_16950	0x06 /* 0x00 8250 .. 0x06 16950: 16450-compatible */
 
-#define PCI_BAR_IO	     0x1
-#define PCI_BAR_IO_MASK	     0xfffffffcu
-#define PCI_BAR_MEM_TYPE     0x6
-#define PCI_BAR_MEM_TYPE_32  0x0
-#define PCI_BAR_MEM_TYPE_1M  0x2 /* below 1 MiB (PCI 2.x) */
-#define PCI_BAR_MEM_TYPE_64  0x4
-#define PCI_BAR_MEM_MASK     0xfffffff0u
-#define PCI_IO_LIMIT	     0x10000
+#define PCI_BAR_IO	    0x1
+#define PCI_BAR_IO_MASK	    0xfffffffcu
+#define PCI_BAR_MEM_TYPE    0x6
+#define PCI_BAR_MEM_TYPE_32 0x0
+#define PCI_BAR_MEM_TYPE_1M 0x2 /* below 1 MiB (PCI 2.x) */
+#define PCI_BAR_MEM_TYPE_64 0x4
+#define PCI_BAR_MEM_MASK    0xfffffff0u
+#define PCI_IO_LIMIT	    0x10000
 
 static uint16_t hdr16(const uint8_t *hdr, unsigned off)
 {
@@ -118,8 +118,8 @@ bool pci_uart_decode(const uint8_t *hdr, struct pci_func f,
 	out->device = hdr16(hdr, PCI_DEVICE_ID);
 	out->prog_if = hdr[PCI_PROG_IF];
 	out->command = hdr16(hdr, PCI_COMMAND);
-	out->where = (struct uart_where){.pci = true, .pci_bus = f.bus,
-					 .pci_dev = f.dev, .pci_fn = f.fn};
+	out->where = (struct uart_where){
+	    .pci = true, .pci_bus = f.bus, .pci_dev = f.dev, .pci_fn = f.fn};
 	if (out->vendor == 0xffff || out->vendor == 0) {
 		fmt_snprintf(why, len,
 			     "no device there: its configuration space reads "

@@ -50,7 +50,9 @@ bool pci_uart_scan(struct uart_where *where)
 
 			if (!pci_probe(f, hdr))
 				continue;
-			fns = hdr[PCI_HEADER_TYPE] & PCI_MULTI_FUNCTION ? PCI_FUNCTIONS : 1;
+			fns = hdr[PCI_HEADER_TYPE] & PCI_MULTI_FUNCTION
+				  ? PCI_FUNCTIONS
+				  : 1;
 			for (unsigned fn = 0; fn < fns; fn++) {
 				f.fn = (uint8_t)fn;
 				if (fn && !pci_probe(f, hdr))
