@@ -13,7 +13,7 @@
 /* One output console= names; a UART is used only when it was found. */
 struct console_output {
 	struct console_spec spec;
-	struct uart uart; /* CONSOLE_UART, CONSOLE_UART_PCI */
+	struct uart uart; /* CONSOLE_UART (a PCI card's becomes one) */
 	bool present;
 	bool waits_for_paging; /* a UART in memory, started later */
 	bool mid_line; /* the last byte it took was not a newline */
@@ -31,9 +31,26 @@ bool console_add_vga_text(uint64_t phys, unsigned width, unsigned height)
 	return vga_active;
 }
 
-static bool console_is_uart(const struct console_output *o)
+/*
+ * A PCI card's UART becomes a CONSOLE_UART at the BAR its function's
+ * header gives (or, when it has none, one that failed, named after the
+ * function); false then, with why.
+ */
+static bool console_find_pci_uart(struct console_output *o)
 {
-	return o->spec.kind != CONSOLE_E9;
+	struct pci_func f = o->spec.pci;
+	char why[sizeof(o->uart.found.failure)];
+	bool found = pci_uart_at(f, &o->spec.uart, why, sizeof(why));
+
+	o->spec.kind = CONSOLE_UART;
+	if (!found) {
+		o->spec.uart = (struct uart_where){.pci = true,
+						   .pci_bus = f.bus,
+						   .pci_dev = f.dev,
+						   .pci_fn = f.fn};
+		uart_init_failed(&o->uart, &o->spec.uart, why);
+	}
+	return found;
 }
 
 /*
@@ -43,27 +60,17 @@ static bool console_is_uart(const struct console_output *o)
  */
 static bool console_output_start(struct console_output *o)
 {
-	struct uart_where where = o->spec.uart;
-	char why[sizeof(o->uart.found.failure)];
-
 	o->mid_line = false;
 	o->waits_for_paging = false;
-	if (!console_is_uart(o))
-		return true;
-	if (o->spec.kind == CONSOLE_UART_PCI &&
-	    !pci_uart_at(o->spec.pci, &where, why, sizeof(why))) {
-		where = (struct uart_where){.pci = true,
-					    .pci_bus = o->spec.pci.bus,
-					    .pci_dev = o->spec.pci.dev,
-					    .pci_fn = o->spec.pci.fn};
-		uart_init_failed(&o->uart, &where, why);
+	if (o->spec.kind == CONSOLE_UART_PCI && !console_find_pci_uart(o))
 		return false;
-	}
-	if (where.space != UART_SPACE_IO && !paging_up) {
+	if (o->spec.kind != CONSOLE_UART)
+		return true;
+	if (o->spec.uart.space != UART_SPACE_IO && !paging_up) {
 		o->waits_for_paging = true;
 		return false;
 	}
-	return uart_init(&o->uart, &where, o->spec.baud);
+	return uart_init(&o->uart, &o->spec.uart, o->spec.baud);
 }
 
 static void console_put(struct console_output *o, char c);
@@ -133,7 +140,7 @@ void console_report_uarts(void)
 	for (unsigned i = 0; i < output_count; i++) {
 		const struct console_output *o = &outputs[i];
 
-		if (!console_is_uart(o) || o->waits_for_paging)
+		if (o->spec.kind != CONSOLE_UART || o->waits_for_paging)
 			continue;
 		console_describe(o, line, sizeof(line));
 		if (o->present || o->spec.origin == CONSOLE_FROM_DEFAULT)
@@ -158,7 +165,7 @@ bool console_move_to(const struct console_spec *spec, const char *reason)
 	}
 	pr_info("console: %s: the log moves to %s", reason, next.uart.name);
 	for (unsigned k = 0; k < output_count; k++)
-		if (!console_is_uart(&outputs[k]))
+		if (outputs[k].spec.kind != CONSOLE_UART)
 			outputs[kept++] = outputs[k];
 	output_count = kept;
 	outputs[output_count] = next;
@@ -199,7 +206,7 @@ static void console_put(struct console_output *o, char c)
 {
 	if (!o->present)
 		return;
-	if (!console_is_uart(o)) {
+	if (o->spec.kind == CONSOLE_E9) {
 		outb(E9_PORT, (uint8_t)c);
 		return;
 	}
@@ -233,7 +240,7 @@ static void console_between_lines(void)
 	for (unsigned k = 0; k < output_count; k++) {
 		struct console_output *o = &outputs[k];
 
-		if (!o->present || !console_is_uart(o))
+		if (!o->present || o->spec.kind != CONSOLE_UART)
 			continue;
 		if (!uart_take_news(&o->uart, news, sizeof(news)))
 			continue;
@@ -256,7 +263,7 @@ void console_write(const char *s, size_t n)
 void console_flush(void)
 {
 	for (unsigned k = 0; k < output_count; k++)
-		if (outputs[k].present && console_is_uart(&outputs[k]))
+		if (outputs[k].present && outputs[k].spec.kind == CONSOLE_UART)
 			uart_drain(&outputs[k].uart);
 }
 
@@ -264,7 +271,7 @@ void console_flush(void)
 static struct console_output *console_input_uart(void)
 {
 	for (unsigned k = 0; k < output_count; k++)
-		if (outputs[k].present && console_is_uart(&outputs[k]))
+		if (outputs[k].present && outputs[k].spec.kind == CONSOLE_UART)
 			return &outputs[k];
 	return NULL;
 }
