@@ -88,13 +88,19 @@ static void options_set_defaults(struct hv_options *opt)
 /*
  * Parses "<baud>" or "<baud>n8" into *baud. The UART divisor latch divides
  * 115200 by at most 65535, so only baud rates from 2 to 115200 that divide
- * it exactly are accepted.
+ * it exactly are accepted. "keep" is 0: the divisor the firmware set, for
+ * a UART whose clock is not 1.8432 MHz.
  */
 static bool options_parse_baud(const char *s, uint32_t *baud, char *err,
 			       size_t errsz)
 {
 	uint64_t v = 0;
 	const char *p = s;
+
+	if (strcmp(s, "keep") == 0) {
+		*baud = 0;
+		return true;
+	}
 
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (v <= OPT_UART_MAX_BAUD)
@@ -103,7 +109,7 @@ static bool options_parse_baud(const char *s, uint32_t *baud, char *err,
 	if (p == s) {
 		fmt_snprintf(err, errsz,
 			     "bad baud rate '%s' (a divisor of 115200 such as "
-			     "115200, 57600, 38400, 19200, 9600)",
+			     "115200, 57600, 38400, 19200, 9600, or keep)",
 			     s);
 		return false;
 	}

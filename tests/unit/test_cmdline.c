@@ -436,6 +436,9 @@ static void test_options_consoles(void **state)
 	     UART_SPACE_MMIO32},
 	    {"mmio32:4261609472", CONSOLE_UART, 0xfe030000, 115200,
 	     UART_SPACE_MMIO32},
+	    {"mmio32:0xfe030000,keep", CONSOLE_UART, 0xfe030000, 0,
+	     UART_SPACE_MMIO32},
+	    {"ttyS1,keep", CONSOLE_UART, 0x2f8, 0, UART_SPACE_IO},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -587,10 +590,10 @@ static void test_options_complaints(void **state)
 	     "after the baud rate (only n8: no parity, 8 data bits)"},
 	    {"console=ttyS0,",
 	     "console=ttyS0,: bad baud rate '' (a divisor of 115200 such "
-	     "as 115200, 57600, 38400, 19200, 9600)"},
+	     "as 115200, 57600, 38400, 19200, 9600, or keep)"},
 	    {"console=ttyS0,fast",
 	     "console=ttyS0,fast: bad baud rate 'fast' (a divisor of "
-	     "115200 such as 115200, 57600, 38400, 19200, 9600)"},
+	     "115200 such as 115200, 57600, 38400, 19200, 9600, or keep)"},
 	    {"console=io:0",
 	     "console=io:0: bad I/O port '0' (a number 0x1..0xfff8, e.g. "
 	     "io:0x2f8)"},
