@@ -277,6 +277,24 @@ void log_write_raw(const char *s, size_t n)
 	log_lock_release(taken);
 }
 
+/* log_ring_tail()'s line, to a console's write function (ctx). */
+static void log_write_history_line(void *ctx, const char *line, size_t len)
+{
+	void (*write)(const char *s, size_t n) = ctx;
+
+	write(line, len);
+	write("\n", 1);
+}
+
+void log_replay_history(void (*write)(const char *s, size_t n))
+{
+	static const char lost[] = "[log: the oldest lines of the boot were overwritten]\n";
+
+	if (log_ring_dropped())
+		write(lost, sizeof(lost) - 1);
+	log_ring_tail(~0u, log_write_history_line, (void *)write);
+}
+
 uint64_t log_ring_lines(void)
 {
 	return log_ring_added();

@@ -91,6 +91,14 @@ void log_set_console(void (*write)(const char *s, size_t n));
 void log_replay_to_console(void);
 
 /*
+ * Sends every line the console was given since boot (what the ring
+ * holds: the lines the level let through) to write, rather than to the
+ * console: for a console that moves to another output once the machine
+ * is known. For the console alone, before other CPUs log.
+ */
+void log_replay_history(void (*write)(const char *s, size_t n));
+
+/*
  * For the fatal path: makes the log usable even if another CPU was stopped
  * while holding its lock. Everything after this is written unlocked.
  */

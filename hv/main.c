@@ -8,6 +8,7 @@
 #include "arch/x86/mce.h"
 #include "arch/x86/acpi.h"
 #include "arch/x86/console.h"
+#include "arch/x86/console_default.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/direct_map.h"
 #include "arch/x86/lapic.h"
@@ -46,8 +47,11 @@ static void hv_collect_complaint(void *ctx, const char *msg)
 }
 
 /*
- * The consoles the options name (COM1 when none), and after a BIOS boot
- * also the VGA text screen, for PCs without a serial port.
+ * The consoles the options name, and after a BIOS boot also the VGA text
+ * screen, for PCs without a serial port. With no console= option, COM1
+ * until the ACPI tables say otherwise (hv_console_settle()). Until then
+ * the log keeps everything, for UARTs that come later: one in memory
+ * once paging is up, the one the firmware names.
  */
 static void hv_console_start(const struct boot_info *bi)
 {
@@ -58,6 +62,24 @@ static void hv_console_start(const struct boot_info *bi)
 	report_set_exit_mode(options.exit_mode);
 	log_replay_to_console();
 	console_report_uarts();
+}
+
+/*
+ * Once ACPI is read, before other CPUs log: with no console= option, the
+ * UART of the SPCR table, COM1 or a PCI serial card
+ * (arch/x86/console_default.h); with one, the SPCR is only mentioned.
+ */
+static void hv_console_settle(void)
+{
+	char text[240];
+
+	if (options.console_count == 0) {
+		console_choose_default(&acpi.spcr);
+	} else if (acpi.spcr.present && acpi.spcr.usable) {
+		console_describe_spcr(&acpi.spcr, text, sizeof(text));
+		pr_info("acpi: SPCR names the %s: not used (console= given)",
+			text);
+	}
 }
 
 /* The end of every fatal path (base/panic.h): the summary, then FAIL. */
@@ -298,6 +320,7 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 	/* Page tables before anything touches memory above 4 GiB. */
 	if (!memory_init_paging(bi, err, sizeof(err)))
 		hv_boot_failed(err);
+	console_start_memory_uarts();
 
 	/* ACPI before the allocator: the tables' memory must be kept. */
 	if (!acpi_parse(bi, &acpi, err, sizeof(err)))
@@ -308,6 +331,7 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 		pr_info("acpi: OEM \"%s\", MADT lists %u CPUs (%u usable, %u x2APIC entries)",
 			acpi.oem_id, acpi.cpus.listed, acpi.cpus.count,
 			acpi.cpus.x2apic_entries);
+	hv_console_settle();
 
 	/*
 	 * The clock once ACPI has said where the PM timer and the HPET are,

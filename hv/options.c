@@ -6,6 +6,7 @@
 #include "hv/options.h"
 #include "arch/x86/machine.h"
 #include "arch/x86/uart_regs.h"
+#include "arch/x86/uart_where.h"
 #include "base/log.h"
 #include "lib/cmdline.h"
 #include "lib/format.h"
@@ -17,6 +18,9 @@
 #define OPT_MSG_MAX	      OPT_REFUSED_MAX
 #define OPT_UART_MAX_BAUD     115200
 #define OPT_AP_TIMEOUT_MAX_MS 3600000u
+#define OPT_CONSOLE_FORMS                                                      \
+	"ttyS0..ttyS3[,baud], io:<port>[,baud], pci:<bus>:<dev>.<fn>[,baud], " \
+	"mmio:<address>[,baud], mmio32:<address>[,baud] or e9"
 
 /*
  * Words that belong to the loader (BOOT_IMAGE=) or to other parts of the
@@ -84,13 +88,19 @@ static void options_set_defaults(struct hv_options *opt)
 /*
  * Parses "<baud>" or "<baud>n8" into *baud. The UART divisor latch divides
  * 115200 by at most 65535, so only baud rates from 2 to 115200 that divide
- * it exactly are accepted.
+ * it exactly are accepted. "keep" is 0: the divisor the firmware set, for
+ * a UART whose clock is not 1.8432 MHz.
  */
 static bool options_parse_baud(const char *s, uint32_t *baud, char *err,
 			       size_t errsz)
 {
 	uint64_t v = 0;
 	const char *p = s;
+
+	if (strcmp(s, "keep") == 0) {
+		*baud = 0;
+		return true;
+	}
 
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (v <= OPT_UART_MAX_BAUD)
@@ -99,7 +109,7 @@ static bool options_parse_baud(const char *s, uint32_t *baud, char *err,
 	if (p == s) {
 		fmt_snprintf(err, errsz,
 			     "bad baud rate '%s' (a divisor of 115200 such as "
-			     "115200, 57600, 38400, 19200, 9600)",
+			     "115200, 57600, 38400, 19200, 9600, or keep)",
 			     s);
 		return false;
 	}
@@ -153,14 +163,77 @@ static bool options_parse_io_port(const char *s, uint16_t *port, char *err,
 	return true;
 }
 
+/* Parses the "BB:DD.F" of pci:BB:DD.F, in hex as lspci writes it. */
+static bool options_parse_pci(const char *s, struct pci_func *f, char *err,
+			      size_t errsz)
+{
+	unsigned v[3] = {0, 0, 0};
+	static const char seps[] = {':', '.', '\0'};
+	static const unsigned max[] = {0xff, 0x1f, 0x7};
+	const char *p = s;
+
+	for (unsigned i = 0; i < 3; i++) {
+		const char *start = p;
+
+		for (; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+		       (*p >= 'A' && *p <= 'F');
+		     p++) {
+			unsigned d = *p <= '9' ? (unsigned)(*p - '0') :
+						 (unsigned)((*p | 0x20) - 'a' + 10);
+
+			v[i] = v[i] * 16 + d;
+			if (v[i] > max[i])
+				break;
+		}
+		if (p == start || p - start > 2 || v[i] > max[i] ||
+		    *p != seps[i])
+			goto bad;
+		if (*p)
+			p++;
+	}
+	*f = (struct pci_func){(uint8_t)v[0], (uint8_t)v[1], (uint8_t)v[2]};
+	return true;
+bad:
+	fmt_snprintf(err, errsz,
+		     "bad PCI address '%s' (bus:device.function in hex as "
+		     "lspci shows it, e.g. pci:00:03.0; device 00..1f, "
+		     "function 0..7)",
+		     s);
+	return false;
+}
+
+/* Parses the "<address>" of mmio:<address> or mmio32:<address>. */
+static bool options_parse_mmio(const char *s, uint8_t space,
+			       struct uart_where *w, char *err, size_t errsz)
+{
+	uint64_t v;
+	const char *why;
+
+	if (!cmdline_parse_u64(s, &v)) {
+		fmt_snprintf(err, errsz,
+			     "bad MMIO address '%s' (the physical address of "
+			     "the UART's registers, e.g. mmio32:0xfe030000)",
+			     s);
+		return false;
+	}
+	*w = (struct uart_where){.space = space, .base = v};
+	if (!uart_where_valid(w, &why)) {
+		fmt_snprintf(err, errsz, "MMIO address %s: %s", s, why);
+		return false;
+	}
+	return true;
+}
+
 /*
- * Accepts ttyS0..ttyS3, io:<port> (both with an optional ",<baud>[n8]",
- * 115200 by default) and e9. *out is only written on success.
+ * Accepts ttyS0..ttyS3, io:<port>, pci:BB:DD.F, mmio:<address>,
+ * mmio32:<address> (each with an optional ",<baud>[n8]", 115200 by
+ * default) and e9. *out is only written on success.
  */
 bool options_parse_console(const char *val, struct console_spec *out, char *err,
 			   size_t errsz)
 {
 	struct console_spec spec = {.kind = CONSOLE_UART,
+				    .uart = {.space = UART_SPACE_IO},
 				    .baud = OPT_UART_MAX_BAUD};
 	char name[OPT_VALUE_MAX];
 	const char *comma = strchr(val, ',');
@@ -179,7 +252,7 @@ bool options_parse_console(const char *val, struct console_spec *out, char *err,
 				     "e9 takes no baud rate (just console=e9)");
 			return false;
 		}
-		*out = (struct console_spec){.kind = CONSOLE_E9, .port = 0xe9};
+		*out = (struct console_spec){.kind = CONSOLE_E9};
 		return true;
 	}
 
@@ -191,14 +264,28 @@ bool options_parse_console(const char *val, struct console_spec *out, char *err,
 				     name);
 			return false;
 		}
-		spec.port = options_com_ports[name[4] - '0'];
+		spec.uart.base = options_com_ports[name[4] - '0'];
 	} else if (strncmp(name, "io:", 3) == 0) {
-		if (!options_parse_io_port(name + 3, &spec.port, err, errsz))
+		uint16_t port;
+
+		if (!options_parse_io_port(name + 3, &port, err, errsz))
+			return false;
+		spec.uart.base = port;
+	} else if (strncmp(name, "pci:", 4) == 0) {
+		spec.kind = CONSOLE_UART_PCI;
+		if (!options_parse_pci(name + 4, &spec.pci, err, errsz))
+			return false;
+	} else if (strncmp(name, "mmio:", 5) == 0) {
+		if (!options_parse_mmio(name + 5, UART_SPACE_MMIO8, &spec.uart,
+					err, errsz))
+			return false;
+	} else if (strncmp(name, "mmio32:", 7) == 0) {
+		if (!options_parse_mmio(name + 7, UART_SPACE_MMIO32,
+					&spec.uart, err, errsz))
 			return false;
 	} else {
 		fmt_snprintf(err, errsz,
-			     "unknown console '%s' (ttyS0..ttyS3[,baud], "
-			     "io:<port>[,baud] or e9)",
+			     "unknown console '%s' (" OPT_CONSOLE_FORMS ")",
 			     name);
 		return false;
 	}
@@ -209,7 +296,26 @@ bool options_parse_console(const char *val, struct console_spec *out, char *err,
 	return true;
 }
 
-/* Adds one console; a second one on the same port is refused. */
+/* Whether a and b name the same output. */
+static bool options_same_console(const struct console_spec *a,
+				 const struct console_spec *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case CONSOLE_UART: /* mmio: and mmio32: at one address are one */
+		return (a->uart.space == UART_SPACE_IO) ==
+			   (b->uart.space == UART_SPACE_IO) &&
+		       a->uart.base == b->uart.base;
+	case CONSOLE_UART_PCI:
+		return a->pci.bus == b->pci.bus && a->pci.dev == b->pci.dev &&
+		       a->pci.fn == b->pci.fn;
+	default:
+		return true;
+	}
+}
+
+/* Adds one console; a second one on the same UART is refused. */
 static bool options_add_console(const char *val, struct hv_options *opt,
 				char *err, size_t errsz)
 {
@@ -218,13 +324,22 @@ static bool options_add_console(const char *val, struct hv_options *opt,
 	if (!options_parse_console(val, &spec, err, errsz))
 		return false;
 	for (unsigned i = 0; i < opt->console_count; i++) {
-		if (opt->consoles[i].kind == spec.kind &&
-		    opt->consoles[i].port == spec.port) {
-			fmt_snprintf(err, errsz,
-				     "port 0x%x already has a console, ignored",
-				     spec.port);
-			return false;
-		}
+		char name[UART_NAME_MAX];
+
+		if (!options_same_console(&opt->consoles[i], &spec))
+			continue;
+		if (spec.kind == CONSOLE_UART_PCI)
+			fmt_snprintf(name, sizeof(name), "PCI %02x:%02x.%x",
+				     spec.pci.bus, spec.pci.dev, spec.pci.fn);
+		else if (spec.kind == CONSOLE_UART &&
+			 spec.uart.space == UART_SPACE_IO)
+			fmt_snprintf(name, sizeof(name), "port %#llx",
+				     (unsigned long long)spec.uart.base);
+		else
+			uart_where_name(&spec.uart, name, sizeof(name));
+		fmt_snprintf(err, errsz, "%s already has a console, ignored",
+			     name);
+		return false;
 	}
 	if (opt->console_count == OPT_MAX_CONSOLES) {
 		fmt_snprintf(err, errsz, "more than %d consoles, ignored",
@@ -425,7 +540,7 @@ struct option_desc {
 };
 
 static const struct option_desc options_table[] = {
-    {"console", "ttyS0..ttyS3[,baud], io:<port>[,baud] or e9",
+    {"console", OPT_CONSOLE_FORMS,
      options_add_console, true},
     {"loglevel", "0-3, error, warn, info or debug", options_parse_loglevel,
      true},

@@ -77,7 +77,7 @@ enum opt_itlb_multihit {
 
 struct hv_options {
 	struct console_spec consoles[OPT_MAX_CONSOLES];
-	unsigned console_count; /* 0: the default, COM1 115200 */
+	unsigned console_count; /* 0: chosen (arch/x86/console_default.h) */
 	unsigned loglevel;      /* LOG_* (base/log.h), default LOG_INFO */
 	unsigned maxcpus;       /* 1..OPT_MAX_CPUS, default OPT_MAX_CPUS */
 	unsigned exit_mode;     /* enum exit_mode (arch/x86/machine.h) */
@@ -105,6 +105,8 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  * number of complaints; the first one that is not about console= or
  * loglevel= is also kept in opt->refused. Options:
  *   console=ttyS<n>[,<baud>]  console=io:<port>[,<baud>]  console=e9
+ *   console=pci:<bus>:<dev>.<fn>[,<baud>]  console=mmio:<address>[,<baud>]
+ *   console=mmio32:<address>[,<baud>]
  *   loglevel=<0-3|error|warn|info|debug>  maxcpus=<n>  exit=qemu|bochs|halt
  *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn|deaf-cpu|
  *                     bad-guest-state|stuck-vcpu|la57-entry|

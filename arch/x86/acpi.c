@@ -216,6 +216,10 @@ bool acpi_parse(const struct boot_info *bi, struct acpi_info *out, char *err,
 		    !out->timers.has_fadt)
 			acpi_timers_from_fadt((const uint8_t *)h, h->length,
 					      &out->timers);
+		if (h && memcmp(h->signature, "SPCR", 4) == 0 &&
+		    !out->spcr.present)
+			acpi_spcr_parse((const uint8_t *)h, h->length,
+					&out->spcr);
 		if (h && memcmp(h->signature, "HPET", 4) == 0 &&
 		    !out->timers.has_hpet_table)
 			acpi_timers_from_hpet((const uint8_t *)h, h->length,

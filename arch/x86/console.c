@@ -1,18 +1,21 @@
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/pci_uart.h"
 #include "arch/x86/uart.h"
 #include "arch/x86/vga_text.h"
 #include "base/log.h"
+#include "lib/format.h"
 #include "lib/string.h"
 
 #define E9_PORT 0xe9
-#define CONSOLE_NEWS_MAX 120
+#define CONSOLE_NEWS_MAX 160
 
 /* One output console= names; a UART is used only when it was found. */
 struct console_output {
 	struct console_spec spec;
-	struct uart uart; /* CONSOLE_UART */
+	struct uart uart; /* CONSOLE_UART (a PCI card's becomes one) */
 	bool present;
+	bool waits_for_paging; /* a UART in memory, started later */
 	bool mid_line; /* the last byte it took was not a newline */
 };
 
@@ -20,6 +23,7 @@ static struct console_output outputs[CONSOLE_MAX_OUTPUTS];
 static unsigned output_count;
 static bool ready;
 static bool vga_active;
+static bool paging_up; /* mmio_map() now refuses RAM, reaches above 4 GiB */
 
 bool console_add_vga_text(uint64_t phys, unsigned width, unsigned height)
 {
@@ -27,10 +31,91 @@ bool console_add_vga_text(uint64_t phys, unsigned width, unsigned height)
 	return vga_active;
 }
 
+/*
+ * A PCI card's UART becomes a CONSOLE_UART at the BAR its function's
+ * header gives (or, when it has none, one that failed, named after the
+ * function); false then, with why.
+ */
+static bool console_find_pci_uart(struct console_output *o)
+{
+	struct pci_func f = o->spec.pci;
+	char why[sizeof(o->uart.found.failure)];
+	bool found = pci_uart_at(f, &o->spec.uart, why, sizeof(why));
+
+	o->spec.kind = CONSOLE_UART;
+	if (!found) {
+		o->spec.uart = (struct uart_where){.pci = true,
+						   .pci_bus = f.bus,
+						   .pci_dev = f.dev,
+						   .pci_fn = f.fn};
+		uart_init_failed(&o->uart, &o->spec.uart, why);
+	}
+	return found;
+}
+
+/*
+ * Brings one output up: true when it can be written to. A UART in memory
+ * waits until paging is up: before, mmio_map() would take any address
+ * below 4 GiB, RAM (the image, the tables) included.
+ */
+static bool console_output_start(struct console_output *o)
+{
+	o->mid_line = false;
+	o->waits_for_paging = false;
+	if (o->spec.kind == CONSOLE_UART_PCI && !console_find_pci_uart(o))
+		return false;
+	if (o->spec.kind != CONSOLE_UART)
+		return true;
+	if (o->spec.uart.space != UART_SPACE_IO && !paging_up) {
+		o->waits_for_paging = true;
+		return false;
+	}
+	return uart_init(&o->uart, &o->spec.uart, o->spec.baud);
+}
+
+static void console_put(struct console_output *o, char c);
+
+static struct console_output *replay_target;
+
+static void console_write_replay(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		console_put(replay_target, s[i]);
+}
+
+/* Gives one output what the log kept since boot (log_replay_history()). */
+static void console_catch_up(struct console_output *o)
+{
+	replay_target = o;
+	log_replay_history(console_write_replay);
+	replay_target = NULL;
+}
+
+/* The UART's log line, with where it came from. */
+static void console_describe(const struct console_output *o, char *buf,
+			     size_t len)
+{
+	static const char *const origins[] = {
+	    [CONSOLE_FROM_SPCR] = " from ACPI SPCR",
+	    [CONSOLE_FROM_PCI_SCAN] = " found by PCI class scan",
+	};
+	char name[UART_NAME_MAX + 32];
+	const char *origin = o->spec.origin < ARRAY_SIZE(origins) ?
+				 origins[o->spec.origin] :
+				 NULL;
+
+	fmt_snprintf(name, sizeof(name), "%s%s", o->uart.name,
+		     origin ? origin : "");
+	uart_describe(&o->uart.found, name, buf, len);
+}
+
 void console_init(const struct console_spec *specs, unsigned count)
 {
 	static const struct console_spec default_spec = {
-		.kind = CONSOLE_UART, .port = UART_COM1, .baud = 115200
+		.kind = CONSOLE_UART,
+		.uart = {.space = UART_SPACE_IO, .base = UART_COM1},
+		.baud = 115200,
+		.origin = CONSOLE_FROM_DEFAULT,
 	};
 
 	if (count == 0) {
@@ -42,9 +127,7 @@ void console_init(const struct console_spec *specs, unsigned count)
 		struct console_output *o = &outputs[output_count++];
 
 		o->spec = specs[i];
-		o->mid_line = false;
-		o->present = o->spec.kind != CONSOLE_UART ||
-			     uart_init(&o->uart, o->spec.port, o->spec.baud);
+		o->present = console_output_start(o);
 	}
 	ready = true;
 	log_set_console(console_write);
@@ -57,10 +140,55 @@ void console_report_uarts(void)
 	for (unsigned i = 0; i < output_count; i++) {
 		const struct console_output *o = &outputs[i];
 
-		if (o->spec.kind != CONSOLE_UART)
+		if (o->spec.kind != CONSOLE_UART || o->waits_for_paging)
 			continue;
-		uart_describe(&o->uart.found, o->uart.port, line,
-			      sizeof(line));
+		console_describe(o, line, sizeof(line));
+		if (o->present || o->spec.origin == CONSOLE_FROM_DEFAULT)
+			pr_info("%s", line);
+		else
+			pr_warn("%s", line);
+	}
+}
+
+bool console_move_to(const struct console_spec *spec, const char *reason)
+{
+	static struct console_output next;
+	char line[LOG_LINE_MAX];
+	unsigned kept = 0;
+
+	next = (struct console_output){.spec = *spec};
+	next.present = console_output_start(&next);
+	console_describe(&next, line, sizeof(line));
+	if (!next.present) {
+		pr_warn("%s", line);
+		return false;
+	}
+	pr_info("console: %s: the log moves to %s", reason, next.uart.name);
+	for (unsigned k = 0; k < output_count; k++)
+		if (outputs[k].spec.kind != CONSOLE_UART)
+			outputs[kept++] = outputs[k];
+	output_count = kept;
+	outputs[output_count] = next;
+	uart_rebind(&outputs[output_count].uart);
+	console_catch_up(&outputs[output_count++]);
+	pr_info("%s", line);
+	return true;
+}
+
+void console_start_memory_uarts(void)
+{
+	char line[LOG_LINE_MAX];
+
+	paging_up = true;
+	for (unsigned k = 0; k < output_count; k++) {
+		struct console_output *o = &outputs[k];
+
+		if (!o->waits_for_paging)
+			continue;
+		o->present = console_output_start(o);
+		if (o->present)
+			console_catch_up(o);
+		console_describe(o, line, sizeof(line));
 		if (o->present)
 			pr_info("%s", line);
 		else

@@ -1,44 +1,78 @@
 /*
- * The console: every configured output (16550 UARTs, port 0xe9) receives
- * every byte. A UART whose transmitter stops draining is skipped, and the
- * other outputs are told so, until it drains again. Until console_init()
- * runs nothing is sent; the log keeps the text and replays it then.
- * console_init() registers console_write() as the log's console
- * (base/log.h).
+ * The console: every configured output (16550 UARTs at I/O ports, in
+ * memory or on a PCI serial card; port 0xe9) receives every byte. A UART
+ * whose transmitter stops draining is skipped, and the other outputs are
+ * told so, until it drains again. Until console_init() runs nothing is
+ * sent; the log keeps the text and replays it then. console_init()
+ * registers console_write() as the log's console (base/log.h).
  */
 #ifndef ARCH_X86_CONSOLE_H
 #define ARCH_X86_CONSOLE_H
 
-#include "lib/compiler.h"
+#include "arch/x86/pci_config.h"
+#include "arch/x86/uart_where.h"
 
 #define CONSOLE_MAX_OUTPUTS 4 /* console_init() uses the first this many */
 
 enum console_kind {
-	CONSOLE_UART = 1, /* 16550 at an I/O port */
-	CONSOLE_E9 = 2,   /* the emulators' debug port 0xe9 */
+	CONSOLE_UART = 1,     /* a 16550 at I/O ports or in memory (.uart) */
+	CONSOLE_E9 = 2,       /* the emulators' debug port 0xe9 */
+	CONSOLE_UART_PCI = 3, /* the 16550 of a PCI serial card (.pci) */
+};
+
+/* Why an output is there, for its log line. */
+enum console_origin {
+	CONSOLE_FROM_OPTION = 0, /* console= named it */
+	CONSOLE_FROM_DEFAULT,    /* no console=: COM1, until ACPI is read */
+	CONSOLE_FROM_SPCR,       /* no console=: the ACPI SPCR table's UART */
+	CONSOLE_FROM_PCI_SCAN,   /* no console=, SPCR or COM1: a PCI card */
 };
 
 /* One output, as console= names it. */
 struct console_spec {
-	uint32_t kind; /* enum console_kind */
-	uint16_t port; /* CONSOLE_UART: I/O base */
-	uint32_t baud; /* CONSOLE_UART */
+	uint32_t kind;          /* enum console_kind */
+	struct uart_where uart; /* CONSOLE_UART: where its registers are */
+	struct pci_func pci;    /* CONSOLE_UART_PCI: the card's function */
+	uint32_t baud;          /* UARTs; 0: the divisor the firmware set */
+	uint32_t origin;        /* enum console_origin */
 };
 
 /*
  * Brings up the given outputs (the default COM1 115200 when count is 0)
  * and registers them as the log's console. A UART is tested first
  * (uart_detect.h) and left out when it fails: the other outputs carry on
- * and nothing ever waits for it. Safe to call again with other outputs.
+ * and nothing ever waits for it. A UART in memory waits for
+ * console_start_memory_uarts(). Safe to call again with other outputs.
  */
 void console_init(const struct console_spec *specs, unsigned count);
 
 /*
- * Logs one line per UART console_init() was given: what was found
- * ("uart: 16550A at 0x3f8, 115200 baud, 16-byte FIFO"), or, as a warning,
- * why it is not used. Call once the log's early text was replayed.
+ * Logs one line per UART console_init() was given: what was found and
+ * where ("uart: 16550A at 0x3f8, 115200 baud, 16-byte FIFO"), or, as a
+ * warning, why it is not used (for the default COM1 an ordinary line:
+ * console_choose_default() still looks elsewhere). Call once the log's
+ * early text was replayed.
  */
 void console_report_uarts(void);
+
+/*
+ * Once paging is up (after memory_init_paging()): brings up the UARTs in
+ * memory console_init() was given, which waited until mmio_map() could
+ * refuse RAM and reach above 4 GiB; each is given everything the log
+ * kept since boot (log_replay_history()) and gets its line.
+ */
+void console_start_memory_uarts(void);
+
+/*
+ * Makes the UART spec names the console's only UART, in place of those
+ * console_init() brought up, if it works; port 0xe9 and the screen are
+ * left as they are. The outputs it leaves are told first, with reason
+ * ("console: <reason>: the log moves to <UART>"); the new UART is then
+ * given everything the log kept since boot (log_replay_history()), and its
+ * line is logged as console_report_uarts() would. False, the console
+ * unchanged and a warning logged, when the UART does not work.
+ */
+bool console_move_to(const struct console_spec *spec, const char *reason);
 
 /*
  * Adds the VGA text screen (a BIOS boot's EGA text framebuffer) as one more

@@ -220,7 +220,9 @@ bool uart_detect(const struct uart_io *io, uint32_t baud,
 	saved.divisor = uart_read_divisor(io, saved.lcr);
 
 	if (uart_test(io, found)) {
-		found->divisor = uart_divisor(baud);
+		found->divisor_kept = baud == 0 && saved.divisor != 0;
+		found->divisor = found->divisor_kept ? saved.divisor :
+						       uart_divisor(baud);
 		found->baud = UART_BASE_CLOCK / found->divisor;
 		uart_io_write(io, UART_MCR, UART_MCR_CONSOLE);
 		if (found->fifo_depth > 1)
@@ -254,20 +256,28 @@ static const char *uart_model_name(enum uart_model model)
 	}
 }
 
-void uart_describe(const struct uart_found *found, uint16_t port, char *buf,
-		   size_t len)
+void uart_describe(const struct uart_found *found, const char *name,
+		   char *buf, size_t len)
 {
 	int used;
 
 	if (found->model == UART_MODEL_NONE) {
 		fmt_snprintf(buf, len,
-			     "uart: no 16550 at %#x (%s): serial console off",
-			     port, found->failure);
+			     "uart: no 16550 at %s (%s): serial console off",
+			     name, found->failure);
 		return;
 	}
-	used = fmt_snprintf(buf, len, "uart: %s at %#x, %u baud, ",
-			    uart_model_name(found->model), port, found->baud);
-	if ((size_t)used >= len)
+	if (found->divisor_kept)
+		used = fmt_snprintf(buf, len,
+				    "uart: %s at %s, divisor %u as the "
+				    "firmware set it, ",
+				    uart_model_name(found->model), name,
+				    found->divisor);
+	else
+		used = fmt_snprintf(buf, len, "uart: %s at %s, %u baud, ",
+				    uart_model_name(found->model), name,
+				    found->baud);
+	if (used < 0 || (size_t)used >= len)
 		return;
 	if (found->fifo_depth > 1)
 		fmt_snprintf(buf + used, len - used, "%u-byte FIFO",

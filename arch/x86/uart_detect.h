@@ -24,8 +24,9 @@ struct uart_found {
 	enum uart_model model;
 	unsigned fifo_depth; /* bytes THR takes once THRE is set: 16 or 1 */
 	uint16_t divisor;    /* programmed into the divisor latch */
+	bool divisor_kept;   /* baud 0: the one the firmware left */
 	uint32_t baud;       /* UART_BASE_CLOCK / divisor */
-	char failure[80];    /* why model is UART_MODEL_NONE */
+	char failure[160];   /* why model is UART_MODEL_NONE */
 };
 
 /*
@@ -36,7 +37,8 @@ uint16_t uart_divisor(uint32_t baud);
 
 /*
  * Tests the port and fills *found. When a UART passes, it is left ready
- * for polled output: baud 8N1, interrupts off, FIFO on when it works,
+ * for polled output: baud 8N1 (baud 0: the divisor the firmware left
+ * there, for UARTs whose clock is not 1.8432 MHz; 115200 if it left 0), interrupts off, FIFO on when it works,
  * MCR = DTR | RTS | OUT2, nothing pending; returns true. Otherwise
  * found->failure says what failed; a port that answered is given back
  * its line control, modem control (loopback off) and divisor, and one
@@ -47,11 +49,12 @@ bool uart_detect(const struct uart_io *io, uint32_t baud,
 		 struct uart_found *found);
 
 /*
- * The boot log's line for what uart_detect() found at port:
+ * The boot log's line for what uart_detect() found at the UART called
+ * name (uart_where_name(), perhaps with where it came from):
  * "uart: 16550A at 0x3f8, 115200 baud, 16-byte FIFO" or
  * "uart: no 16550 at 0x3f8 (loopback failed: ...): serial console off".
  */
-void uart_describe(const struct uart_found *found, uint16_t port, char *buf,
-		   size_t len);
+void uart_describe(const struct uart_found *found, const char *name,
+		   char *buf, size_t len);
 
 #endif

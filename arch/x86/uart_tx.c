@@ -106,21 +106,21 @@ void uart_tx_drain(struct uart_tx *tx, const struct uart_io *io)
 		tx->room = tx->fifo_depth;
 }
 
-bool uart_tx_take_news(struct uart_tx *tx, uint16_t port, char *buf,
+bool uart_tx_take_news(struct uart_tx *tx, const char *name, char *buf,
 		       size_t len)
 {
 	switch (tx->news) {
 	case UART_TX_NEWS_STUCK:
 		fmt_snprintf(buf, len,
-			     "[uart %#x: the transmitter has not drained for "
+			     "[uart %s: the transmitter has not drained for "
 			     "%llu ms: its output is dropped until it does]",
-			     port, (unsigned long long)tx->timeout_us / 1000);
+			     name, (unsigned long long)tx->timeout_us / 1000);
 		break;
 	case UART_TX_NEWS_RECOVERED:
 		fmt_snprintf(buf, len,
-			     "[uart %#x: the transmitter drains again after "
+			     "[uart %s: the transmitter drains again after "
 			     "%llu ms; %llu byte(s) were dropped]",
-			     port, (unsigned long long)tx->news_stuck_ms,
+			     name, (unsigned long long)tx->news_stuck_ms,
 			     (unsigned long long)tx->news_dropped);
 		break;
 	default:

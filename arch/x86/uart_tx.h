@@ -63,10 +63,11 @@ bool uart_tx_retry(struct uart_tx *tx, const struct uart_io *io);
 void uart_tx_drain(struct uart_tx *tx, const struct uart_io *io);
 
 /*
- * The news not yet said, as one line for the console without a newline
- * ("[uart 0x3f8: ...]"); false (buf untouched) when there is none.
+ * The news not yet said of the UART called name, as one line for the
+ * console without a newline ("[uart 0x3f8: ...]"); false (buf untouched)
+ * when there is none.
  */
-bool uart_tx_take_news(struct uart_tx *tx, uint16_t port, char *buf,
+bool uart_tx_take_news(struct uart_tx *tx, const char *name, char *buf,
 		       size_t len);
 
 #endif

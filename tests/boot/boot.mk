@@ -453,6 +453,67 @@ BOOT_EXPECT_qemu-com1-absent := --cpus 2 \
 	--expect-log 'WARNING: uart: no 16550 at 0x3f8 \(nothing answers: reads 0xff\): serial console off' \
 	--expect-log 'cpu0 uart: 16550A at 0x2f8, 115200 baud, 16-byte FIFO'
 
+# A PC whose only serial port is a PCI card (QEMU's pci-serial, 1b36:0002,
+# at 00:05.0; no COM1): console=pci:00:05.0 finds its UART in BAR0, under
+# SeaBIOS and OVMF (whose BAR addresses differ).
+PCI_SERIAL_FOUND := --expect-log 'cpu0 uart: 16550A at PCI 00:05.0 BAR0 I/O 0x[0-9a-f]+, 115200 baud, 16-byte FIFO'
+BOOT_TESTS += qemu-pci-serial
+BOOT_ARGS_qemu-pci-serial := --smp 2 --serial-pci 5
+BOOT_EXPECT_qemu-pci-serial := --cpus 2 $(PCI_SERIAL_FOUND)
+BOOT_TESTS += qemu-uefi-pci-serial
+BOOT_ARGS_qemu-uefi-pci-serial := --firmware uefi --smp 2 --serial-pci 5
+BOOT_EXPECT_qemu-uefi-pci-serial := --cpus 2 $(PCI_SERIAL_FOUND)
+
+# The same card with no console= at all: no SPCR, nothing at COM1, so the
+# class scan finds the card and the log moves there, the lines written
+# before the move (the first one says COM1 is absent) replayed first.
+# Nothing here is worth a warning.
+BOOT_TESTS += qemu-pci-serial-scan
+BOOT_ARGS_qemu-pci-serial-scan := --smp 2 --serial-pci 5 --console-default
+BOOT_EXPECT_qemu-pci-serial-scan := --cpus 2 --expect warnings=0 \
+	--expect-log '^\[ *0\.000000\] cpu0 uart: no 16550 at 0x3f8 \(nothing answers: reads 0xff\): serial console off' \
+	--expect-log 'cpu0 hv: command line: "exit=qemu"' \
+	--expect-log 'cpu0 console: no console= option, no usable ACPI SPCR table, no COM1: the first PCI serial card: the log moves to PCI 00:05.0 BAR0 I/O 0x[0-9a-f]+$$' \
+	--expect-log 'cpu0 uart: 16550A at PCI 00:05.0 BAR0 I/O 0x[0-9a-f]+ found by PCI class scan, 115200 baud, 16-byte FIFO'
+
+# The firmware's SPCR table (QEMU -acpitable, built by tools/run) names
+# the console when console= does not: COM2 on a PC without COM1, then the
+# PCI card (named by its function, its BAR for the hypervisor to read).
+# The log there starts at the first line. With console= given, the SPCR
+# is only mentioned.
+BOOT_TESTS += qemu-spcr-com2
+BOOT_ARGS_qemu-spcr-com2 := --smp 2 --serial-port 0x2f8 --console-default \
+	--spcr io:0x2f8
+BOOT_EXPECT_qemu-spcr-com2 := --cpus 2 --expect warnings=0 \
+	--expect-log '^\[ *0\.000000\] cpu0 uart: no 16550 at 0x3f8 \(nothing answers: reads 0xff\): serial console off' \
+	--expect-log 'cpu0 acpi: SPCR \(revision 2\): 16550 at 0x2f8, 115200 baud$$' \
+	--expect-log 'cpu0 console: the ACPI SPCR table names this UART \(no console= option\): the log moves to 0x2f8$$' \
+	--expect-log 'cpu0 uart: 16550A at 0x2f8 from ACPI SPCR, 115200 baud, 16-byte FIFO'
+BOOT_TESTS += qemu-spcr-pci-serial
+BOOT_ARGS_qemu-spcr-pci-serial := --smp 2 --serial-pci 6 --console-default \
+	--spcr pci:06.0
+BOOT_EXPECT_qemu-spcr-pci-serial := --cpus 2 --expect warnings=0 \
+	--expect-log '^\[ *0\.000000\] cpu0 uart: no 16550 at 0x3f8 \(nothing answers: reads 0xff\): serial console off' \
+	--expect-log 'cpu0 acpi: SPCR \(revision 2\): 16550 at its PCI device, 115200 baud, PCI 1b36:0002 at 00:06.0$$' \
+	--expect-log 'cpu0 uart: 16550A at PCI 00:06.0 BAR0 I/O 0x[0-9a-f]+ from ACPI SPCR, 115200 baud, 16-byte FIFO'
+BOOT_TESTS += qemu-spcr-not-used
+BOOT_ARGS_qemu-spcr-not-used := --smp 2 --spcr io:0x2f8
+BOOT_EXPECT_qemu-spcr-not-used := --cpus 2 --expect warnings=0 $(UART_FOUND_COM1) \
+	--expect-log 'cpu0 acpi: SPCR names the 16550 at 0x2f8, 115200 baud: not used \(console= given\)' \
+	--expect-no-log 'console: .*the log moves to'
+
+# console= values that name no UART: each gets one line naming it and the
+# log carries on on COM1; none is ever written to where RAM is (a UART in
+# memory starts once paging is up and mmio_map() can refuse RAM).
+BOOT_TESTS += qemu-console-bad-uarts
+BOOT_ARGS_qemu-console-bad-uarts := --smp 2 \
+	--cmdline 'console=mmio32:0xfe030002 console=pci:00:1f.0 console=mmio:0x1000000 console=pci:00:09.0'
+BOOT_EXPECT_qemu-console-bad-uarts := --cpus 2 $(UART_FOUND_COM1) \
+	--expect-log 'WARNING: options: console=mmio32:0xfe030002: MMIO address 0xfe030002: the address of 32-bit registers is not 4-byte aligned' \
+	--expect-log 'WARNING: uart: no 16550 at PCI 00:1f.0 \(8086:2918 is not a serial controller \(class 06/01, not 07/00\)\): serial console off' \
+	--expect-log 'WARNING: uart: no 16550 at MMIO 0x1000000 \(its registers could not be mapped \(see the mmio: warning\)\): serial console off' \
+	--expect-log 'WARNING: uart: no 16550 at PCI 00:09.0 \(no device there: its configuration space reads 0xffff\): serial console off'
+
 # The iTLB multihit rule (docs/hardware.md): Bochs' Intel models report no
 # IA32_ARCH_CAPABILITIES, so the VM's large pages are not executable there,
 # and the guest's functions in its private regions have their large pages

@@ -259,6 +259,72 @@ class Launcher(unittest.TestCase):
         self.assertIn("hypervisor command line: console=ttyS0,115200 "
                       "console=io:0x2f8,115200 exit=qemu", err)
 
+    def test_serial_pci_card_and_no_com1(self):
+        status, out, err = self.main("--dry-run", "--serial-log", self.serial,
+                                     "--serial-pci", "5")
+        self.assertEqual(status, 0)
+        self.assertIn(" -serial none ", out)
+        self.assertIn(" -chardev file,id=hvserial,path=%s " % self.serial, out)
+        self.assertIn(" -device pci-serial,chardev=hvserial,addr=0x5.0", out)
+        self.assertNotIn("isa-serial", out)
+        self.assertIn("hypervisor command line: console=ttyS0,115200 "
+                      "console=pci:00:05.0,115200 exit=qemu", err)
+
+    def test_serial_pci_refusals(self):
+        for argv, why in (
+                (("--serial-pci", "20"), "--serial-pci takes a device number"),
+                (("--serial-pci", "0"), "--serial-pci takes a device number"),
+                (("--serial-pci", "5", "--serial-port", "0x2f8"),
+                 "--serial-pci and --serial-port"),
+                (("--serial-pci", "5", "--bochs"), "--serial-pci is for QEMU")):
+            status, out, err = self.main("--dry-run", *argv)
+            self.assertEqual(status, 2, argv)
+            self.assertIn(why, err)
+
+    def test_console_default_gives_no_console(self):
+        status, out, err = self.main("--dry-run", "--serial-pci", "6",
+                                     "--console-default")
+        self.assertEqual(status, 0)
+        self.assertIn("hypervisor command line: exit=qemu\n", err)
+        status, out, err = self.main("--dry-run", "--serial-port", "0x2f8",
+                                     "--console-default", "--cmdline", "maxcpus=1")
+        self.assertIn("hypervisor command line: exit=qemu maxcpus=1\n", err)
+
+    def test_spcr_table_file(self):
+        status, out, err = self.main("--dry-run", "--keep", "--spcr", "io:0x2f8")
+        self.assertEqual(status, 0)
+        path = out.split("-acpitable file=")[1].split()[0]
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), run.spcr_table("io:0x2f8"))
+        status, out, err = self.main("--dry-run", "--spcr", "com2")
+        self.assertEqual(status, 2)
+        self.assertIn("--spcr com2: not io:PORT or pci:DEV.FN", err)
+
+    def test_spcr_table_bytes(self):
+        """The table's fields where Microsoft's SPCR specification puts
+        them, and a checksum that makes its bytes sum to 0."""
+        t = run.spcr_table("io:0x2f8")
+        self.assertEqual(len(t), 80)
+        self.assertEqual(sum(t) & 0xff, 0)
+        self.assertEqual(t[0:4], b"SPCR")
+        self.assertEqual(int.from_bytes(t[4:8], "little"), 80)
+        self.assertEqual(t[8], 2)          # revision
+        self.assertEqual(t[36], 0)         # interface type: 16550
+        self.assertEqual(t[40:44], bytes([1, 8, 0, 1]))  # GAS: I/O, 8 bits
+        self.assertEqual(int.from_bytes(t[44:52], "little"), 0x2f8)
+        self.assertEqual(t[58], 7)         # 115200 baud
+        self.assertEqual(t[64:68], b"\xff" * 4)  # not a PCI device
+        t = run.spcr_table("pci:1f.7")
+        self.assertEqual(sum(t) & 0xff, 0)
+        self.assertEqual(int.from_bytes(t[44:52], "little"), 0)
+        self.assertEqual(int.from_bytes(t[64:66], "little"), 0x0002)
+        self.assertEqual(int.from_bytes(t[66:68], "little"), 0x1b36)
+        self.assertEqual(t[68:71], bytes([0, 0x1f, 7]))
+        self.assertEqual(t[75], 0)         # segment
+        for bad in ("io:0", "io:0xfff9", "pci:20.0", "pci:05", "pci:5.8", "mmio:1"):
+            with self.assertRaises(ValueError, msg=bad):
+                run.spcr_table(bad)
+
     def test_serial_port_is_for_qemu(self):
         status, out, err = self.main("--dry-run", "--bochs",
                                      "--serial-port", "0x2f8")

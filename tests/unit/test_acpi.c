@@ -1275,6 +1275,64 @@ static void test_table_outside_memory(void **state)
 	free(bi);
 }
 
+/* --- the SPCR --- */
+
+/* An SPCR for a 16550 at I/O port port, 115200 baud (revision 2). */
+static uint64_t spcr_new(enum where w, uint16_t port)
+{
+	uint64_t phys = table_new(w, "SPCR", 80);
+	uint8_t *t = mem(phys);
+
+	memset(t + SDT_HEADER, 0, 80 - SDT_HEADER);
+	hdr(phys)->revision = 2;
+	t[40] = 1; /* GAS: system I/O */
+	t[41] = 8;
+	memcpy(t + 44, &port, 2);
+	t[58] = 7; /* 115200 */
+	memset(t + 64, 0xff, 4); /* not a PCI device */
+	table_seal(phys);
+	return phys;
+}
+
+/*
+ * The SPCR is found through the XSDT; one with a bad checksum is reported
+ * and skipped like any other table (the next one serves); of two good
+ * ones the first counts; without one, .present is false.
+ */
+static void test_spcr(void **state)
+{
+	struct boot_info *bi = bi_new();
+	uint64_t t[4];
+	struct result *r;
+
+	t[1] = spcr_new(HIGH, 0x3e8);
+	hdr(t[1])->checksum++;
+	t[2] = spcr_new(HIGH, 0x2f8);
+	t[3] = spcr_new(LOW, 0x3f8);
+	t[0] = root_new(HIGH, true, t + 1, 3);
+	rsdp_v2(bi, 0, t[0]);
+
+	r = parse(bi);
+	assert_true(r->ok);
+	assert_true(r->info.spcr.present);
+	assert_true(r->info.spcr.usable);
+	assert_int_equal(r->info.spcr.where.space, UART_SPACE_IO);
+	assert_int_equal(r->info.spcr.where.base, 0x2f8);
+	assert_int_equal(r->info.spcr.baud, 115200);
+	assert_int_equal(log_count, 1);
+	expect_bad_checksum(0, "SPCR", t[1]);
+	free(r);
+
+	log_count = 0;
+	t[0] = root_new(HIGH, true, t + 1, 1);
+	rsdp_v2(bi, 0, t[0]);
+	r = parse(bi);
+	assert_true(r->ok);
+	assert_false(r->info.spcr.present);
+	free(r);
+	free(bi);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1298,6 +1356,7 @@ int main(void)
 	    T(test_two_madts),
 	    T(test_too_many_cpus),
 	    T(test_too_many_tables),
+	    T(test_spcr),
 	    T(test_pm_timer_legacy),
 	    T(test_pm_timer_extended),
 	    T(test_pm_timer_absent),

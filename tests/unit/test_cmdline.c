@@ -18,6 +18,11 @@
 #include "lib/cmdline.h"
 #include "lib/string.h"
 
+/* What console= takes, as every complaint about it says. */
+#define CONSOLE_FORMS                                                          \
+	"ttyS0..ttyS3[,baud], io:<port>[,baud], pci:<bus>:<dev>.<fn>[,baud], " \
+	"mmio:<address>[,baud], mmio32:<address>[,baud] or e9"
+
 /* ---- cmdline_next ---- */
 
 struct word {
@@ -353,14 +358,15 @@ static void test_options_all_good(void **state)
 			 0);
 	assert_int_equal(opt.console_count, 4);
 	assert_int_equal(opt.consoles[0].kind, CONSOLE_UART);
-	assert_int_equal(opt.consoles[0].port, 0x2f8);
+	assert_int_equal(opt.consoles[0].uart.base, 0x2f8);
 	assert_int_equal(opt.consoles[0].baud, 57600);
 	assert_int_equal(opt.consoles[1].kind, CONSOLE_UART);
-	assert_int_equal(opt.consoles[1].port, 0x3e8);
+	assert_int_equal(opt.consoles[1].uart.base, 0x3e8);
 	assert_int_equal(opt.consoles[1].baud, 9600);
 	assert_int_equal(opt.consoles[2].kind, CONSOLE_E9);
-	assert_int_equal(opt.consoles[2].port, 0xe9);
-	assert_int_equal(opt.consoles[3].port, 0x2e8);
+	assert_int_equal(opt.consoles[3].uart.base, 0x2e8);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(opt.consoles[i].origin, CONSOLE_FROM_OPTION);
 	assert_int_equal(opt.loglevel, LOG_DEBUG);
 	assert_int_equal(opt.maxcpus, 4);
 	assert_int_equal(opt.exit_mode, EXIT_QEMU);
@@ -403,22 +409,36 @@ static void test_options_consoles(void **state)
 	static const struct {
 		const char *val;
 		uint32_t kind;
-		uint16_t port;
+		uint64_t port; /* or the MMIO address */
 		uint32_t baud;
+		uint8_t space;
 	} cases[] = {
-	    {"ttyS0", CONSOLE_UART, 0x3f8, 115200},
-	    {"ttyS1", CONSOLE_UART, 0x2f8, 115200},
-	    {"ttyS2", CONSOLE_UART, 0x3e8, 115200},
-	    {"ttyS3", CONSOLE_UART, 0x2e8, 115200},
-	    {"ttyS0,115200", CONSOLE_UART, 0x3f8, 115200},
-	    {"ttyS0,115200n8", CONSOLE_UART, 0x3f8, 115200},
-	    {"ttyS0,38400", CONSOLE_UART, 0x3f8, 38400},
-	    {"ttyS0,2", CONSOLE_UART, 0x3f8, 2},
-	    {"ttyS0,50", CONSOLE_UART, 0x3f8, 50},
-	    {"io:0x2f8", CONSOLE_UART, 0x2f8, 115200},
-	    {"io:1016,19200", CONSOLE_UART, 0x3f8, 19200},
-	    {"io:0xfff8,2400n8", CONSOLE_UART, 0xfff8, 2400},
-	    {"e9", CONSOLE_E9, 0xe9, 0},
+	    {"ttyS0", CONSOLE_UART, 0x3f8, 115200, UART_SPACE_IO},
+	    {"ttyS1", CONSOLE_UART, 0x2f8, 115200, UART_SPACE_IO},
+	    {"ttyS2", CONSOLE_UART, 0x3e8, 115200, UART_SPACE_IO},
+	    {"ttyS3", CONSOLE_UART, 0x2e8, 115200, UART_SPACE_IO},
+	    {"ttyS0,115200", CONSOLE_UART, 0x3f8, 115200, UART_SPACE_IO},
+	    {"ttyS0,115200n8", CONSOLE_UART, 0x3f8, 115200, UART_SPACE_IO},
+	    {"ttyS0,38400", CONSOLE_UART, 0x3f8, 38400, UART_SPACE_IO},
+	    {"ttyS0,2", CONSOLE_UART, 0x3f8, 2, UART_SPACE_IO},
+	    {"ttyS0,50", CONSOLE_UART, 0x3f8, 50, UART_SPACE_IO},
+	    {"io:0x2f8", CONSOLE_UART, 0x2f8, 115200, UART_SPACE_IO},
+	    {"io:1016,19200", CONSOLE_UART, 0x3f8, 19200, UART_SPACE_IO},
+	    {"io:0xfff8,2400n8", CONSOLE_UART, 0xfff8, 2400, UART_SPACE_IO},
+	    {"e9", CONSOLE_E9, 0, 0, 0},
+	    {"mmio:0xfe030000", CONSOLE_UART, 0xfe030000, 115200,
+	     UART_SPACE_MMIO8},
+	    {"mmio:0xfed00001,9600", CONSOLE_UART, 0xfed00001, 9600,
+	     UART_SPACE_MMIO8},
+	    {"mmio32:0xfe030000,57600n8", CONSOLE_UART, 0xfe030000, 57600,
+	     UART_SPACE_MMIO32},
+	    {"mmio32:0x4010002000", CONSOLE_UART, 0x4010002000, 115200,
+	     UART_SPACE_MMIO32},
+	    {"mmio32:4261609472", CONSOLE_UART, 0xfe030000, 115200,
+	     UART_SPACE_MMIO32},
+	    {"mmio32:0xfe030000,keep", CONSOLE_UART, 0xfe030000, 0,
+	     UART_SPACE_MMIO32},
+	    {"ttyS1,keep", CONSOLE_UART, 0x2f8, 0, UART_SPACE_IO},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -429,7 +449,40 @@ static void test_options_consoles(void **state)
 					   sizeof(err)))
 			fail_msg("'%s': %s", cases[i].val, err);
 		assert_int_equal(spec.kind, cases[i].kind);
-		assert_int_equal(spec.port, cases[i].port);
+		assert_int_equal(spec.baud, cases[i].baud);
+		assert_int_equal(spec.origin, CONSOLE_FROM_OPTION);
+		if (spec.kind == CONSOLE_E9)
+			continue;
+		assert_int_equal(spec.uart.base, cases[i].port);
+		assert_int_equal(spec.uart.space, cases[i].space);
+		assert_false(spec.uart.pci);
+	}
+}
+
+static void test_options_console_pci(void **state)
+{
+	static const struct {
+		const char *val;
+		uint8_t bus, dev, fn;
+		uint32_t baud;
+	} cases[] = {
+	    {"pci:00:03.0", 0, 3, 0, 115200},
+	    {"pci:0:3.0", 0, 3, 0, 115200},
+	    {"pci:ff:1f.7,9600", 0xff, 0x1f, 7, 9600},
+	    {"pci:2A:0b.1,38400n8", 0x2a, 0x0b, 1, 38400},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct console_spec spec;
+		char err[300] = "";
+
+		if (!options_parse_console(cases[i].val, &spec, err,
+					   sizeof(err)))
+			fail_msg("'%s': %s", cases[i].val, err);
+		assert_int_equal(spec.kind, CONSOLE_UART_PCI);
+		assert_int_equal(spec.pci.bus, cases[i].bus);
+		assert_int_equal(spec.pci.dev, cases[i].dev);
+		assert_int_equal(spec.pci.fn, cases[i].fn);
 		assert_int_equal(spec.baud, cases[i].baud);
 	}
 }
@@ -465,8 +518,54 @@ static void test_options_complaints(void **state)
 	     "console=ttyS: no such port ttyS (ttyS0..ttyS3, or "
 	     "io:<port> for another one)"},
 	    {"console=vga",
-	     "console=vga: unknown console 'vga' (ttyS0..ttyS3[,baud], "
-	     "io:<port>[,baud] or e9)"},
+	     "console=vga: unknown console 'vga' (" CONSOLE_FORMS ")"},
+	    {"console=pci:00:20.0",
+	     "console=pci:00:20.0: bad PCI address '00:20.0' (bus:device."
+	     "function in hex as lspci shows it, e.g. pci:00:03.0; device "
+	     "00..1f, function 0..7)"},
+	    {"console=pci:00:03.8",
+	     "console=pci:00:03.8: bad PCI address '00:03.8' (bus:device."
+	     "function in hex as lspci shows it, e.g. pci:00:03.0; device "
+	     "00..1f, function 0..7)"},
+	    {"console=pci:100:03.0",
+	     "console=pci:100:03.0: bad PCI address '100:03.0' (bus:device."
+	     "function in hex as lspci shows it, e.g. pci:00:03.0; device "
+	     "00..1f, function 0..7)"},
+	    {"console=pci:03.0",
+	     "console=pci:03.0: bad PCI address '03.0' (bus:device."
+	     "function in hex as lspci shows it, e.g. pci:00:03.0; device "
+	     "00..1f, function 0..7)"},
+	    {"console=pci:00:03.0x",
+	     "console=pci:00:03.0x: bad PCI address '00:03.0x' (bus:device."
+	     "function in hex as lspci shows it, e.g. pci:00:03.0; device "
+	     "00..1f, function 0..7)"},
+	    {"console=pci:,9600",
+	     "console=pci:,9600: bad PCI address '' (bus:device."
+	     "function in hex as lspci shows it, e.g. pci:00:03.0; device "
+	     "00..1f, function 0..7)"},
+	    {"console=pci:00:03.0,9601",
+	     "console=pci:00:03.0,9601: baud rate 9601 is not 115200 "
+	     "divided by a whole number (115200, 57600, 38400, 19200, "
+	     "9600, ...)"},
+	    {"console=mmio32:0xfe030002",
+	     "console=mmio32:0xfe030002: MMIO address 0xfe030002: the "
+	     "address of 32-bit registers is not 4-byte aligned"},
+	    {"console=mmio:0",
+	     "console=mmio:0: MMIO address 0: the memory address is 0"},
+	    {"console=mmio32:0x10000000000000",
+	     "console=mmio32:0x10000000000000: MMIO address "
+	     "0x10000000000000: the memory address is beyond 52 bits, the "
+	     "widest physical address"},
+	    {"console=mmio:fe030000",
+	     "console=mmio:fe030000: bad MMIO address 'fe030000' (the "
+	     "physical address of the UART's registers, e.g. "
+	     "mmio32:0xfe030000)"},
+	    {"console=mmio:",
+	     "console=mmio:: bad MMIO address '' (the physical address of "
+	     "the UART's registers, e.g. mmio32:0xfe030000)"},
+	    {"console=mmio16:0xfe030000",
+	     "console=mmio16:0xfe030000: unknown console 'mmio16:0xfe030000' "
+	     "(" CONSOLE_FORMS ")"},
 	    {"console=ttyS0,9601",
 	     "console=ttyS0,9601: baud rate 9601 is not 115200 divided by "
 	     "a whole number (115200, 57600, 38400, 19200, 9600, ...)"},
@@ -491,10 +590,10 @@ static void test_options_complaints(void **state)
 	     "after the baud rate (only n8: no parity, 8 data bits)"},
 	    {"console=ttyS0,",
 	     "console=ttyS0,: bad baud rate '' (a divisor of 115200 such "
-	     "as 115200, 57600, 38400, 19200, 9600)"},
+	     "as 115200, 57600, 38400, 19200, 9600, or keep)"},
 	    {"console=ttyS0,fast",
 	     "console=ttyS0,fast: bad baud rate 'fast' (a divisor of "
-	     "115200 such as 115200, 57600, 38400, 19200, 9600)"},
+	     "115200 such as 115200, 57600, 38400, 19200, 9600, or keep)"},
 	    {"console=io:0",
 	     "console=io:0: bad I/O port '0' (a number 0x1..0xfff8, e.g. "
 	     "io:0x2f8)"},
@@ -506,10 +605,8 @@ static void test_options_complaints(void **state)
 	     "io:0x2f8)"},
 	    {"console=e9,115200",
 	     "console=e9,115200: e9 takes no baud rate (just console=e9)"},
-	    {"console", "console: needs a value (console=ttyS0..ttyS3[,baud], "
-			"io:<port>[,baud] or e9)"},
-	    {"console=", "console: needs a value (console=ttyS0..ttyS3[,baud], "
-			 "io:<port>[,baud] or e9)"},
+	    {"console", "console: needs a value (console=" CONSOLE_FORMS ")"},
+	    {"console=", "console: needs a value (console=" CONSOLE_FORMS ")"},
 	    {"loglevel=4",
 	     "loglevel=4: expected 0-3, error, warn, info or debug"},
 	    {"loglevel=verbose",
@@ -579,9 +676,29 @@ static void test_options_console_limits(void **state)
 	assert_string_equal(c.msg[1], "console=ttyS0,9600: port 0x3f8 "
 				      "already has a console, ignored");
 	assert_int_equal(opt.console_count, 4);
-	assert_int_equal(opt.consoles[0].port, 0x3f8);
+	assert_int_equal(opt.consoles[0].uart.base, 0x3f8);
 	assert_int_equal(opt.consoles[0].baud, 115200);
 	assert_int_equal(opt.consoles[3].kind, CONSOLE_E9);
+
+	/* The same UART named twice, in other words. */
+	assert_int_equal(parse("console=pci:00:03.0 console=pci:0:3.0,9600 "
+			       "console=mmio:0xfe030000 "
+			       "console=mmio32:0xfe030000 console=io:0x3f8 "
+			       "console=ttyS0",
+			       &opt, &c),
+			 3);
+	assert_string_equal(c.msg[0], "console=pci:0:3.0,9600: PCI 00:03.0 "
+				      "already has a console, ignored");
+	assert_string_equal(c.msg[1],
+			    "console=mmio32:0xfe030000: MMIO 0xfe030000 "
+			    "(32-bit registers) already has a console, "
+			    "ignored");
+	assert_string_equal(c.msg[2], "console=ttyS0: port 0x3f8 already "
+				      "has a console, ignored");
+	assert_int_equal(opt.console_count, 3);
+	assert_int_equal(opt.consoles[0].kind, CONSOLE_UART_PCI);
+	assert_int_equal(opt.consoles[1].uart.space, UART_SPACE_MMIO8);
+	assert_int_equal(opt.consoles[2].uart.base, 0x3f8);
 
 	/* A bad value leaves the good ones around it. */
 	assert_int_equal(
@@ -650,6 +767,7 @@ int main(void)
 	    cmocka_unit_test(test_options_all_good),
 	    cmocka_unit_test(test_options_values),
 	    cmocka_unit_test(test_options_consoles),
+	    cmocka_unit_test(test_options_console_pci),
 	    cmocka_unit_test(test_console_direct),
 	    cmocka_unit_test(test_options_complaints),
 	    cmocka_unit_test(test_options_console_limits),

@@ -439,6 +439,46 @@ static void test_ring_wraps_and_counts_dropped(void **state)
 	assert_string_equal(got + tail_used - strlen(line), line);
 }
 
+static char moved[LOG_RING_SIZE + 4096];
+static size_t moved_used;
+
+/* The output a console moves to (log_replay_history()'s writer). */
+static void moved_console(const char *s, size_t n)
+{
+	assert_true(moved_used + n < sizeof(moved));
+	memcpy(moved + moved_used, s, n);
+	moved_used += n;
+	moved[moved_used] = '\0';
+}
+
+/*
+ * A console that moves to another UART gives it every line the ring
+ * holds, as the first console showed them, after a note when the oldest
+ * were overwritten (the previous case filled the ring); the console
+ * itself gets nothing more, and replaying twice gives the same.
+ */
+static void test_replay_history_to_a_moved_console(void **state)
+{
+	static const char note[] = "[log: the oldest lines of the boot were overwritten]\n";
+	unsigned count;
+	const char *all;
+
+	take_output();
+	pr_info("the last line before the move");
+	take_output();
+	all = ring_tail(~0u, &count);
+	assert_true(count > 100);
+	moved_used = 0;
+	log_replay_history(moved_console);
+	assert_int_equal(out_used, 0);
+	assert_memory_equal(moved, note, strlen(note));
+	assert_string_equal(moved + strlen(note), all);
+	assert_non_null(strstr(moved, " the last line before the move\n"));
+	moved_used = 0;
+	log_replay_history(moved_console);
+	assert_string_equal(moved + strlen(note), all);
+}
+
 /*
  * In panic mode every CPU writes without the lock, so writers race in the
  * ring: they may garble lines, but never write outside it (this program
@@ -503,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_ring_tail_and_raw_writes),
 		cmocka_unit_test(test_ring_cuts_overlong_lines),
 		cmocka_unit_test(test_ring_wraps_and_counts_dropped),
+		cmocka_unit_test(test_replay_history_to_a_moved_console),
 		cmocka_unit_test(test_wedged_holder_is_bypassed),
 		cmocka_unit_test(test_panic_mode_writers_stay_inside_the_ring),
 	};

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "arch/x86/uart_detect.h"
+#include "arch/x86/uart_mmio.h"
 #include "arch/x86/uart_regs.h"
 #include "arch/x86/uart_tx.h"
 #include "tests/unit/fake_uart.h"
@@ -21,12 +22,12 @@
 
 static struct fake_uart f;
 
-static void expect_line(const struct uart_found *found, uint16_t port,
+static void expect_line(const struct uart_found *found, const char *name,
 			const char *want)
 {
-	char line[160];
+	char line[300];
 
-	uart_describe(found, port, line, sizeof(line));
+	uart_describe(found, name, line, sizeof(line));
 	assert_string_equal(line, want);
 }
 
@@ -62,7 +63,7 @@ static void test_detect_16550a(void **state)
 	assert_int_equal(found.model, UART_MODEL_16550A);
 	assert_int_equal(found.fifo_depth, 16);
 	assert_int_equal(found.baud, 115200);
-	expect_line(&found, 0x3f8,
+	expect_line(&found, "0x3f8",
 		    "uart: 16550A at 0x3f8, 115200 baud, 16-byte FIFO");
 	/* Left ready for polled output, nothing pending, nothing sent. */
 	assert_int_equal(f.mcr, UART_MCR_CONSOLE);
@@ -90,6 +91,35 @@ static void test_detect_with_dlab_left_set(void **state)
 	assert_int_equal(fake_uart_divisor(&f), 1);
 }
 
+/*
+ * Baud 0 (an SPCR's "as is", or a UART whose clock is not 1.8432 MHz):
+ * the divisor the firmware left is kept, and the line says so rather
+ * than name a baud rate it cannot know.
+ */
+static void test_detect_keeps_the_firmware_divisor(void **state)
+{
+	struct uart_found found;
+
+	(void)state;
+	detect(FAKE_16550A, 0, &found, true);
+	assert_true(found.divisor_kept);
+	assert_int_equal(found.divisor, 12);
+	assert_int_equal(fake_uart_divisor(&f), 12);
+	assert_int_equal(f.lcr, UART_LCR_8N1);
+	expect_line(&found, "MMIO 0xfe030000 (32-bit registers) from ACPI SPCR",
+		    "uart: 16550A at MMIO 0xfe030000 (32-bit registers) from "
+		    "ACPI SPCR, divisor 12 as the firmware set it, 16-byte "
+		    "FIFO");
+
+	/* A firmware that left no divisor: 115200. */
+	fake_uart_init(&f, FAKE_16550A);
+	f.dll = f.dlm = 0;
+	assert_true(uart_detect(&f.io, 0, &found));
+	assert_false(found.divisor_kept);
+	assert_int_equal(fake_uart_divisor(&f), 1);
+	assert_int_equal(found.baud, 115200);
+}
+
 static void test_detect_16550_broken_fifo(void **state)
 {
 	struct uart_found found;
@@ -99,7 +129,7 @@ static void test_detect_16550_broken_fifo(void **state)
 	assert_int_equal(found.model, UART_MODEL_16550);
 	assert_int_equal(found.fifo_depth, 1);
 	assert_false(f.fifo_on);
-	expect_line(&found, 0x2f8,
+	expect_line(&found, "0x2f8",
 		    "uart: 16550 at 0x2f8, 9600 baud, FIFO not used (it does "
 		    "not work in a 16550)");
 }
@@ -113,7 +143,7 @@ static void test_detect_16450(void **state)
 	assert_int_equal(found.model, UART_MODEL_16450);
 	assert_int_equal(found.fifo_depth, 1);
 	assert_int_equal(f.mcr, UART_MCR_CONSOLE);
-	expect_line(&found, 0x3f8, "uart: 16450 at 0x3f8, 115200 baud, no FIFO");
+	expect_line(&found, "0x3f8", "uart: 16450 at 0x3f8, 115200 baud, no FIFO");
 }
 
 static void test_detect_floating_bus(void **state)
@@ -124,7 +154,7 @@ static void test_detect_floating_bus(void **state)
 	(void)state;
 	us = detect(FAKE_FLOATING, 115200, &found, false);
 	assert_int_equal(found.model, UART_MODEL_NONE);
-	expect_line(&found, 0x3f8,
+	expect_line(&found, "0x3f8",
 		    "uart: no 16550 at 0x3f8 (nothing answers: reads 0xff): "
 		    "serial console off");
 	assert_true(us < 10);
@@ -140,7 +170,7 @@ static void test_detect_scratch_without_loopback(void **state)
 
 	(void)state;
 	detect(FAKE_NO_LOOP_LINES, 115200, &found, false);
-	expect_line(&found, 0x3f8,
+	expect_line(&found, "0x3f8",
 		    "uart: no 16550 at 0x3f8 (loopback failed: modem inputs "
 		    "0x00, not 0x90): serial console off");
 	assert_left_as_found();
@@ -154,12 +184,98 @@ static void test_detect_loopback_byte_lost(void **state)
 
 	(void)state;
 	us = detect(FAKE_NO_LOOP_DATA, 115200, &found, false);
-	expect_line(&found, 0x3e8,
+	expect_line(&found, "0x3e8",
 		    "uart: no 16550 at 0x3e8 (loopback failed: byte 0xa5 never "
 		    "came back): serial console off");
 	assert_true(us >= UART_LOOPBACK_WAIT_US);
 	assert_true(us < UART_LOOPBACK_WAIT_US + 100);
 	assert_left_as_found();
+}
+
+static void expect_name(const struct uart_where *w, const char *want)
+{
+	char name[UART_NAME_MAX];
+
+	uart_where_name(w, name, sizeof(name));
+	assert_string_equal(name, want);
+}
+
+/* How each kind of UART is named in the log, and what is refused. */
+static void test_where(void **state)
+{
+	struct uart_where w = {.space = UART_SPACE_IO, .base = 0x3f8};
+	const char *why = NULL;
+
+	(void)state;
+	expect_name(&w, "0x3f8");
+	assert_true(uart_where_valid(&w, &why));
+	assert_int_equal(uart_where_span(&w), 8);
+	w.base = 0xfff9;
+	assert_false(uart_where_valid(&w, &why));
+	assert_string_equal(why, "the I/O port is out of range (0x1..0xfff8)");
+
+	w = (struct uart_where){.space = UART_SPACE_MMIO8, .base = 0xfed00001};
+	expect_name(&w, "MMIO 0xfed00001");
+	assert_true(uart_where_valid(&w, &why));
+	assert_int_equal(uart_where_span(&w), 8);
+
+	w = (struct uart_where){.space = UART_SPACE_MMIO32, .base = 0xfe030000};
+	expect_name(&w, "MMIO 0xfe030000 (32-bit registers)");
+	assert_true(uart_where_valid(&w, &why));
+	assert_int_equal(uart_where_span(&w), 32);
+	w.base = 0xfe030002;
+	assert_false(uart_where_valid(&w, &why));
+	assert_string_equal(why, "the address of 32-bit registers is not "
+				 "4-byte aligned");
+	w.base = (1ull << 52) - 16;
+	assert_false(uart_where_valid(&w, &why));
+	w.base = 0;
+	assert_false(uart_where_valid(&w, &why));
+	assert_string_equal(why, "the memory address is 0");
+
+	w = (struct uart_where){.space = UART_SPACE_IO, .base = 0xc000,
+				.pci = true, .pci_bus = 0, .pci_dev = 3};
+	expect_name(&w, "PCI 00:03.0 BAR0 I/O 0xc000");
+	w = (struct uart_where){.space = UART_SPACE_MMIO8,
+				.base = 0x4000100000ull, .pci = true,
+				.pci_bus = 0x2a, .pci_dev = 0x1f, .pci_fn = 7,
+				.pci_bar = 1};
+	expect_name(&w, "PCI 2a:1f.7 BAR1 MMIO 0x4000100000");
+	w.base = 0;
+	expect_name(&w, "PCI 2a:1f.7");
+}
+
+/*
+ * Registers in memory: register r at byte r, or in the 32-bit word at 4r,
+ * read and written whole (the upper bytes written as 0).
+ */
+static void test_mmio_registers(void **state)
+{
+	union {
+		uint8_t bytes[32];
+		uint32_t words[8];
+	} regs;
+
+	(void)state;
+	memset(&regs, 0xaa, sizeof(regs));
+	uart_mmio_write(regs.bytes, UART_SPACE_MMIO8, UART_LCR, 0x83);
+	assert_int_equal(regs.bytes[3], 0x83);
+	assert_int_equal(regs.bytes[2], 0xaa);
+	assert_int_equal(regs.bytes[4], 0xaa);
+	regs.bytes[UART_LSR] = 0x60;
+	assert_int_equal(uart_mmio_read(regs.bytes, UART_SPACE_MMIO8, UART_LSR),
+			 0x60);
+
+	memset(&regs, 0xaa, sizeof(regs));
+	uart_mmio_write(regs.bytes, UART_SPACE_MMIO32, UART_LCR, 0x83);
+	assert_int_equal(regs.words[3], 0x83);
+	assert_int_equal(regs.words[2], 0xaaaaaaaa);
+	assert_int_equal(regs.words[4], 0xaaaaaaaa);
+	regs.words[UART_LSR] = 0x12345660;
+	assert_int_equal(
+	    uart_mmio_read(regs.bytes, UART_SPACE_MMIO32, UART_LSR), 0x60);
+	assert_int_equal(uart_mmio_read(regs.bytes, UART_SPACE_MMIO32, UART_SCR),
+			 0xaa);
 }
 
 static void test_divisor(void **state)
@@ -186,7 +302,7 @@ static void test_divisor(void **state)
 
 	/* A latch that does not hold is no UART. */
 	detect(FAKE_DIVISOR_IGNORED, 115200, &found, false);
-	expect_line(&found, 0x3f8,
+	expect_line(&found, "0x3f8",
 		    "uart: no 16550 at 0x3f8 (divisor latch does not hold "
 		    "0x0001): serial console off");
 }
@@ -321,7 +437,7 @@ static void test_tx_stall_and_recovery(void **state)
 	(void)state;
 	start_tx(FAKE_16550A, 115200);
 	assert_int_equal(send(40), 40);
-	assert_false(uart_tx_take_news(&tx, 0x3f8, news, sizeof(news)));
+	assert_false(uart_tx_take_news(&tx, "0x3f8", news, sizeof(news)));
 
 	/* The transmitter stops for 50 ms: within the timeout, it is stuck. */
 	fake_uart_stall(&f, 50000);
@@ -333,11 +449,11 @@ static void test_tx_stall_and_recovery(void **state)
 		    (UART_TX_TIMEOUT_MIN_US - 1) * 1000ull);
 	assert_true(f.now_ns - stall_at <
 		    (UART_TX_TIMEOUT_MIN_US + 2 * BYTE_NS_115200 / 1000) * 1000ull);
-	assert_true(uart_tx_take_news(&tx, 0x3f8, news, sizeof(news)));
+	assert_true(uart_tx_take_news(&tx, "0x3f8", news, sizeof(news)));
 	assert_string_equal(news, "[uart 0x3f8: the transmitter has not drained "
 				  "for 10 ms: its output is dropped until it "
 				  "does]");
-	assert_false(uart_tx_take_news(&tx, 0x3f8, news, sizeof(news)));
+	assert_false(uart_tx_take_news(&tx, "0x3f8", news, sizeof(news)));
 
 	/* While stuck, bytes are dropped without touching the UART. */
 	now = f.now_ns;
@@ -355,7 +471,7 @@ static void test_tx_stall_and_recovery(void **state)
 	fake_uart_idle(&f, 50000);
 	assert_true(uart_tx_retry(&tx, &f.io));
 	assert_false(tx.stuck);
-	assert_true(uart_tx_take_news(&tx, 0x3f8, news, sizeof(news)));
+	assert_true(uart_tx_take_news(&tx, "0x3f8", news, sizeof(news)));
 	assert_int_equal(tx.news_dropped, 40 - accepted + 100);
 	assert_true(tx.news_stuck_ms >= 50 && tx.news_stuck_ms <= 62);
 	assert_int_equal(tx.dropped_total, tx.news_dropped);
@@ -406,11 +522,14 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_detect_16550a),
 	    cmocka_unit_test(test_detect_with_dlab_left_set),
+	    cmocka_unit_test(test_detect_keeps_the_firmware_divisor),
 	    cmocka_unit_test(test_detect_16550_broken_fifo),
 	    cmocka_unit_test(test_detect_16450),
 	    cmocka_unit_test(test_detect_floating_bus),
 	    cmocka_unit_test(test_detect_scratch_without_loopback),
 	    cmocka_unit_test(test_detect_loopback_byte_lost),
+	    cmocka_unit_test(test_where),
+	    cmocka_unit_test(test_mmio_registers),
 	    cmocka_unit_test(test_divisor),
 	    cmocka_unit_test(test_timeout),
 	    cmocka_unit_test(test_tx_fills_the_fifo),
