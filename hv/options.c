@@ -209,12 +209,19 @@ bool options_parse_console(const char *val, struct console_spec *out, char *err,
 	return true;
 }
 
-/* Adds one console; a second one on the same port is refused. */
+/*
+ * Adds one console; a second one on the same port is refused. fb and
+ * nofb say what the screen does (the last one wins).
+ */
 static bool options_add_console(const char *val, struct hv_options *opt,
 				char *err, size_t errsz)
 {
 	struct console_spec spec;
 
+	if (strcmp(val, "fb") == 0 || strcmp(val, "nofb") == 0) {
+		opt->screen = val[0] == 'f' ? OPT_SCREEN_ON : OPT_SCREEN_OFF;
+		return true;
+	}
 	if (!options_parse_console(val, &spec, err, errsz))
 		return false;
 	for (unsigned i = 0; i < opt->console_count; i++) {
@@ -305,6 +312,13 @@ static bool options_parse_exit(const char *val, struct hv_options *opt,
 		return false;
 	}
 	return true;
+}
+
+static bool options_parse_exit_delay(const char *val, struct hv_options *opt,
+				     char *err, size_t errsz)
+{
+	return options_parse_range(val, 0, OPT_EXIT_DELAY_MAX_MS,
+				   &opt->exit_delay_ms, err, errsz);
 }
 
 static bool options_parse_ap_timeout(const char *val, struct hv_options *opt,
@@ -425,12 +439,14 @@ struct option_desc {
 };
 
 static const struct option_desc options_table[] = {
-    {"console", "ttyS0..ttyS3[,baud], io:<port>[,baud] or e9",
+    {"console", "ttyS0..ttyS3[,baud], io:<port>[,baud], e9, fb or nofb",
      options_add_console, true},
     {"loglevel", "0-3, error, warn, info or debug", options_parse_loglevel,
      true},
     {"maxcpus", "1..64", options_parse_maxcpus, false},
     {"exit", "qemu, bochs or halt", options_parse_exit, false},
+    {"exit_delay_ms", "milliseconds, 0..60000", options_parse_exit_delay,
+     false},
     {"ap_timeout_ms", "milliseconds, 1..3600000", options_parse_ap_timeout,
      false},
     {"selftest", "none, pagefault, ap-pagefault, bug, warn, deaf-cpu, "
