@@ -18,6 +18,7 @@ machine without a serial port is judged by what its screen shows.
 
 import argparse
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -105,10 +106,44 @@ def read_text(ppm_bytes, font):
     return lines
 
 
+# The start of every line the hypervisor logs: "[    0.123456] cpu3 ".
+LOG_PREFIX = re.compile(r"^\[[ 0-9.]+\] cpu[0-9]+ ")
+
+
+def join_log_lines(rows, columns):
+    """The log's lines from the rows of a screen `columns` wide: a row
+    that does not start with a log prefix continues the line before it,
+    which filled its rows (blanks at its end were dropped: they are put
+    back). Blank rows end a line. What comes before the first prefix is
+    kept as it is."""
+    lines = []
+    joinable = False
+    for row in rows:
+        if LOG_PREFIX.match(row) or not joinable:
+            lines.append(row)
+            joinable = bool(LOG_PREFIX.match(row))
+        elif not row:
+            joinable = False
+        else:
+            last = lines[-1]
+            pad = (-len(last)) % columns if last else 0
+            lines[-1] = last + " " * pad + row
+    return [line for line in lines if line]
+
+
 def read_file(path, font_path=psf.DEFAULT_FONT):
     with open(path, "rb") as f:
         data = f.read()
     return read_text(data, psf.load(font_path))
+
+
+def read_log_file(path, font_path=psf.DEFAULT_FONT):
+    """The log's lines on the picture at path, wrapped rows joined."""
+    font = psf.load(font_path)
+    with open(path, "rb") as f:
+        data = f.read()
+    width = read_ppm(data)[0]
+    return join_log_lines(read_text(data, font), width // font.width)
 
 
 def main(argv):
