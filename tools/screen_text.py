@@ -106,6 +106,28 @@ def read_text(ppm_bytes, font):
     return lines
 
 
+# The console draws light grey (FB_TEXT_FG, 0xaa) on black: a channel of
+# a lit pixel may be off by the rounding of a 5- or 6-bit colour.
+FG_RANGE = range(0xA0, 0xB5)
+
+
+def check_colours(ppm_bytes):
+    """None when every lit pixel of the picture is the console's grey, all
+    three channels of it: else what is wrong (a colour drawn in the wrong
+    place of a pixel, or a channel left out, shows here)."""
+    _, _, pixels = read_ppm(ppm_bytes)
+    other = bytes(1 if v >= LIT and v not in FG_RANGE else 0 for v in range(256))
+    grey = bytes(1 if v in FG_RANGE else 0 for v in range(256))
+    stray = pixels.translate(other).count(1)
+    if stray:
+        return "%d colour bytes of lit pixels are not the console's grey (0x%02x-0x%02x)" % (
+            stray, FG_RANGE[0], FG_RANGE[-1])
+    counts = [pixels[i::3].translate(grey).count(1) for i in range(3)]
+    if len(set(counts)) != 1:
+        return "lit pixels do not have all three colours: red, green, blue lit %d, %d, %d times" % tuple(counts)
+    return None
+
+
 # The start of every line the hypervisor logs: "[    0.123456] cpu3 ".
 LOG_PREFIX = re.compile(r"^\[[ 0-9.]+\] cpu[0-9]+ ")
 

@@ -223,6 +223,14 @@ class ScreenText(unittest.TestCase):
                                       self.font)
         self.assertEqual(lines[0], "")
 
+    def test_colours(self):
+        for fg in ((0xaa, 0xaa, 0xaa), (0xad, 0xa8, 0xad)):
+            self.assertIsNone(screen_text.check_colours(picture(["ok"], self.font, 4, fg)))
+        wrong = screen_text.check_colours(picture(["ok"], self.font, 4, (0, 0xaa, 0xaa)))
+        self.assertRegex(wrong, r"red, green, blue lit 0, (\d+), \1 times")
+        wrong = screen_text.check_colours(picture(["ok"], self.font, 4, (0xff, 0xaa, 0xaa)))
+        self.assertRegex(wrong, r"^\d+ colour bytes of lit pixels are not the console's grey")
+
     def test_unknown_cell(self):
         data = bytearray(picture(["ab"], self.font, 4))
         header = len(data) - (4 * 8 + 5) * 32 * 3

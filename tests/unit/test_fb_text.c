@@ -305,13 +305,45 @@ static void test_control_characters(void **state)
 	write_str("XXX one\rrow\nab\b \b\b\tb\nxyq\by");
 	write_str("\bz");
 	assert_rows(&s, want, 3);
-	/* A tab at the end of a row leaves the cursor there, then wraps. */
-	write_str("\n0123456789\t\tC");
+	/* At the start of a row a backspace stays there. */
+	write_str("\n\b\b\bK");
 	{
-		static const char *const after[] = {"xyz", "0123456789", "C"};
+		static const char *const after[] = {"a       b", "xyz", "K"};
 
 		assert_rows(&s, after, 3);
 	}
+	/* A tab at the end of a row leaves the cursor there, then wraps. */
+	write_str("\n0123456789\t\tC");
+	{
+		static const char *const after[] = {"K", "0123456789", "C"};
+
+		assert_rows(&s, after, 3);
+	}
+	screen_free(&s);
+}
+
+/*
+ * Only cells whose character changed are drawn: a pixel of a cell that
+ * keeps its character is not written again (a mark left in it stays),
+ * also when the text scrolls and the character above is the same.
+ */
+static void test_redraws_only_changes(void **state)
+{
+	struct screen s;
+	uint8_t *mark_same, *mark_scrolled;
+
+	screen_new(&s, rgb32(6 * 8, 2 * 16));
+	fb_text_attach(&t, s.pixels);
+	write_str("ab\nax");
+	mark_same = s.pixels + 3 * s.fb.pitch + 2 * 4;            /* 'a', row 0 */
+	mark_scrolled = s.pixels + (16 + 3) * s.fb.pitch + 2 * 4; /* 'a', row 1 */
+	*mark_same = 0x77;
+	*mark_scrolled = 0x77;
+	write_str("y");
+	assert_int_equal(*mark_same, 0x77);
+	write_str("\n"); /* row 1 "axy" moves up over "ab": 'a' stays */
+	assert_int_equal(*mark_same, 0x77);
+	assert_int_not_equal(*mark_scrolled, 0x77); /* 'a' became ' ' */
 	screen_free(&s);
 }
 
@@ -401,6 +433,7 @@ int main(void)
 	    cmocka_unit_test(test_wrap),
 	    cmocka_unit_test(test_scroll),
 	    cmocka_unit_test(test_control_characters),
+	    cmocka_unit_test(test_redraws_only_changes),
 	    cmocka_unit_test(test_other_depths),
 	    cmocka_unit_test(test_corrupt_cursor),
 	    cmocka_unit_test(test_grid_capped),
