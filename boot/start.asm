@@ -71,8 +71,9 @@ align 8
 	dd IMAGE_ALIGN
 	dd MB2_RELOC_PREFER_LOWEST
 align 8
-	; A linear framebuffer is welcome (optional, any mode): GRUB then
-	; passes one on UEFI, and on BIOS when grub.cfg sets gfxpayload.
+	; A linear framebuffer is welcome (optional, any mode): without this
+	; tag GRUB on BIOS always hands over the VGA text screen, whatever
+	; gfxpayload says (tools/mkiso keeps text there unless asked).
 	dw MB2_TAG_FRAMEBUFFER, MB2_TAG_OPTIONAL
 	dd 20
 	dd 0, 0, 0			; width, height, depth: no preference
