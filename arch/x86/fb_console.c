@@ -32,8 +32,8 @@ bool fb_console_init(const struct boot_framebuffer *boot_fb)
 	fb_text_init(&screen, &fb, &fb_font);
 	/* Before paging is final only this much can be mapped (mmio.h). */
 	if (fb.addr + fb_console_bytes() <= EARLY_IDENTITY_GIB * GiB)
-		pixels = mmio_map(fb.addr, fb_console_bytes(),
-				  MMIO_WRITE_COMBINING);
+		pixels =
+		    mmio_map(fb.addr, fb_console_bytes(), MMIO_WRITE_COMBINING);
 	active = true;
 	return true;
 }
@@ -43,18 +43,20 @@ bool fb_console_show(void)
 	if (!active || shown)
 		return shown;
 	if (!pixels)
-		pixels = mmio_map(fb.addr, fb_console_bytes(),
-				  MMIO_WRITE_COMBINING);
+		pixels =
+		    mmio_map(fb.addr, fb_console_bytes(), MMIO_WRITE_COMBINING);
 	if (!pixels) {
 		/* mmio_map() said why. */
-		pr_warn("fb: the framebuffer at %#llx cannot be mapped: the log is not shown on it",
+		pr_warn("fb: the framebuffer at %#llx cannot be mapped: the "
+			"log is not shown on it",
 			(unsigned long long)fb.addr);
 		active = false;
 		return false;
 	}
 	fb_text_attach(&screen, pixels);
 	shown = true;
-	pr_info("fb: the log on the framebuffer at %#llx (%ux%u, %u bpp, pitch %u, write-combining): %ux%u characters of %s %ux%u",
+	pr_info("fb: the log on the framebuffer at %#llx (%ux%u, %u bpp, pitch "
+		"%u, write-combining): %ux%u characters of %s %ux%u",
 		(unsigned long long)fb.addr, fb.width, fb.height, fb.bpp,
 		fb.pitch, screen.columns, screen.rows, fb_font.name,
 		fb_font.width, fb_font.height);

@@ -9,12 +9,12 @@
 
 #include "lib/compiler.h"
 
-#define FB_FONT_WIDTH_MAX 8
+#define FB_FONT_WIDTH_MAX  8
 #define FB_FONT_HEIGHT_MAX 32
 
 struct fb_font {
 	const char *name;
-	uint8_t width;  /* 1..FB_FONT_WIDTH_MAX */
+	uint8_t width;	/* 1..FB_FONT_WIDTH_MAX */
 	uint8_t height; /* 1..FB_FONT_HEIGHT_MAX */
 	/* Row r of the glyph of byte b: bit 7 is the leftmost pixel. */
 	uint8_t glyphs[256][FB_FONT_HEIGHT_MAX];

@@ -15,8 +15,8 @@ static uint32_t fb_field_mask(const struct boot_fb_field *f)
 	return (uint32_t)(((1ull << f->size) - 1) << f->pos);
 }
 
-static bool fb_text_check_colours(const struct boot_framebuffer *fb,
-				  char *why, size_t whysz)
+static bool fb_text_check_colours(const struct boot_framebuffer *fb, char *why,
+				  size_t whysz)
 {
 	static const char *const names[] = {"red", "green", "blue"};
 	const struct boot_fb_field *f[] = {&fb->red, &fb->green, &fb->blue};
@@ -24,7 +24,8 @@ static bool fb_text_check_colours(const struct boot_framebuffer *fb,
 	for (unsigned i = 0; i < ARRAY_SIZE(f); i++) {
 		if (!fb_field_fits(f[i], fb->bpp)) {
 			fmt_snprintf(why, whysz,
-				     "%s is bits %u+%u, not 1 to %u bits inside a pixel of %u",
+				     "%s is bits %u+%u, not 1 to %u bits "
+				     "inside a pixel of %u",
 				     names[i], f[i]->pos, f[i]->size,
 				     FB_TEXT_MAX_COLOUR_BITS, fb->bpp);
 			return false;
@@ -33,7 +34,8 @@ static bool fb_text_check_colours(const struct boot_framebuffer *fb,
 	if ((fb_field_mask(f[0]) & fb_field_mask(f[1])) ||
 	    (fb_field_mask(f[0]) & fb_field_mask(f[2])) ||
 	    (fb_field_mask(f[1]) & fb_field_mask(f[2]))) {
-		fmt_snprintf(why, whysz, "its red, green and blue bits overlap");
+		fmt_snprintf(why, whysz,
+			     "its red, green and blue bits overlap");
 		return false;
 	}
 	return true;
@@ -46,13 +48,16 @@ bool fb_text_check(const struct boot_framebuffer *fb,
 	uint64_t size = (uint64_t)fb->pitch * fb->height;
 
 	if (fb->type != BOOT_FB_RGB) {
-		fmt_snprintf(why, whysz, "not a linear RGB framebuffer (type %u)",
+		fmt_snprintf(why, whysz,
+			     "not a linear RGB framebuffer (type %u)",
 			     fb->type);
 		return false;
 	}
 	if (fb->bpp != 15 && fb->bpp != 16 && fb->bpp != 24 && fb->bpp != 32) {
-		fmt_snprintf(why, whysz, "%u bits per pixel (15, 16, 24 or 32 are drawn on)",
-			     fb->bpp);
+		fmt_snprintf(
+		    why, whysz,
+		    "%u bits per pixel (15, 16, 24 or 32 are drawn on)",
+		    fb->bpp);
 		return false;
 	}
 	if (fb->width < font->width || fb->height < font->height ||
@@ -64,9 +69,10 @@ bool fb_text_check(const struct boot_framebuffer *fb,
 	}
 	if (fb->pitch < (uint64_t)fb->width * bytes ||
 	    fb->pitch > FB_TEXT_MAX_PITCH) {
-		fmt_snprintf(why, whysz,
-			     "pitch %u is not %u pixels of %u bytes to %u bytes",
-			     fb->pitch, fb->width, bytes, FB_TEXT_MAX_PITCH);
+		fmt_snprintf(
+		    why, whysz,
+		    "pitch %u is not %u pixels of %u bytes to %u bytes",
+		    fb->pitch, fb->width, bytes, FB_TEXT_MAX_PITCH);
 		return false;
 	}
 	if (size > FB_TEXT_MAX_BYTES) {
@@ -88,14 +94,14 @@ bool fb_text_check(const struct boot_framebuffer *fb,
 /* An 8-bit colour value spread over a field of 1 to 16 bits. */
 static uint32_t fb_field_value(const struct boot_fb_field *f, uint8_t v)
 {
-	uint32_t bits = f->size <= 8 ? (uint32_t)v >> (8 - f->size) :
-				       (uint32_t)v << (f->size - 8);
+	uint32_t bits = f->size <= 8 ? (uint32_t)v >> (8 - f->size)
+				     : (uint32_t)v << (f->size - 8);
 
 	return bits << f->pos;
 }
 
-uint32_t fb_text_pixel(const struct boot_framebuffer *fb, uint8_t r,
-		       uint8_t g, uint8_t b)
+uint32_t fb_text_pixel(const struct boot_framebuffer *fb, uint8_t r, uint8_t g,
+		       uint8_t b)
 {
 	return fb_field_value(&fb->red, r) | fb_field_value(&fb->green, g) |
 	       fb_field_value(&fb->blue, b);
@@ -123,8 +129,8 @@ void fb_text_init(struct fb_text *t, const struct boot_framebuffer *fb,
  * One pixel of 2, 3 or 4 bytes (little-endian). Inlined into loops whose
  * size is a constant, so each store is one instruction (three for 3).
  */
-static inline __attribute__((always_inline)) void
-fb_put(uint8_t *p, uint32_t v, unsigned bytes)
+static inline __attribute__((always_inline)) void fb_put(uint8_t *p, uint32_t v,
+							 unsigned bytes)
 {
 	__builtin_memcpy(p, &v, bytes);
 }
@@ -137,14 +143,14 @@ fb_draw_glyph(const struct fb_text *t, uint8_t *p, const uint8_t *glyph,
 		unsigned bits = glyph[y];
 
 		for (unsigned x = 0; x < t->font->width; x++)
-			fb_put(p + x * bytes, bits & (0x80u >> x) ? t->fg : t->bg,
-			       bytes);
+			fb_put(p + x * bytes,
+			       bits & (0x80u >> x) ? t->fg : t->bg, bytes);
 	}
 }
 
 /* Draws cell (r, c), both inside the grid, which lies inside the screen. */
-static void fb_text_draw_cell(const struct fb_text *t, unsigned r,
-			      unsigned c, char ch)
+static void fb_text_draw_cell(const struct fb_text *t, unsigned r, unsigned c,
+			      char ch)
 {
 	const uint8_t *glyph = t->font->glyphs[(uint8_t)ch];
 	uint8_t *p = t->pixels + (size_t)r * t->font->height * t->pitch +

@@ -23,14 +23,14 @@
 #include "boot/boot_info.h"
 
 /* A screen larger than this is not plausible. */
-#define FB_TEXT_MAX_SIDE 16384u                  /* pixels */
+#define FB_TEXT_MAX_SIDE  16384u		 /* pixels */
 #define FB_TEXT_MAX_PITCH (4 * FB_TEXT_MAX_SIDE) /* bytes */
 #define FB_TEXT_MAX_BYTES (512ull << 20)
-#define FB_TEXT_MAX_PHYS (1ull << 52)            /* the architecture's limit */
+#define FB_TEXT_MAX_PHYS  (1ull << 52) /* the architecture's limit */
 /* The grid: a larger screen shows text in its top-left part. */
 #define FB_TEXT_MAX_COLUMNS 480 /* 3840 pixels of 8 */
-#define FB_TEXT_MAX_ROWS 135    /* 2160 pixels of 16 */
-#define FB_TEXT_TAB 8
+#define FB_TEXT_MAX_ROWS    135 /* 2160 pixels of 16 */
+#define FB_TEXT_TAB	    8
 
 /* Light grey on black, as the VGA text screen shows the log. */
 #define FB_TEXT_FG 0xaa
@@ -41,7 +41,7 @@ struct fb_text {
 	uint8_t *pixels; /* NULL: text is kept, not drawn */
 	uint32_t pitch, width, height;
 	unsigned bytes_per_pixel; /* 2, 3 or 4 */
-	uint32_t fg, bg;          /* pixel values */
+	uint32_t fg, bg;	  /* pixel values */
 	const struct fb_font *font;
 	unsigned columns, rows;
 	/*
@@ -66,8 +66,8 @@ bool fb_text_check(const struct boot_framebuffer *fb,
 		   const struct fb_font *font, char *why, size_t whysz);
 
 /* The pixel value of colour (r, g, b) (8 bits each) in fb's layout. */
-uint32_t fb_text_pixel(const struct boot_framebuffer *fb, uint8_t r,
-		       uint8_t g, uint8_t b);
+uint32_t fb_text_pixel(const struct boot_framebuffer *fb, uint8_t r, uint8_t g,
+		       uint8_t b);
 
 /*
  * Sets t up for fb (which fb_text_check() accepted): an empty grid of

@@ -18,9 +18,9 @@
 
 #include "arch/x86/fb_text.h"
 
-#define GUARD 4096
+#define GUARD	   4096
 #define GUARD_BYTE 0x5a
-#define PAD 12 /* bytes past each row's last pixel */
+#define PAD	   12 /* bytes past each row's last pixel */
 
 static struct fb_text t; /* large */
 
@@ -35,9 +35,15 @@ struct screen {
 static struct boot_framebuffer rgb32(uint32_t width, uint32_t height)
 {
 	return (struct boot_framebuffer){
-	    .addr = 0xc0000000, .pitch = width * 4 + PAD, .width = width,
-	    .height = height, .bpp = 32, .type = BOOT_FB_RGB,
-	    .red = {16, 8}, .green = {8, 8}, .blue = {0, 8},
+	    .addr = 0xc0000000,
+	    .pitch = width * 4 + PAD,
+	    .width = width,
+	    .height = height,
+	    .bpp = 32,
+	    .type = BOOT_FB_RGB,
+	    .red = {16, 8},
+	    .green = {8, 8},
+	    .blue = {0, 8},
 	};
 }
 
@@ -200,9 +206,11 @@ static void test_check_refuses(void **state)
 	expect_refused(fb, "16385x16 pixels is not 8x16 to 16384x16384");
 	fb = rgb32(1280, 800);
 	fb.pitch = 1280 * 4 - 1;
-	expect_refused(fb, "pitch 5119 is not 1280 pixels of 4 bytes to 65536 bytes");
+	expect_refused(
+	    fb, "pitch 5119 is not 1280 pixels of 4 bytes to 65536 bytes");
 	fb.pitch = 65537;
-	expect_refused(fb, "pitch 65537 is not 1280 pixels of 4 bytes to 65536 bytes");
+	expect_refused(
+	    fb, "pitch 65537 is not 1280 pixels of 4 bytes to 65536 bytes");
 	fb = rgb32(16000, 9000);
 	expect_refused(fb, "549 MiB, more than 512");
 	fb = rgb32(1280, 800);
@@ -211,13 +219,16 @@ static void test_check_refuses(void **state)
 	fb.addr = (1ull << 52) - 0x1000;
 	expect_refused(fb, "0xffffffffff000+0x3ea580 is not physical memory");
 	fb.addr = UINT64_MAX - 0x1000; /* would wrap */
-	expect_refused(fb, "0xffffffffffffefff+0x3ea580 is not physical memory");
+	expect_refused(fb,
+		       "0xffffffffffffefff+0x3ea580 is not physical memory");
 	fb = rgb32(1280, 800);
 	fb.blue.size = 0; /* the loader did not say */
-	expect_refused(fb, "blue is bits 0+0, not 1 to 16 bits inside a pixel of 32");
+	expect_refused(
+	    fb, "blue is bits 0+0, not 1 to 16 bits inside a pixel of 32");
 	fb = rgb32(1280, 800);
 	fb.red.pos = 28;
-	expect_refused(fb, "red is bits 28+8, not 1 to 16 bits inside a pixel of 32");
+	expect_refused(
+	    fb, "red is bits 28+8, not 1 to 16 bits inside a pixel of 32");
 	fb = rgb32(1280, 800);
 	fb.green.pos = 12;
 	expect_refused(fb, "its red, green and blue bits overlap");
@@ -262,8 +273,8 @@ static void test_kept_until_attached(void **state)
 /* Long lines wrap; a line of exactly the width does not add a blank one. */
 static void test_wrap(void **state)
 {
-	static const char *const want[] = {"0123456789", "abcdefghij",
-					   "klmno", "end"};
+	static const char *const want[] = {"0123456789", "abcdefghij", "klmno",
+					   "end"};
 	struct screen s;
 
 	screen_new(&s, rgb32(10 * 8 + 5, 4 * 16 + 3)); /* partial cells */
@@ -335,8 +346,9 @@ static void test_redraws_only_changes(void **state)
 	screen_new(&s, rgb32(6 * 8, 2 * 16));
 	fb_text_attach(&t, s.pixels);
 	write_str("ab\nax");
-	mark_same = s.pixels + 3 * s.fb.pitch + 2 * 4;            /* 'a', row 0 */
-	mark_scrolled = s.pixels + (16 + 3) * s.fb.pitch + 2 * 4; /* 'a', row 1 */
+	mark_same = s.pixels + 3 * s.fb.pitch + 2 * 4; /* 'a', row 0 */
+	mark_scrolled =
+	    s.pixels + (16 + 3) * s.fb.pitch + 2 * 4; /* 'a', row 1 */
 	*mark_same = 0x77;
 	*mark_scrolled = 0x77;
 	write_str("y");
