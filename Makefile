@@ -34,6 +34,20 @@ HV_C_SRCS := $(sort $(wildcard boot/*.c hv/*.c arch/x86/*.c arch/x86/*/*.c \
 HV_ASM_SRCS := $(sort $(wildcard boot/*.asm arch/x86/*.asm arch/x86/*/*.asm))
 HV_EXTRA_OBJS :=
 -include guest/guest.mk
+
+# The framebuffer console's font: a PSF font from Debian's
+# console-setup-linux, turned into C by tools/psf2c (which stops the build
+# on a file that is not a well-formed font). tools/screen-text reads
+# screens back with the same font (tools/psf.py DEFAULT_FONT).
+FB_FONT ?= /usr/share/consolefonts/Lat15-VGA16.psf.gz
+FB_FONT_C := $(BUILD)/hv/gen/fb_font.c
+$(FB_FONT): | $(DEPS_STAMP)
+$(FB_FONT_C): $(FB_FONT) tools/psf2c tools/psf.py arch/x86/fb_font.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	python3 tools/psf2c $(FB_FONT) -o $@
+$(FB_FONT_C:.c=.o): $(FB_FONT_C)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+HV_EXTRA_OBJS += $(FB_FONT_C:.c=.o)
 HV_OBJS := $(HV_C_SRCS:%.c=$(BUILD)/hv/%.o) $(HV_ASM_SRCS:%.asm=$(BUILD)/hv/%.asm.o) \
 	$(HV_EXTRA_OBJS)
 

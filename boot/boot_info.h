@@ -61,6 +61,18 @@ enum boot_fb_type {
 	BOOT_FB_EGA_TEXT = 3,
 };
 
+/* Where one colour sits in a BOOT_FB_RGB pixel: bits [pos, pos + size). */
+struct boot_fb_field {
+	uint8_t pos;
+	uint8_t size; /* 0: unknown (then the framebuffer is not drawn on) */
+};
+
+/*
+ * The screen the loader left. BOOT_FB_RGB: a linear framebuffer of
+ * height rows of pitch bytes (pitch may exceed width * bytes per pixel),
+ * each pixel bpp bits, little-endian, its colours where red, green and
+ * blue say. BOOT_FB_EGA_TEXT: width x height character cells.
+ */
 struct boot_framebuffer {
 	uint64_t addr;
 	uint32_t pitch;
@@ -68,6 +80,7 @@ struct boot_framebuffer {
 	uint32_t height;
 	uint8_t bpp;
 	uint8_t type; /* enum boot_fb_type */
+	struct boot_fb_field red, green, blue; /* BOOT_FB_RGB */
 };
 
 struct boot_info {

@@ -11,6 +11,8 @@
  *    module that ends before it starts, no end tag) fails the whole parse
  *    with MB2_ERR_SIZE or MB2_ERR_TAG: nothing the loader said can then be
  *    trusted;
+ *  - an RGB framebuffer tag too short for its colour positions leaves the
+ *    framebuffer out (BOOT_FB_NONE): nothing could draw on it;
  *  - unknown tags are skipped, strings without a NUL inside their tag end
  *    at the tag, strings longer than boot_info's buffers are cut, and bytes
  *    after the last whole map entry are ignored;
@@ -191,6 +193,7 @@ static void mb2_take_framebuffer(struct boot_info *bi,
 	    [MB2_FRAMEBUFFER_RGB] = BOOT_FB_RGB,
 	    [MB2_FRAMEBUFFER_EGA_TEXT] = BOOT_FB_EGA_TEXT,
 	};
+	const struct mb2_framebuffer_rgb *rgb;
 
 	if (t->framebuffer_type >= ARRAY_SIZE(types)) {
 		bi->fb = (struct boot_framebuffer){.type = BOOT_FB_NONE};
@@ -204,6 +207,20 @@ static void mb2_take_framebuffer(struct boot_info *bi,
 	    .bpp = t->framebuffer_bpp,
 	    .type = types[t->framebuffer_type],
 	};
+	if (t->framebuffer_type != MB2_FRAMEBUFFER_RGB)
+		return;
+	/* The colour positions; without them the RGB framebuffer is unusable. */
+	if (t->tag.size < sizeof(*t) + sizeof(struct mb2_framebuffer_rgb)) {
+		bi->fb.type = BOOT_FB_NONE;
+		return;
+	}
+	rgb = (const struct mb2_framebuffer_rgb *)(t + 1);
+	bi->fb.red = (struct boot_fb_field){rgb->red_field_position,
+					    rgb->red_mask_size};
+	bi->fb.green = (struct boot_fb_field){rgb->green_field_position,
+					      rgb->green_mask_size};
+	bi->fb.blue = (struct boot_fb_field){rgb->blue_field_position,
+					     rgb->blue_mask_size};
 }
 
 static void mb2_take_rsdp(struct boot_info *bi,

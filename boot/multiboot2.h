@@ -104,8 +104,18 @@ struct mb2_tag_framebuffer {
 	uint32_t framebuffer_height;
 	uint8_t framebuffer_bpp;
 	uint8_t framebuffer_type; /* enum mb2_framebuffer_type */
-	uint16_t reserved;
+	uint16_t reserved; /* GRUB's layout: color_info starts at byte 32 */
 	/* color_info follows, depending on the type */
+} __packed;
+
+/* The color_info of an MB2_FRAMEBUFFER_RGB framebuffer. */
+struct mb2_framebuffer_rgb {
+	uint8_t red_field_position;
+	uint8_t red_mask_size;
+	uint8_t green_field_position;
+	uint8_t green_mask_size;
+	uint8_t blue_field_position;
+	uint8_t blue_mask_size;
 } __packed;
 
 struct mb2_tag_efi64 {

@@ -24,6 +24,8 @@ MB2_HEADER_MAGIC	equ 0xe85250d6
 MB2_ARCH_I386		equ 0
 MB2_TAG_END		equ 0
 MB2_TAG_RELOCATABLE	equ 10
+MB2_TAG_FRAMEBUFFER	equ 5
+MB2_TAG_OPTIONAL	equ 1
 MB2_RELOC_PREFER_LOWEST	equ 1
 HV_IMAGE_MAGIC		equ 0x314547414d495648	; "HVIMAGE1"
 
@@ -68,6 +70,13 @@ align 8
 	dd 0xc0000000			; highest: stay inside the early identity map
 	dd IMAGE_ALIGN
 	dd MB2_RELOC_PREFER_LOWEST
+align 8
+	; A linear framebuffer is welcome (optional, any mode): without this
+	; tag GRUB on BIOS always hands over the VGA text screen, whatever
+	; gfxpayload says (tools/mkiso keeps text there unless asked).
+	dw MB2_TAG_FRAMEBUFFER, MB2_TAG_OPTIONAL
+	dd 20
+	dd 0, 0, 0			; width, height, depth: no preference
 align 8
 	dw MB2_TAG_END, 0
 	dd 8

@@ -46,21 +46,62 @@ static void hv_collect_complaint(void *ctx, const char *msg)
 		complaints_dropped++;
 }
 
+/* The log is on a framebuffer alone (console=fb): it must be shown. */
+static bool framebuffer_only;
+/* console=fb alone found a screen: no UART at all, chosen or not. */
+static bool screens_only;
+
+/* The screen the loader left: a linear framebuffer or the VGA text one. */
+static bool hv_add_screen(const struct boot_info *bi)
+{
+	if (bi->fb.type == BOOT_FB_EGA_TEXT)
+		return console_add_vga_text(bi->fb.addr, bi->fb.width,
+					    bi->fb.height);
+	return console_add_framebuffer(&bi->fb);
+}
+
 /*
- * The consoles the options name, and after a BIOS boot also the VGA text
- * screen, for PCs without a serial port. With no console= option, COM1
- * until the ACPI tables say otherwise (hv_console_settle()). Until then
- * the log keeps everything, for UARTs that come later: one in memory
- * once paging is up, the one the firmware names.
+ * The consoles the options name, and the screen the loader left, for
+ * PCs without a serial port: the VGA text screen after a BIOS boot, else
+ * a linear framebuffer (drawn on once paging is final:
+ * hv_show_framebuffer()). console=nofb leaves the screen alone;
+ * console=fb alone puts the log on the screen only, if there is one.
+ * With no console= option, COM1 until the ACPI tables say otherwise
+ * (hv_console_settle()); UARTs that come later (one in memory once
+ * paging is up, the one the firmware names) get the log ring first.
  */
 static void hv_console_start(const struct boot_info *bi)
 {
-	console_init(options.consoles, options.console_count);
-	if (bi->fb.type == BOOT_FB_EGA_TEXT)
-		console_add_vga_text(bi->fb.addr, bi->fb.width, bi->fb.height);
+	/* First: what the screen says of itself is replayed in order. */
+	bool screen = options.screen != OPT_SCREEN_OFF && hv_add_screen(bi);
+
+	if (screen && options.screen == OPT_SCREEN_ON && !options.console_count) {
+		console_init_screens_only();
+		screens_only = true;
+		framebuffer_only = bi->fb.type != BOOT_FB_EGA_TEXT;
+	} else {
+		console_init(options.consoles, options.console_count);
+	}
 	log_set_level(options.loglevel);
 	report_set_exit_mode(options.exit_mode);
+	report_set_exit_delay_ms(options.exit_delay_ms);
 	log_replay_to_console();
+	if (options.screen == OPT_SCREEN_ON && !screen)
+		pr_warn("console=fb: no screen the log can be shown on%s",
+			options.console_count ? "" : ": COM1 serves");
+	console_report_uarts();
+}
+
+/*
+ * Once the final page tables are in. A framebuffer that was to be the
+ * only console and cannot be mapped hands over to COM1.
+ */
+static void hv_show_framebuffer(void)
+{
+	if (console_show_framebuffer() || !framebuffer_only)
+		return;
+	console_init(NULL, 0);
+	pr_warn("console=fb: the framebuffer cannot be shown: the log goes to COM1 from here");
 	console_report_uarts();
 }
 
@@ -73,7 +114,7 @@ static void hv_console_settle(void)
 {
 	char text[240];
 
-	if (options.console_count == 0) {
+	if (options.console_count == 0 && !screens_only) {
 		console_choose_default(&acpi.spcr);
 	} else if (acpi.spcr.present && acpi.spcr.usable) {
 		console_describe_spcr(&acpi.spcr, text, sizeof(text));
@@ -321,6 +362,7 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 	if (!memory_init_paging(bi, err, sizeof(err)))
 		hv_boot_failed(err);
 	console_start_memory_uarts();
+	hv_show_framebuffer();
 
 	/* ACPI before the allocator: the tables' memory must be kept. */
 	if (!acpi_parse(bi, &acpi, err, sizeof(err)))

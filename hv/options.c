@@ -20,7 +20,7 @@
 #define OPT_AP_TIMEOUT_MAX_MS 3600000u
 #define OPT_CONSOLE_FORMS                                                      \
 	"ttyS0..ttyS3[,baud], io:<port>[,baud], pci:<bus>:<dev>.<fn>[,baud], " \
-	"mmio:<address>[,baud], mmio32:<address>[,baud] or e9"
+	"mmio:<address>[,baud], mmio32:<address>[,baud], e9, fb or nofb"
 
 /*
  * Words that belong to the loader (BOOT_IMAGE=) or to other parts of the
@@ -315,12 +315,19 @@ static bool options_same_console(const struct console_spec *a,
 	}
 }
 
-/* Adds one console; a second one on the same UART is refused. */
+/*
+ * Adds one console; a second one on the same UART is refused. fb and
+ * nofb say what the screen does (the last one wins).
+ */
 static bool options_add_console(const char *val, struct hv_options *opt,
 				char *err, size_t errsz)
 {
 	struct console_spec spec;
 
+	if (strcmp(val, "fb") == 0 || strcmp(val, "nofb") == 0) {
+		opt->screen = val[0] == 'f' ? OPT_SCREEN_ON : OPT_SCREEN_OFF;
+		return true;
+	}
 	if (!options_parse_console(val, &spec, err, errsz))
 		return false;
 	for (unsigned i = 0; i < opt->console_count; i++) {
@@ -420,6 +427,13 @@ static bool options_parse_exit(const char *val, struct hv_options *opt,
 		return false;
 	}
 	return true;
+}
+
+static bool options_parse_exit_delay(const char *val, struct hv_options *opt,
+				     char *err, size_t errsz)
+{
+	return options_parse_range(val, 0, OPT_EXIT_DELAY_MAX_MS,
+				   &opt->exit_delay_ms, err, errsz);
 }
 
 static bool options_parse_ap_timeout(const char *val, struct hv_options *opt,
@@ -546,6 +560,8 @@ static const struct option_desc options_table[] = {
      true},
     {"maxcpus", "1..64", options_parse_maxcpus, false},
     {"exit", "qemu, bochs or halt", options_parse_exit, false},
+    {"exit_delay_ms", "milliseconds, 0..60000", options_parse_exit_delay,
+     false},
     {"ap_timeout_ms", "milliseconds, 1..3600000", options_parse_ap_timeout,
      false},
     {"selftest", "none, pagefault, ap-pagefault, bug, warn, deaf-cpu, "

@@ -57,6 +57,15 @@ enum opt_test {
 	"hostile-port, string-io, hostile-string-io, hostile-port-overlap, "    \
 	"hostile-string-io-paging, arch-msr, ac-loop, db-loop, debug"
 
+/* The screen as a console (console=fb, console=nofb). */
+enum opt_screen {
+	OPT_SCREEN_AUTO = 0, /* the log on it when there is one (default) */
+	OPT_SCREEN_ON = 1,   /* console=fb: asked for; alone, no UART */
+	OPT_SCREEN_OFF = 2,  /* console=nofb: left alone */
+};
+
+#define OPT_EXIT_DELAY_MAX_MS 60000
+
 /* Whether large second-level pages may be executable (itlb_multihit=). */
 enum opt_itlb_multihit {
 	OPT_ITLB_MULTIHIT_AUTO = 0, /* not executable where the CPU is affected */
@@ -78,9 +87,11 @@ enum opt_itlb_multihit {
 struct hv_options {
 	struct console_spec consoles[OPT_MAX_CONSOLES];
 	unsigned console_count; /* 0: chosen (arch/x86/console_default.h) */
+	unsigned screen;        /* enum opt_screen */
 	unsigned loglevel;      /* LOG_* (base/log.h), default LOG_INFO */
 	unsigned maxcpus;       /* 1..OPT_MAX_CPUS, default OPT_MAX_CPUS */
 	unsigned exit_mode;     /* enum exit_mode (arch/x86/machine.h) */
+	unsigned exit_delay_ms; /* wait after the verdict before exit= acts */
 	unsigned ap_timeout_ms; /* wait for each AP, default 1000 */
 	unsigned selftest;      /* enum selftest */
 	unsigned vcpus;         /* 0: one per online CPU */
@@ -107,7 +118,9 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  *   console=ttyS<n>[,<baud>]  console=io:<port>[,<baud>]  console=e9
  *   console=pci:<bus>:<dev>.<fn>[,<baud>]  console=mmio:<address>[,<baud>]
  *   console=mmio32:<address>[,<baud>]
+ *   console=fb|nofb
  *   loglevel=<0-3|error|warn|info|debug>  maxcpus=<n>  exit=qemu|bochs|halt
+ *   exit_delay_ms=<n>
  *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn|deaf-cpu|
  *                     bad-guest-state|stuck-vcpu|la57-entry|
  *                     direct-map-hole

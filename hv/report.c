@@ -1,6 +1,7 @@
 #include "hv/report.h"
 #include "arch/x86/console.h"
 #include "arch/x86/machine.h"
+#include "arch/x86/tsc.h"
 #include "base/log.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -16,6 +17,7 @@ struct report_entry {
 static struct report_entry entries[REPORT_MAX_KEYS];
 static unsigned entry_count;
 static unsigned exit_mode;
+static unsigned exit_delay_ms;
 
 static struct report_entry *report_slot(const char *key)
 {
@@ -50,6 +52,11 @@ void report_set_exit_mode(unsigned mode)
 	exit_mode = mode;
 }
 
+void report_set_exit_delay_ms(unsigned ms)
+{
+	exit_delay_ms = ms;
+}
+
 __noreturn void report_finish(bool pass, const char *reason)
 {
 	char line[LOG_LINE_MAX];
@@ -67,5 +74,7 @@ __noreturn void report_finish(bool pass, const char *reason)
 	else
 		log_printf(LOG_ERROR, "hv: done: FAIL: %s", reason);
 	console_flush();
+	if (exit_mode != EXIT_HALT)
+		tsc_delay_us(exit_delay_ms * 1000ull);
 	machine_exit(exit_mode, pass);
 }

@@ -24,4 +24,11 @@ __noreturn void report_finish(bool pass, const char *reason);
 /* How report_finish() leaves: enum exit_mode. */
 void report_set_exit_mode(unsigned mode);
 
+/*
+ * How long report_finish() waits after the done line before an exit port
+ * (not halting) ends the run: time to read the screen, or for a test to
+ * take a picture of it (exit_delay_ms=).
+ */
+void report_set_exit_delay_ms(unsigned ms);
+
 #endif

@@ -33,6 +33,13 @@ HOST_CHECK_CMD_plain-make-builds-all := make -n --no-print-directory \
 HOST_CHECKS += run-accel-and-verdict
 HOST_CHECK_CMD_run-accel-and-verdict := python3 tests/tools/test_run.py
 
+# The framebuffer console's font tools: PSF1/PSF2 parsing and its
+# refusals, the C table tools/psf2c writes (a bad font stops the build),
+# and reading text back from a picture of the screen
+# (tests/tools/test_screen_font.py).
+HOST_CHECKS += screen-font-tools
+HOST_CHECK_CMD_screen-font-tools := python3 tests/tools/test_screen_font.py
+
 # Every #include points down the layers (lib/, base/, mm/, arch/x86/,
 # boot/, hv/); tools/check-layers names each file:line that does not.
 HOST_CHECKS += includes-point-down

@@ -1,6 +1,7 @@
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/pci_uart.h"
+#include "arch/x86/fb_console.h"
 #include "arch/x86/uart.h"
 #include "arch/x86/vga_text.h"
 #include "base/log.h"
@@ -107,6 +108,23 @@ static void console_describe(const struct console_output *o, char *buf,
 	fmt_snprintf(name, sizeof(name), "%s%s", o->uart.name,
 		     origin ? origin : "");
 	uart_describe(&o->uart.found, name, buf, len);
+}
+
+bool console_add_framebuffer(const struct boot_framebuffer *fb)
+{
+	return fb_console_init(fb);
+}
+
+bool console_show_framebuffer(void)
+{
+	return fb_console_show();
+}
+
+void console_init_screens_only(void)
+{
+	output_count = 0;
+	ready = true;
+	log_set_console(console_write);
 }
 
 void console_init(const struct console_spec *specs, unsigned count)
@@ -218,6 +236,7 @@ static void console_put(struct console_output *o, char c)
 
 static void console_put_everywhere(const char *s, size_t n)
 {
+	fb_console_write(s, n);
 	for (size_t i = 0; i < n; i++) {
 		if (vga_active)
 			vga_text_putc(s[i]);
@@ -262,6 +281,7 @@ void console_write(const char *s, size_t n)
 
 void console_flush(void)
 {
+	fb_console_show_early();
 	for (unsigned k = 0; k < output_count; k++)
 		if (outputs[k].present && outputs[k].spec.kind == CONSOLE_UART)
 			uart_drain(&outputs[k].uart);

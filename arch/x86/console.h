@@ -11,6 +11,7 @@
 
 #include "arch/x86/pci_config.h"
 #include "arch/x86/uart_where.h"
+#include "boot/boot_info.h"
 
 #define CONSOLE_MAX_OUTPUTS 4 /* console_init() uses the first this many */
 
@@ -80,6 +81,22 @@ bool console_move_to(const struct console_spec *spec, const char *reason);
  */
 bool console_add_vga_text(uint64_t phys, unsigned width, unsigned height);
 
+/*
+ * Adds a linear framebuffer (arch/x86/fb_console.h) as one more output;
+ * false, with a warning that says why, when text cannot be drawn on it.
+ * What is written is kept until console_show_framebuffer() draws it.
+ */
+bool console_add_framebuffer(const struct boot_framebuffer *fb);
+
+/* Draws on the framebuffer from now on: once the final page tables are in. */
+bool console_show_framebuffer(void);
+
+/*
+ * console_init() with no UART and no port (console=fb alone): only the
+ * screens added with console_add_*() show the log; nothing takes input.
+ */
+void console_init_screens_only(void);
+
 /* Sends bytes to every output. The caller serializes (the log does). */
 void console_write(const char *s, size_t n);
 
@@ -103,7 +120,11 @@ enum console_input console_poll_input(uint8_t *byte);
  * than CONSOLE_INPUT_NONE). */
 bool console_has_input(void);
 
-/* Returns once the UARTs have sent everything (before the machine stops). */
+/*
+ * Returns once the UARTs have sent everything, and the framebuffer shows
+ * what it kept if the run ends before console_show_framebuffer() (before
+ * the machine stops).
+ */
 void console_flush(void);
 
 #endif

@@ -19,7 +19,7 @@ BOOT_EXPECT_qemu-bios-cd-1cpu := --cpus 1
 # The direct map of QEMU's 1 GiB (SeaBIOS e820: RAM to 0x3ffdf000): 509
 # 2 MiB pages between the image's block and the last one, the VGA text
 # screen write-combining, the LAPIC and the HPET uncached (OVMF: no VGA
-# text).
+# text, but GRUB's linear framebuffer, write-combining too).
 BOOT_TESTS += qemu-bios-cd-4cpu
 BOOT_ARGS_qemu-bios-cd-4cpu := --smp 4
 BOOT_EXPECT_qemu-bios-cd-4cpu := --cpus 4 --expect warnings=0 \
@@ -29,7 +29,7 @@ BOOT_EXPECT_qemu-bios-cd-4cpu := --cpus 4 --expect warnings=0 \
 BOOT_TESTS += qemu-uefi-cd-4cpu
 BOOT_ARGS_qemu-uefi-cd-4cpu := --firmware uefi --smp 4
 BOOT_EXPECT_qemu-uefi-cd-4cpu := --cpus 4 \
-	--expect-log 'paging: direct map of 10[01][0-9] MiB RAM .*; MMIO ranges: 2 uncached, 0 write-combining;'
+	--expect-log 'paging: direct map of 10[01][0-9] MiB RAM .*; MMIO ranges: 2 uncached, 1 write-combining;'
 
 # 4 GiB: RAM above the PCI hole in 1 GiB pages, and a 2 GiB guest whose
 # memory comes from there too, through the direct map.
@@ -513,6 +513,58 @@ BOOT_EXPECT_qemu-console-bad-uarts := --cpus 2 $(UART_FOUND_COM1) \
 	--expect-log 'WARNING: uart: no 16550 at PCI 00:1f.0 \(8086:2918 is not a serial controller \(class 06/01, not 07/00\)\): serial console off' \
 	--expect-log 'WARNING: uart: no 16550 at MMIO 0x1000000 \(its registers could not be mapped \(see the mmio: warning\)\): serial console off' \
 	--expect-log 'WARNING: uart: no 16550 at PCI 00:09.0 \(no device there: its configuration space reads 0xffff\): serial console off'
+# PCs without any serial port (most UEFI laptops): QEMU with -serial none,
+# judged by the text read back from a picture of the screen, taken while
+# the hypervisor waits after its verdict (exit_delay_ms=), and by QEMU's
+# exit status (tools/boot-test --screen). The UEFI application on OVMF's
+# GOP framebuffer, the log on the screen alone (console=fb: no UART is
+# probed, so no warning).
+COMMA := ,
+SCREEN_FB_LINE = --expect-log 'cpu0 fb: the log on the framebuffer at 0x[0-9a-f]+ \($(1), pitch $(2), write-combining\): $(3) characters of Lat15-VGA16 8x16'
+BOOT_TESTS += qemu-uefi-efiapp-screen
+BOOT_ARGS_qemu-uefi-efiapp-screen := --firmware uefi --media efi --smp 2 \
+	--cmdline console=fb
+BOOT_EXPECT_qemu-uefi-efiapp-screen := --screen --cpus 2 --expect warnings=0 \
+	--expect data_errors=0 --expect leaked_tables=0 \
+	$(call SCREEN_FB_LINE,1280x800$(COMMA) 32 bpp,5120,160x50)
+
+# GRUB's UEFI path with the default command line: COM1 is looked for and
+# not found (the one warning). GRUB picks 800x600 at 24 bits per pixel,
+# 37 rows: the log scrolled, its first line is gone from the screen.
+BOOT_TESTS += qemu-uefi-cd-screen
+BOOT_ARGS_qemu-uefi-cd-screen := --firmware uefi --smp 2
+BOOT_EXPECT_qemu-uefi-cd-screen := --screen --cpus 2 --expect warnings=1 \
+	--expect data_errors=0 \
+	$(call SCREEN_FB_LINE,800x600$(COMMA) 24 bpp,2400,100x37) \
+	--expect-no-log 'hv: micro-hypervisor'
+
+# SeaBIOS, GRUB asked for a linear framebuffer (gfxpayload) instead of the
+# VGA text screen: 32 bits per pixel, and 16 for a run refused before
+# paging is final, whose screen is drawn on the way out.
+BOOT_TESTS += qemu-bios-cd-screen-32bpp
+BOOT_ARGS_qemu-bios-cd-screen-32bpp := --gfxpayload 1024x768x32 --smp 2 \
+	--cmdline console=fb
+BOOT_EXPECT_qemu-bios-cd-screen-32bpp := --screen --cpus 2 --expect warnings=0 \
+	--expect data_errors=0 \
+	$(call SCREEN_FB_LINE,1024x768$(COMMA) 32 bpp,4096,128x48)
+
+BOOT_TESTS += qemu-bios-screen-16bpp-early-fail
+BOOT_ARGS_qemu-bios-screen-16bpp-early-fail := --gfxpayload 800x600x16 \
+	--smp 1 --cmdline 'console=fb maxcpus=0'
+BOOT_EXPECT_qemu-bios-screen-16bpp-early-fail := --screen \
+	--expect-fail 'options: maxcpus=0: not a number in 1\.\.64' \
+	--expect-log 'hv: framebuffer type 2 at 0x[0-9a-f]+, 800x600, 16 bpp'
+
+# A fatal path on another CPU, with the screen its only console: the
+# report, the backtrace and the FAIL must all be on it.
+BOOT_TESTS += qemu-uefi-screen-ap-pagefault
+BOOT_ARGS_qemu-uefi-screen-ap-pagefault := --firmware uefi --media efi --smp 4 \
+	--cmdline 'console=fb selftest=ap-pagefault'
+BOOT_EXPECT_qemu-uefi-screen-ap-pagefault := --screen --cpus 4 --crash-expected \
+	--expect-fail 'exception \#PF page fault at hv_fault_on_purpose\+0x[0-9a-f]+: read of 0x10 \(not present\)' \
+	--expect-log 'cpu3 EXCEPTION \#PF page fault \(vector 14\) on cpu3' \
+	--expect-log 'cpu3 +\[<ffffffff[0-9a-f]+>\] ' \
+	--expect-log 'stopped 3 other CPU'
 
 # The iTLB multihit rule (docs/hardware.md): Bochs' Intel models report no
 # IA32_ARCH_CAPABILITIES, so the VM's large pages are not executable there,

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Host test of tools/run's decisions, with no KVM and no emulator.
 
-The serial port the log shows: COM1, or another with COM1 left empty
-(--serial-port). The accelerator: kvm_obstacle() on made-up /dev/kvm paths, access checks,
+The serial port the log shows: COM1, another with COM1 left empty
+(--serial-port), or none at all, the screen taken instead (--no-serial,
+--screen-dump). The accelerator: kvm_obstacle() on made-up /dev/kvm paths, access checks,
 /proc/cpuinfo texts and nested= parameters, and what --accel auto / kvm /
 tcg make of them in a dry run. The verdict: the last `hv: done:` line of a
 serial log turned into the launcher's exit status, through main() with
@@ -330,6 +331,36 @@ class Launcher(unittest.TestCase):
                                      "--serial-port", "0x2f8")
         self.assertEqual(status, 2)
         self.assertIn("--serial-port is for QEMU", err)
+
+    def test_no_serial_port_at_all(self):
+        status, out, err = self.main("--dry-run", "--no-serial")
+        self.assertEqual(status, 0)
+        self.assertIn(" -serial none", out)
+        self.assertNotIn("isa-serial", out)
+        self.assertIn("hypervisor command line: exit=qemu\n", err)
+        status, out, err = self.main("--dry-run", "--no-serial",
+                                     "--serial-log", self.serial)
+        self.assertEqual(status, 2)
+        self.assertIn("--no-serial leaves no serial port", err)
+
+    # --- the screen ---
+
+    def test_screen_dump_asks_qmp_and_a_delay(self):
+        shot = os.path.join(self.tmp, "shot.ppm")
+        status, out, err = self.main("--dry-run", "--no-serial",
+                                     "--screen-dump", shot)
+        self.assertEqual(status, 0)
+        self.assertRegex(out, r" -qmp unix:[^ ]*qmp\.sock,server=on,wait=off")
+        self.assertIn("hypervisor command line: exit=qemu exit_delay_ms=%d\n"
+                      % run.SCREEN_EXIT_DELAY_MS, err)
+        status, out, err = self.main("--dry-run", "--bochs", "--screen-dump", shot)
+        self.assertEqual(status, 2)
+        self.assertIn("--screen-dump are for QEMU", err)
+
+    def test_gfxpayload_needs_our_iso(self):
+        status, out, err = self.main("--dry-run", "--gfxpayload", "1024x768x32")
+        self.assertEqual(status, 2)
+        self.assertIn("--gfxpayload is GRUB's", err)
 
     # --- the verdict ---
 

@@ -21,7 +21,7 @@
 /* What console= takes, as every complaint about it says. */
 #define CONSOLE_FORMS                                                          \
 	"ttyS0..ttyS3[,baud], io:<port>[,baud], pci:<bus>:<dev>.<fn>[,baud], " \
-	"mmio:<address>[,baud], mmio32:<address>[,baud] or e9"
+	"mmio:<address>[,baud], mmio32:<address>[,baud], e9, fb or nofb"
 
 /* ---- cmdline_next ---- */
 
@@ -373,6 +373,52 @@ static void test_options_all_good(void **state)
 	assert_int_equal(opt.ap_timeout_ms, 250);
 }
 
+/*
+ * console=fb and nofb say what the screen does, the last one winning;
+ * they are no UART: alone, they leave the list empty.
+ */
+static void test_options_screen(void **state)
+{
+	static const struct {
+		const char *line;
+		unsigned screen, console_count;
+	} cases[] = {
+	    {"", OPT_SCREEN_AUTO, 0},
+	    {"console=fb", OPT_SCREEN_ON, 0},
+	    {"console=nofb", OPT_SCREEN_OFF, 0},
+	    {"console=nofb console=fb", OPT_SCREEN_ON, 0},
+	    {"console=fb console=ttyS1 console=nofb", OPT_SCREEN_OFF, 1},
+	    {"console=e9 console=fb", OPT_SCREEN_ON, 1},
+	};
+	struct hv_options opt;
+	struct complaints c;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (parse(cases[i].line, &opt, &c) != 0)
+			fail_msg("'%s': %s", cases[i].line, c.msg[0]);
+		assert_int_equal(opt.screen, cases[i].screen);
+		assert_int_equal(opt.console_count, cases[i].console_count);
+	}
+	assert_int_equal(parse("console=fb,115200", &opt, &c), 1);
+	assert_int_equal(opt.screen, OPT_SCREEN_AUTO);
+}
+
+static void test_options_exit_delay(void **state)
+{
+	struct hv_options opt;
+	struct complaints c;
+
+	assert_int_equal(parse("", &opt, &c), 0);
+	assert_int_equal(opt.exit_delay_ms, 0);
+	assert_int_equal(parse("exit_delay_ms=3000 exit=qemu", &opt, &c), 0);
+	assert_int_equal(opt.exit_delay_ms, 3000);
+	assert_int_equal(parse("exit_delay_ms=60000 exit_delay_ms=0", &opt, &c),
+			 0);
+	assert_int_equal(opt.exit_delay_ms, 0);
+	assert_int_equal(parse("exit_delay_ms=60001", &opt, &c), 1);
+	assert_true(opt.refused[0]); /* what the run does: refused */
+}
+
 static void test_options_values(void **state)
 {
 	static const struct {
@@ -607,6 +653,9 @@ static void test_options_complaints(void **state)
 	     "console=e9,115200: e9 takes no baud rate (just console=e9)"},
 	    {"console", "console: needs a value (console=" CONSOLE_FORMS ")"},
 	    {"console=", "console: needs a value (console=" CONSOLE_FORMS ")"},
+	    {"exit_delay_ms=60001",
+	     "exit_delay_ms=60001: not a number in 0..60000"},
+	    {"exit_delay_ms=1s", "exit_delay_ms=1s: not a number in 0..60000"},
 	    {"loglevel=4",
 	     "loglevel=4: expected 0-3, error, warn, info or debug"},
 	    {"loglevel=verbose",
@@ -624,11 +673,11 @@ static void test_options_complaints(void **state)
 	     "ap_timeout_ms=1M: not a number in 1..3600000"},
 	    {"nosmp",
 	     "nosmp: unknown option (known: console= loglevel= "
-	     "maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest= "
+	     "maxcpus= exit= exit_delay_ms= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest= "
 	     "itlb_multihit=)"},
 	    {"Console=ttyS0",
 	     "Console=ttyS0: unknown option (known: console= "
-	     "loglevel= maxcpus= exit= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest= "
+	     "loglevel= maxcpus= exit= exit_delay_ms= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest= "
 	     "itlb_multihit=)"},
 	    {"console=0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789"
@@ -766,6 +815,8 @@ int main(void)
 	    cmocka_unit_test(test_options_itlb_multihit),
 	    cmocka_unit_test(test_options_all_good),
 	    cmocka_unit_test(test_options_values),
+	    cmocka_unit_test(test_options_screen),
+	    cmocka_unit_test(test_options_exit_delay),
 	    cmocka_unit_test(test_options_consoles),
 	    cmocka_unit_test(test_options_console_pci),
 	    cmocka_unit_test(test_console_direct),

@@ -317,6 +317,10 @@ static struct mbi *build_uefi(void)
 	fb[21] = MB2_FRAMEBUFFER_RGB;
 	fb[24] = 16; /* color info: red position, size, ... */
 	fb[25] = 8;
+	fb[26] = 8;
+	fb[27] = 8;
+	fb[28] = 0;
+	fb[29] = 8;
 	mbi_tag(m, MB2_TAG_FRAMEBUFFER, fb, sizeof(fb));
 	mbi_mmap(m, 24, basic, ARRAY_SIZE(basic));
 	mbi_efi_mmap(m, 48, uefi_map, ARRAY_SIZE(uefi_map));
@@ -347,6 +351,12 @@ static void test_uefi(void **state)
 	assert_int_equal(r->bi.fb.width, 1024);
 	assert_int_equal(r->bi.fb.height, 768);
 	assert_int_equal(r->bi.fb.bpp, 32);
+	assert_int_equal(r->bi.fb.red.pos, 16);
+	assert_int_equal(r->bi.fb.red.size, 8);
+	assert_int_equal(r->bi.fb.green.pos, 8);
+	assert_int_equal(r->bi.fb.green.size, 8);
+	assert_int_equal(r->bi.fb.blue.pos, 0);
+	assert_int_equal(r->bi.fb.blue.size, 8);
 
 	assert_true(r->bi.memmap_is_efi);
 	assert_int_equal(r->bi.memmap_count, ARRAY_SIZE(uefi_map_ranges));
@@ -939,6 +949,28 @@ static void test_unknown_framebuffer_type(void **state)
 	mbi_free(m);
 }
 
+/*
+ * An RGB framebuffer whose tag ends before its colour positions (29 of
+ * the 30 bytes after the tag header) cannot be drawn on: left out. An
+ * EGA text tag needs none.
+ */
+static void test_rgb_framebuffer_without_colours(void **state)
+{
+	struct mbi *m = mbi_new();
+	struct result *r = malloc(sizeof(*r));
+	uint8_t fb[29] = {0, 0, 0, 0x80};
+
+	fb[20] = 32;
+	fb[21] = MB2_FRAMEBUFFER_RGB;
+	mbi_mmap(m, 24, bios_map, 1);
+	mbi_tag(m, MB2_TAG_FRAMEBUFFER, fb, sizeof(fb));
+	mbi_end(m);
+	assert_int_equal(parse(m, r), MB2_OK);
+	assert_int_equal(r->bi.fb.type, BOOT_FB_NONE);
+	free(r);
+	mbi_free(m);
+}
+
 static void test_null(void **state)
 {
 	struct boot_info *bi = malloc(sizeof(*bi));
@@ -1019,6 +1051,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_module),
 	    cmocka_unit_test(test_known_tags_too_small),
 	    cmocka_unit_test(test_unknown_framebuffer_type),
+	    cmocka_unit_test(test_rgb_framebuffer_without_colours),
 	    cmocka_unit_test(test_null),
 	    cmocka_unit_test(test_mutations),
 	};
