@@ -224,6 +224,41 @@ static void fb_text_scroll(struct fb_text *t)
 	memset(t->text + keep, ' ', t->columns);
 }
 
+/* Where an escape sequence stands: ESC, then '[', then digits. */
+enum { FB_ESC_NONE, FB_ESC_START, FB_ESC_CSI };
+
+/*
+ * One byte of an escape sequence. The debug monitor's line editor uses
+ * ESC [ K (erase to the end of the row) and ESC [ n D / C (cursor left,
+ * right); the rest is read to its final byte and ignored.
+ */
+static void fb_text_escape(struct fb_text *t, char ch, unsigned *col,
+			   unsigned row)
+{
+	unsigned n;
+
+	if (t->esc == FB_ESC_START) {
+		t->esc = ch == '[' ? FB_ESC_CSI : FB_ESC_NONE;
+		t->esc_param = 0;
+		return;
+	}
+	if (ch >= '0' && ch <= '9') {
+		if (t->esc_param < 10000)
+			t->esc_param = t->esc_param * 10 + (unsigned)(ch - '0');
+		return;
+	}
+	if (ch == ';')
+		return;
+	t->esc = FB_ESC_NONE;
+	n = t->esc_param ? t->esc_param : 1;
+	if (ch == 'K')
+		memset(t->text + row * t->columns + *col, ' ', t->columns - *col);
+	else if (ch == 'D')
+		*col -= MIN(n, *col);
+	else if (ch == 'C')
+		*col = MIN(*col + n, t->columns - 1);
+}
+
 void fb_text_write(struct fb_text *t, const char *s, size_t n)
 {
 	/* Read once, checked: another writer may move them meanwhile. */
@@ -233,7 +268,16 @@ void fb_text_write(struct fb_text *t, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char ch = s[i];
 
+		if (t->esc != FB_ESC_NONE) {
+			fb_text_escape(t, ch, &col, row);
+			continue;
+		}
 		switch (ch) {
+		case '\x1b':
+			t->esc = FB_ESC_START;
+			continue;
+		case '\a':
+			continue;
 		case '\r':
 			col = 0;
 			continue;

@@ -50,6 +50,9 @@ struct fb_text {
 	 * outside the grid or the screen: each reads them once and checks.
 	 */
 	unsigned col, row;
+	/* An escape sequence being read (ESC [ digits final), serialized
+	 * like the log's lines. */
+	unsigned esc, esc_param;
 	char text[FB_TEXT_MAX_ROWS * FB_TEXT_MAX_COLUMNS];  /* rows x columns */
 	char shown[FB_TEXT_MAX_ROWS * FB_TEXT_MAX_COLUMNS]; /* in the pixels */
 };

@@ -334,6 +334,26 @@ static void test_control_characters(void **state)
 }
 
 /*
+ * The escape sequences the debug monitor's line editor sends: ESC [ K
+ * erases to the end of the row, ESC [ n D and ESC [ n C move the cursor;
+ * others are swallowed to their final byte; a bell is not drawn.
+ */
+static void test_escape_sequences(void **state)
+{
+	static const char *const want[] = {"hv> walk", "hv>xvmxx", "abc"};
+	struct screen s;
+
+	screen_new(&s, rgb32(16 * 8, 3 * 16));
+	fb_text_attach(&t, s.pixels);
+	write_str("hv> wlk 0x1000\x1b[6D\x1b[K");
+	write_str("\rhv> walk\x1b[K\n");
+	write_str("hv> vm\a\x1b[3Dx\x1b[2Cx\x1b[1;5Hq\bx\n");
+	write_str("\x1b[Kabc\x1b[99D\x1b[99C");
+	assert_rows(&s, want, 3);
+	screen_free(&s);
+}
+
+/*
  * Only cells whose character changed are drawn: a pixel of a cell that
  * keeps its character is not written again (a mark left in it stays),
  * also when the text scrolls and the character above is the same.
@@ -445,6 +465,7 @@ int main(void)
 	    cmocka_unit_test(test_wrap),
 	    cmocka_unit_test(test_scroll),
 	    cmocka_unit_test(test_control_characters),
+	    cmocka_unit_test(test_escape_sequences),
 	    cmocka_unit_test(test_redraws_only_changes),
 	    cmocka_unit_test(test_other_depths),
 	    cmocka_unit_test(test_corrupt_cursor),
