@@ -224,39 +224,31 @@ static void fb_text_scroll(struct fb_text *t)
 	memset(t->text + keep, ' ', t->columns);
 }
 
-/* Where an escape sequence stands: ESC, then '[', then digits. */
-enum { FB_ESC_NONE, FB_ESC_START, FB_ESC_CSI };
-
 /*
- * One byte of an escape sequence. The debug monitor's line editor uses
- * ESC [ K (erase to the end of the row) and ESC [ n D / C (cursor left,
- * right); the rest is read to its final byte and ignored.
+ * The escape sequences the debug monitor's line editor sends
+ * (lib/ansi_escape.h); true when ch was part of one.
  */
-static void fb_text_escape(struct fb_text *t, char ch, unsigned *col,
+static bool fb_text_escape(struct fb_text *t, char ch, unsigned *col,
 			   unsigned row)
 {
-	unsigned n;
+	unsigned n = 0;
 
-	if (t->esc == FB_ESC_START) {
-		t->esc = ch == '[' ? FB_ESC_CSI : FB_ESC_NONE;
-		t->esc_param = 0;
-		return;
-	}
-	if (ch >= '0' && ch <= '9') {
-		if (t->esc_param < 10000)
-			t->esc_param = t->esc_param * 10 + (unsigned)(ch - '0');
-		return;
-	}
-	if (ch == ';')
-		return;
-	t->esc = FB_ESC_NONE;
-	n = t->esc_param ? t->esc_param : 1;
-	if (ch == 'K')
+	switch (ansi_escape_feed(&t->esc, ch, &n)) {
+	case ANSI_TEXT:
+		return false;
+	case ANSI_ERASE_LINE:
 		memset(t->text + row * t->columns + *col, ' ', t->columns - *col);
-	else if (ch == 'D')
+		break;
+	case ANSI_LEFT:
 		*col -= MIN(n, *col);
-	else if (ch == 'C')
+		break;
+	case ANSI_RIGHT:
 		*col = MIN(*col + n, t->columns - 1);
+		break;
+	default:
+		break;
+	}
+	return true;
 }
 
 void fb_text_write(struct fb_text *t, const char *s, size_t n)
@@ -268,14 +260,9 @@ void fb_text_write(struct fb_text *t, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char ch = s[i];
 
-		if (t->esc != FB_ESC_NONE) {
-			fb_text_escape(t, ch, &col, row);
+		if (fb_text_escape(t, ch, &col, row))
 			continue;
-		}
 		switch (ch) {
-		case '\x1b':
-			t->esc = FB_ESC_START;
-			continue;
 		case '\a':
 			continue;
 		case '\r':

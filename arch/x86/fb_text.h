@@ -21,6 +21,7 @@
 
 #include "arch/x86/fb_font.h"
 #include "boot/boot_info.h"
+#include "lib/ansi_escape.h"
 
 /* A screen larger than this is not plausible. */
 #define FB_TEXT_MAX_SIDE  16384u		 /* pixels */
@@ -50,9 +51,8 @@ struct fb_text {
 	 * outside the grid or the screen: each reads them once and checks.
 	 */
 	unsigned col, row;
-	/* An escape sequence being read (ESC [ digits final), serialized
-	 * like the log's lines. */
-	unsigned esc, esc_param;
+	/* An escape sequence being read, serialized like the log's lines. */
+	struct ansi_escape esc;
 	char text[FB_TEXT_MAX_ROWS * FB_TEXT_MAX_COLUMNS];  /* rows x columns */
 	char shown[FB_TEXT_MAX_ROWS * FB_TEXT_MAX_COLUMNS]; /* in the pixels */
 };

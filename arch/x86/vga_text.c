@@ -1,5 +1,6 @@
 #include "arch/x86/vga_text.h"
 #include "arch/x86/mmio.h"
+#include "lib/ansi_escape.h"
 
 #define VGA_ATTR_GREY_ON_BLACK 0x0700
 #define VGA_MAX_COLUMNS 256
@@ -7,6 +8,7 @@
 
 static volatile uint16_t *screen; /* write-combining, like a framebuffer */
 static unsigned columns, rows, col, row;
+static struct ansi_escape escape; /* the monitor's line editor's sequences */
 
 static volatile uint16_t *vga_cell(unsigned r, unsigned c)
 {
@@ -44,16 +46,49 @@ static void vga_text_newline(void)
 	row = rows - 1;
 }
 
+/* Part of an escape sequence (lib/ansi_escape.h): done with it. */
+static bool vga_text_escape(char c)
+{
+	unsigned n = 0;
+
+	switch (ansi_escape_feed(&escape, c, &n)) {
+	case ANSI_TEXT:
+		return false;
+	case ANSI_ERASE_LINE:
+		for (unsigned k = col; k < columns; k++)
+			*vga_cell(row, k) = VGA_ATTR_GREY_ON_BLACK | ' ';
+		break;
+	case ANSI_LEFT:
+		col -= n < col ? n : col;
+		break;
+	case ANSI_RIGHT:
+		col = col + n < columns ? col + n : columns - 1;
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
 void vga_text_putc(char c)
 {
-	if (!columns)
+	if (!columns || vga_text_escape(c))
 		return;
-	if (c == '\n') {
+	switch (c) {
+	case '\n':
 		vga_text_newline();
 		return;
-	}
-	if (c == '\r')
+	case '\r':
+		col = 0;
 		return;
+	case '\b':
+		col -= col > 0;
+		return;
+	case '\a':
+		return;
+	default:
+		break;
+	}
 	if (col == columns)
 		vga_text_newline();
 	*vga_cell(row, col++) = VGA_ATTR_GREY_ON_BLACK | (uint8_t)c;

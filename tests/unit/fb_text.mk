@@ -3,4 +3,4 @@
 # the pixels after wraps, scrolls and control characters, guard bytes.
 UNIT_TESTS += fb_text
 UNIT_SRCS_fb_text := tests/unit/test_fb_text.c arch/x86/fb_text.c \
-	lib/format.c $(FB_FONT_C)
+	lib/ansi_escape.c lib/format.c $(FB_FONT_C)
