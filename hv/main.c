@@ -11,6 +11,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/direct_map.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/machine.h"
 #include "arch/x86/memory.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
@@ -56,14 +57,18 @@ static void hv_console_start(const struct boot_info *bi)
 		console_add_vga_text(bi->fb.addr, bi->fb.width, bi->fb.height);
 	log_set_level(options.loglevel);
 	report_set_exit_mode(options.exit_mode);
+	report_set_panic_mode(options.panic_mode);
 	log_replay_to_console();
 	console_report_uarts();
 }
 
-/* The end of every fatal path (base/panic.h): the summary, then FAIL. */
+/*
+ * The end of every fatal path (base/panic.h): the summary, then FAIL,
+ * then panic=.
+ */
 static __noreturn void hv_end_failed_run(const char *reason)
 {
-	report_finish(false, reason);
+	report_finish_fatal(reason);
 }
 
 /* Stops before any CPU but this one runs: the summary, then FAIL. */
@@ -308,6 +313,8 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 		pr_info("acpi: OEM \"%s\", MADT lists %u CPUs (%u usable, %u x2APIC entries)",
 			acpi.oem_id, acpi.cpus.listed, acpi.cpus.count,
 			acpi.cpus.x2apic_entries);
+
+	machine_set_reset_register(&acpi.reset);
 
 	/*
 	 * The clock once ACPI has said where the PM timer and the HPET are,

@@ -307,6 +307,21 @@ static bool options_parse_exit(const char *val, struct hv_options *opt,
 	return true;
 }
 
+static bool options_parse_panic(const char *val, struct hv_options *opt,
+				char *err, size_t errsz)
+{
+	static const char *const names[] = {
+	    [PANIC_MODE_HALT] = "halt",
+	    [PANIC_MODE_REBOOT] = "reboot",
+	    [PANIC_MODE_MONITOR] = "monitor",
+	};
+
+	if (options_match_name(val, names, ARRAY_SIZE(names), &opt->panic_mode))
+		return true;
+	fmt_snprintf(err, errsz, "expected halt, reboot or monitor");
+	return false;
+}
+
 static bool options_parse_ap_timeout(const char *val, struct hv_options *opt,
 				     char *err, size_t errsz)
 {
@@ -431,6 +446,7 @@ static const struct option_desc options_table[] = {
      true},
     {"maxcpus", "1..64", options_parse_maxcpus, false},
     {"exit", "qemu, bochs or halt", options_parse_exit, false},
+    {"panic", "halt, reboot or monitor", options_parse_panic, false},
     {"ap_timeout_ms", "milliseconds, 1..3600000", options_parse_ap_timeout,
      false},
     {"selftest", "none, pagefault, ap-pagefault, bug, warn, deaf-cpu, "

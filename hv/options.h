@@ -81,6 +81,7 @@ struct hv_options {
 	unsigned loglevel;      /* LOG_* (base/log.h), default LOG_INFO */
 	unsigned maxcpus;       /* 1..OPT_MAX_CPUS, default OPT_MAX_CPUS */
 	unsigned exit_mode;     /* enum exit_mode (arch/x86/machine.h) */
+	unsigned panic_mode;    /* enum panic_mode (arch/x86/machine.h) */
 	unsigned ap_timeout_ms; /* wait for each AP, default 1000 */
 	unsigned selftest;      /* enum selftest */
 	unsigned vcpus;         /* 0: one per online CPU */
@@ -106,6 +107,7 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  * loglevel= is also kept in opt->refused. Options:
  *   console=ttyS<n>[,<baud>]  console=io:<port>[,<baud>]  console=e9
  *   loglevel=<0-3|error|warn|info|debug>  maxcpus=<n>  exit=qemu|bochs|halt
+ *   panic=halt|reboot|monitor
  *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn|deaf-cpu|
  *                     bad-guest-state|stuck-vcpu|la57-entry|
  *                     direct-map-hole

@@ -16,6 +16,8 @@ struct report_entry {
 static struct report_entry entries[REPORT_MAX_KEYS];
 static unsigned entry_count;
 static unsigned exit_mode;
+static unsigned panic_mode;
+static void (*panic_monitor)(void);
 
 static struct report_entry *report_slot(const char *key)
 {
@@ -50,7 +52,18 @@ void report_set_exit_mode(unsigned mode)
 	exit_mode = mode;
 }
 
-__noreturn void report_finish(bool pass, const char *reason)
+void report_set_panic_mode(unsigned mode)
+{
+	panic_mode = mode;
+}
+
+void report_set_panic_monitor(void (*monitor)(void))
+{
+	panic_monitor = monitor;
+}
+
+/* The summary and the done line, sent out before the machine stops. */
+static void report_print_end(bool pass, const char *reason)
 {
 	char line[LOG_LINE_MAX];
 	size_t used = 0;
@@ -67,5 +80,16 @@ __noreturn void report_finish(bool pass, const char *reason)
 	else
 		log_printf(LOG_ERROR, "hv: done: FAIL: %s", reason);
 	console_flush();
+}
+
+__noreturn void report_finish(bool pass, const char *reason)
+{
+	report_print_end(pass, reason);
 	machine_exit(exit_mode, pass);
+}
+
+__noreturn void report_finish_fatal(const char *reason)
+{
+	report_print_end(false, reason);
+	machine_end_fatal(exit_mode, panic_mode, panic_monitor);
 }
