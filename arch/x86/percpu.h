@@ -79,7 +79,10 @@ void percpu_init_this_cpu(unsigned cpu_id, struct cpu_stacks *stacks,
 /*
  * The window in which an NMI this CPU takes comes out of the guest of
  * vCPU vcpu_id, whose RIP is kept at *guest_rip; the backends open it
- * around their world switch with interrupts off (see their vcpu.c).
+ * around their world switch with interrupts off (see their vcpu.c). The
+ * world switch is an assembly call or an asm statement that clobbers
+ * memory, so the compiler keeps these stores on their side of it; only
+ * this CPU's NMI handler reads them.
  */
 static inline void percpu_open_nmi_guest_window(unsigned vcpu_id,
 						const volatile uint64_t *guest_rip)
@@ -88,12 +91,10 @@ static inline void percpu_open_nmi_guest_window(unsigned vcpu_id,
 
 	p->nmi_guest_vcpu = vcpu_id;
 	__atomic_store_n(&p->nmi_guest_rip, guest_rip, __ATOMIC_RELAXED);
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 }
 
 static inline void percpu_close_nmi_guest_window(void)
 {
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	__atomic_store_n(&this_cpu()->nmi_guest_rip, NULL, __ATOMIC_RELAXED);
 }
 

@@ -303,6 +303,21 @@ BOOT_EXPECT_qemu-selftest-deaf-cpu := --cpus 3 --crash-expected \
 	$(call FATAL_LOG_TAIL,WARNING: wait: cpu0 waits for cpu2) \
 	--expect-no-log 'NMI stop of cpu2'
 
+# The same on Intel VMX (Bochs), where the NMI that takes vCPU 1 out of
+# its guest is consumed by the exit and handed to the host's handler by
+# the backend, which must still report it as coming from the guest.
+BOOT_TESTS += bochs-vmx-selftest-deaf-cpu
+BOOT_ARGS_bochs-vmx-selftest-deaf-cpu := --bochs --bochs-cpu corei7_skylake_x \
+	--mem 512 --smp 3 --cmdline 'selftest=deaf-cpu guest_mem=32M'
+BOOT_EXPECT_bochs-vmx-selftest-deaf-cpu := --cpus 3 --expect virt=vmx --crash-expected \
+	--expect-fail 'wait: cpu0 waits for cpu2 to leave the guest for a TLB flush .* gave up after 10 s' \
+	$(call fatal_cpu_report,1,in its guest \(vcpu1 at guest RIP 0x[0-9a-f]+\)$(COMMA) which it left for the NMI,vmx_vcpu_run) \
+	--expect-in-order 'cpu1 +\[<ffffffff[0-9a-f]+>\] vcpu_run_loop\+0x' \
+	--expect-in-order 'cpu0 ERROR: cpu2 did not answer the NMI within 1 s \(it holds NMIs off, or is wedged\): skipped$$' \
+	$(call FATAL_LOG_TAIL,WARNING: wait: cpu0 waits for cpu2) \
+	--expect-no-log 'NMI stop of cpu2'
+BOOT_TIMEOUT_bochs-vmx-selftest-deaf-cpu := 600
+
 # A CPU that never comes back from the guest (selftest=stuck-vcpu): the
 # watchdog stops the VM, the stuck vCPU is named, and the FAIL still comes
 # with every figure of the summary, the VM's memory counted as not given
