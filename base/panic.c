@@ -41,6 +41,8 @@ static const struct panic_hooks panic_early_hooks = {
 static const struct panic_hooks *hooks = &panic_early_hooks;
 static __noreturn void (*panic_end)(const char *reason); /* NULL: none yet */
 static int fatal_cpu = -1;
+/* log_ring_lines() when the first fatal report began; ~0: none began. */
+static uint64_t fatal_report_line = ~0ull;
 
 void panic_set_hooks(const struct panic_hooks *h)
 {
@@ -50,6 +52,38 @@ void panic_set_hooks(const struct panic_hooks *h)
 void panic_set_end(__noreturn void (*end)(const char *reason))
 {
 	panic_end = end;
+}
+
+void fatal_report_begin(void)
+{
+	uint64_t none = ~0ull;
+
+	__atomic_compare_exchange_n(&fatal_report_line, &none, log_ring_lines(),
+				    false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+static void fatal_print_tail_line(void *ctx, const char *line, size_t len)
+{
+	log_write_raw(line, len);
+	log_write_raw("\n", 1);
+}
+
+/*
+ * The lines the log held before the first report began, between two
+ * frame lines: for whoever plugged the serial line in late. Written raw:
+ * they have their prefixes, and they are in the ring already.
+ */
+static void fatal_print_log_tail(void)
+{
+	static const char end[] = "--- end of the log lines ---\n";
+	char frame[64];
+
+	log_write_raw(frame, fmt_snprintf(frame, sizeof(frame),
+					  "--- last %u log lines before the report ---\n",
+					  FATAL_LOG_TAIL_LINES));
+	log_ring_tail_before(__atomic_load_n(&fatal_report_line, __ATOMIC_ACQUIRE),
+			     FATAL_LOG_TAIL_LINES, fatal_print_tail_line, NULL);
+	log_write_raw(end, sizeof(end) - 1);
 }
 
 __noreturn void fatal_stop(const char *reason)
@@ -62,8 +96,10 @@ __noreturn void fatal_stop(const char *reason)
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		hooks->halt(); /* another CPU is already reporting */
 
+	fatal_report_begin(); /* if the caller's report did not */
 	log_enter_panic_mode();
 	pr_err("stopped %u other CPU(s)", hooks->stop_other_cpus());
+	fatal_print_log_tail();
 	if (panic_end)
 		panic_end(reason);
 	hooks->halt();
@@ -80,6 +116,7 @@ __noreturn void panic_at(const char *file, int line, const char *fmt, ...)
 	fmt_vsnprintf(reason + n, sizeof(reason) - n, fmt, ap);
 	va_end(ap);
 
+	fatal_report_begin();
 	pr_err("PANIC on cpu%u at %s", hooks->cpu_id(), reason);
 	hooks->backtrace_caller();
 	fatal_stop(reason);

@@ -3,6 +3,18 @@
  * CPU and prints a symbolized backtrace; panic() and BUG_ON() then stop every
  * CPU and end the run with "hv: done: FAIL: <reason>".
  *
+ * The fatal path, on whichever CPU gets there first: its own report, then
+ * every other CPU's, one after the other (registers and backtrace of where
+ * an NMI found it; one that does not answer is named and skipped), then the
+ * last lines the log held before the first report began, framed:
+ *
+ *   --- last 20 log lines before the report ---
+ *   [    1.234567] cpu0 ...
+ *   --- end of the log lines ---
+ *
+ * and at last the end hook (summary, "hv: done: FAIL: <reason>", and what
+ * panic= asks for), with the other CPUs stopped.
+ *
  * This sits below arch/: what the fatal path needs from the machine comes
  * through the hooks below, which arch/x86 registers
  * (arch/x86/base_hooks.c), and the end of the run through the one hv/
@@ -35,10 +47,22 @@ void warn_at(const char *file, int line, const char *what);
 
 /*
  * The end of every fatal path (panic, BUG_ON, unexpected exception): the
- * first CPU to get here stops the others, says how many, and ends the run
- * through the hook hv/ registered; any other CPU just halts.
+ * first CPU to get here stops the others (each reports in turn), says how
+ * many, prints the tail of the log ring and ends the run through the hook
+ * hv/ registered; any other CPU just halts (and reports when the first
+ * one's NMI reaches it).
  */
 __noreturn void fatal_stop(const char *reason);
+
+#define FATAL_LOG_TAIL_LINES 20
+
+/*
+ * The first thing every fatal report does (panic_at, the exception and
+ * machine-check reports): marks where the log stood, so that the tail
+ * printed at the end is what came before the first report, not the
+ * reports themselves. Only the first call on any CPU counts.
+ */
+void fatal_report_begin(void);
 
 /*
  * What the fatal path needs from the machine. Each hook may be called on
@@ -53,8 +77,11 @@ struct panic_hooks {
 	/* Prints a symbolized backtrace that starts in its caller. */
 	void (*backtrace_caller)(void);
 	/*
-	 * Makes every other CPU the hypervisor started halt for good (they
-	 * need not have got there on return); returns how many were asked.
+	 * Makes every other CPU the hypervisor started print, one after
+	 * the other, where it was (registers, backtrace), then halt for
+	 * good; a CPU that does not answer is named and skipped, so this
+	 * returns in bounded time. Called with the log in panic mode.
+	 * Returns how many CPUs were asked.
 	 */
 	unsigned (*stop_other_cpus)(void);
 	/* Halts this CPU for good, interrupts masked. */
@@ -71,10 +98,11 @@ void panic_set_hooks(const struct panic_hooks *hooks);
 
 /*
  * Registers how a failed run ends: end(reason) prints the summary and the
- * "hv: done: FAIL: <reason>" line and leaves the machine (hv/report.c).
- * It is called once, by the CPU that won the fatal path, with the other
- * CPUs stopped and the log unlocked. Until it is registered, that CPU
- * halts after saying how many CPUs it stopped.
+ * "hv: done: FAIL: <reason>" line and leaves the machine as panic= says
+ * (hv/report.c): the debug monitor opens from there. It is called once,
+ * by the CPU that won the fatal path, with the other CPUs stopped and the
+ * log unlocked. Until it is registered, that CPU halts after the tail of
+ * the log.
  */
 void panic_set_end(__noreturn void (*end)(const char *reason));
 

@@ -3,6 +3,7 @@
  * matters and each step says why it comes where it does.
  */
 #include "hv/guest_run.h"
+#include "hv/monitor.h"
 #include "hv/options.h"
 #include "hv/report.h"
 #include "arch/x86/mce.h"
@@ -12,6 +13,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/direct_map.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/machine.h"
 #include "arch/x86/memory.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
@@ -85,6 +87,8 @@ static void hv_console_start(const struct boot_info *bi)
 	log_set_level(options.loglevel);
 	report_set_exit_mode(options.exit_mode);
 	report_set_exit_delay_ms(options.exit_delay_ms);
+	report_set_panic_mode(options.panic_mode);
+	report_set_panic_monitor(monitor_run_after_panic);
 	log_replay_to_console();
 	if (options.screen == OPT_SCREEN_ON && !screen)
 		pr_warn("console=fb: no screen the log can be shown on%s",
@@ -123,10 +127,13 @@ static void hv_console_settle(void)
 	}
 }
 
-/* The end of every fatal path (base/panic.h): the summary, then FAIL. */
+/*
+ * The end of every fatal path (base/panic.h): the summary, then FAIL,
+ * then panic=.
+ */
 static __noreturn void hv_end_failed_run(const char *reason)
 {
-	report_finish(false, reason);
+	report_finish_fatal(reason);
 }
 
 /* Stops before any CPU but this one runs: the summary, then FAIL. */
@@ -374,6 +381,8 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 			acpi.oem_id, acpi.cpus.listed, acpi.cpus.count,
 			acpi.cpus.x2apic_entries);
 	hv_console_settle();
+
+	machine_set_reset_register(&acpi.reset);
 
 	/*
 	 * The clock once ACPI has said where the PM timer and the HPET are,

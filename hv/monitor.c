@@ -323,4 +323,6 @@ void monitor_run_after_panic(void)
 	mon_printf("\nmonitor: the machine stopped on a fatal error; commands that read work (\"help\"), \"reboot\" resets\n");
 	monitor_session(&m);
 	mon_printf("monitor: resetting the machine\n");
+	console_flush();
+	machine_reset();
 }

@@ -25,8 +25,8 @@ void monitor_poll(const struct vcpu *self);
 
 /*
  * After a fatal error, on the CPU that won the fatal path with every
- * other CPU stopped: the monitor, with the commands that only read. It
- * returns when the user leaves it (`reboot`), or at once when there is no
+ * other CPU stopped: the monitor, with the commands that only read,
+ * until `reboot` resets the machine. Returns at once when there is no
  * console input to read it from.
  */
 void monitor_run_after_panic(void);

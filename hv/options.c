@@ -436,6 +436,21 @@ static bool options_parse_exit_delay(const char *val, struct hv_options *opt,
 				   &opt->exit_delay_ms, err, errsz);
 }
 
+static bool options_parse_panic(const char *val, struct hv_options *opt,
+				char *err, size_t errsz)
+{
+	static const char *const names[] = {
+	    [PANIC_MODE_HALT] = "halt",
+	    [PANIC_MODE_REBOOT] = "reboot",
+	    [PANIC_MODE_MONITOR] = "monitor",
+	};
+
+	if (options_match_name(val, names, ARRAY_SIZE(names), &opt->panic_mode))
+		return true;
+	fmt_snprintf(err, errsz, "expected halt, reboot or monitor");
+	return false;
+}
+
 static bool options_parse_ap_timeout(const char *val, struct hv_options *opt,
 				     char *err, size_t errsz)
 {
@@ -562,6 +577,7 @@ static const struct option_desc options_table[] = {
     {"exit", "qemu, bochs or halt", options_parse_exit, false},
     {"exit_delay_ms", "milliseconds, 0..60000", options_parse_exit_delay,
      false},
+    {"panic", "halt, reboot or monitor", options_parse_panic, false},
     {"ap_timeout_ms", "milliseconds, 1..3600000", options_parse_ap_timeout,
      false},
     {"selftest", "none, pagefault, ap-pagefault, bug, warn, deaf-cpu, "

@@ -92,6 +92,7 @@ struct hv_options {
 	unsigned maxcpus;       /* 1..OPT_MAX_CPUS, default OPT_MAX_CPUS */
 	unsigned exit_mode;     /* enum exit_mode (arch/x86/machine.h) */
 	unsigned exit_delay_ms; /* wait after the verdict before exit= acts */
+	unsigned panic_mode;    /* enum panic_mode (arch/x86/machine.h) */
 	unsigned ap_timeout_ms; /* wait for each AP, default 1000 */
 	unsigned selftest;      /* enum selftest */
 	unsigned vcpus;         /* 0: one per online CPU */
@@ -121,6 +122,7 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  *   console=fb|nofb
  *   loglevel=<0-3|error|warn|info|debug>  maxcpus=<n>  exit=qemu|bochs|halt
  *   exit_delay_ms=<n>
+ *   panic=halt|reboot|monitor
  *   ap_timeout_ms=<n>  selftest=none|pagefault|ap-pagefault|bug|warn|deaf-cpu|
  *                     bad-guest-state|stuck-vcpu|la57-entry|
  *                     direct-map-hole

@@ -18,6 +18,8 @@ static struct report_entry entries[REPORT_MAX_KEYS];
 static unsigned entry_count;
 static unsigned exit_mode;
 static unsigned exit_delay_ms;
+static unsigned panic_mode;
+static void (*panic_monitor)(void);
 
 static struct report_entry *report_slot(const char *key)
 {
@@ -57,7 +59,21 @@ void report_set_exit_delay_ms(unsigned ms)
 	exit_delay_ms = ms;
 }
 
-__noreturn void report_finish(bool pass, const char *reason)
+void report_set_panic_mode(unsigned mode)
+{
+	panic_mode = mode;
+}
+
+void report_set_panic_monitor(void (*monitor)(void))
+{
+	panic_monitor = monitor;
+}
+
+/*
+ * The summary and the done line, sent out before the machine stops; then
+ * the wait exit_delay_ms= asks for before an exit port ends the run.
+ */
+static void report_print_end(bool pass, const char *reason)
 {
 	char line[LOG_LINE_MAX];
 	size_t used = 0;
@@ -76,5 +92,16 @@ __noreturn void report_finish(bool pass, const char *reason)
 	console_flush();
 	if (exit_mode != EXIT_HALT)
 		tsc_delay_us(exit_delay_ms * 1000ull);
+}
+
+__noreturn void report_finish(bool pass, const char *reason)
+{
+	report_print_end(pass, reason);
 	machine_exit(exit_mode, pass);
+}
+
+__noreturn void report_finish_fatal(const char *reason)
+{
+	report_print_end(false, reason);
+	machine_end_fatal(exit_mode, panic_mode, panic_monitor);
 }

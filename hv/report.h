@@ -26,9 +26,31 @@ void report_set_exit_mode(unsigned mode);
 
 /*
  * How long report_finish() waits after the done line before an exit port
- * (not halting) ends the run: time to read the screen, or for a test to
+ * (not halting) ends the run, on the fatal path too: time to read the screen, or for a test to
  * take a picture of it (exit_delay_ms=).
  */
 void report_set_exit_delay_ms(unsigned ms);
+
+/*
+ * The end of the fatal path (base/panic.h's end hook), with the other
+ * CPUs stopped: the summary and the done line as report_finish() prints
+ * them, then what panic= says (machine_end_fatal(), arch/x86/machine.h):
+ * under an emulator's exit= the exit port by default; otherwise halt,
+ * reboot, or the debug monitor registered below (by default).
+ */
+__noreturn void report_finish_fatal(const char *reason);
+
+/* How report_finish_fatal() leaves: enum panic_mode. */
+void report_set_panic_mode(unsigned mode);
+
+/*
+ * The debug monitor the fatal path opens after the done line
+ * (panic=monitor, the default without an exit port): it runs on the CPU
+ * that won the fatal path, with the other CPUs stopped, the log in panic
+ * mode (base/log.h: log_write_raw() and log_ring_tail() work), and the
+ * console's input (console_poll_input()) to itself. NULL, the default,
+ * or a monitor that returns: that CPU halts.
+ */
+void report_set_panic_monitor(void (*monitor)(void));
 
 #endif

@@ -89,20 +89,19 @@ void vm_flush_tlb(struct vm *vm)
 }
 
 /*
- * selftest=deaf-cpu: behaves as a CPU wedged in guest mode would, and one
- * that was writing a line when it wedged. It claims to be in the guest and
- * never looks at its kicks again (NMIs are taken, and it goes on
- * spinning), until the fatal path stops it.
+ * selftest=deaf-cpu: behaves as a CPU wedged in guest mode with NMIs held
+ * would, and one that was writing a line when it wedged. It claims to be
+ * in the guest and answers no kick and no NMI again, not even the fatal
+ * path's, which must name it and go on without its report.
  */
 static __noreturn void vcpu_play_deaf(struct vcpu *v)
 {
 	irq_disable();
-	pr_info("selftest: cpu%u (vcpu%u) stops answering kicks, holding the log lock",
+	pr_info("selftest: cpu%u (vcpu%u) stops answering kicks, holding the log lock and NMIs off",
 		v->cpu, v->id);
 	log_selftest_hold_lock();
 	__atomic_store_n(&v->mode, VCPU_IN_GUEST, __ATOMIC_SEQ_CST);
-	for (;;)
-		cpu_relax();
+	smp_selftest_hold_nmis();
 }
 
 /*

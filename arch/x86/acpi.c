@@ -213,9 +213,12 @@ bool acpi_parse(const struct boot_info *bi, struct acpi_info *out, char *err,
 			out->has_madt = true;
 		}
 		if (h && memcmp(h->signature, "FACP", 4) == 0 &&
-		    !out->timers.has_fadt)
+		    !out->timers.has_fadt) {
 			acpi_timers_from_fadt((const uint8_t *)h, h->length,
 					      &out->timers);
+			acpi_reset_from_fadt((const uint8_t *)h, h->length,
+					     &out->reset);
+		}
 		if (h && memcmp(h->signature, "SPCR", 4) == 0 &&
 		    !out->spcr.present)
 			acpi_spcr_parse((const uint8_t *)h, h->length,

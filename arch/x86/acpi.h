@@ -1,13 +1,15 @@
 /*
  * ACPI tables: the RSDP from the boot information, the RSDT or XSDT, and
  * the MADT for the CPUs' local APIC IDs, the FADT and the HPET table for
- * the timers, the SPCR for the firmware's serial console. Every table is checked (length,
+ * the timers, the SPCR for the firmware's serial console, the FADT for
+ * the reset register. Every table is checked (length,
  * checksum) before it is used; a bad table is reported and skipped.
  */
 #ifndef ARCH_X86_ACPI_H
 #define ARCH_X86_ACPI_H
 
 #include "arch/x86/acpi_spcr.h"
+#include "arch/x86/acpi_reset.h"
 #include "arch/x86/acpi_timers.h"
 #include "boot/boot_info.h"
 
@@ -27,6 +29,7 @@ struct acpi_info {
 	struct acpi_cpus cpus;
 	struct acpi_timers timers; /* from the FADT and the HPET table */
 	struct acpi_spcr spcr;     /* .present: there is an SPCR */
+	struct acpi_reset reset;   /* from the FADT; why is NULL without one */
 	/* Where the tables are, so that memory is never handed out. */
 	struct mem_range tables[ACPI_MAX_TABLES];
 	unsigned table_count;

@@ -1,5 +1,8 @@
 #include "arch/x86/machine.h"
+#include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/tsc.h"
+#include "base/log.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
 #define BOCHS_SHUTDOWN_PORT 0x8900
@@ -48,5 +51,39 @@ __noreturn void machine_exit(unsigned exit_mode, bool pass)
 		for (const char *s = "Shutdown"; *s; s++)
 			outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);
 	}
+	cpu_halt_forever();
+}
+
+__noreturn void machine_end_fatal(unsigned exit_mode, unsigned panic_mode,
+				  void (*monitor)(void))
+{
+	char how[120];
+
+	irq_disable();
+	if (panic_mode == PANIC_MODE_DEFAULT && exit_mode != EXIT_HALT)
+		machine_exit(exit_mode, false);
+	if (panic_mode == PANIC_MODE_DEFAULT)
+		panic_mode = PANIC_MODE_MONITOR;
+	switch (panic_mode) {
+	case PANIC_MODE_REBOOT:
+		machine_describe_reset(how, sizeof(how));
+		log_printf(LOG_ERROR, "panic=reboot: resetting the machine in %llu ms through %s",
+			   MACHINE_REBOOT_DELAY_US / 1000, how);
+		console_flush();
+		tsc_delay_us(MACHINE_REBOOT_DELAY_US);
+		machine_reset();
+	case PANIC_MODE_MONITOR:
+		if (monitor) {
+			monitor();
+			log_printf(LOG_ERROR, "panic=monitor: the monitor returned: halting");
+		} else {
+			log_printf(LOG_ERROR, "panic=monitor: no debug monitor in this build: halting");
+		}
+		break;
+	default:
+		log_printf(LOG_ERROR, "panic=halt: halting");
+		break;
+	}
+	console_flush();
 	cpu_halt_forever();
 }

@@ -90,6 +90,7 @@ __noreturn void mce_handle(const struct trap_frame *f)
 	uint64_t mcg = 0;
 	char reason[160];
 
+	fatal_report_begin();
 	rdmsr_safe(MSR_MCG_STATUS, &mcg);
 	log_printf(LOG_ERROR,
 		   "MACHINE CHECK on cpu%u at RIP %#llx: MCG_STATUS %#llx "

@@ -41,6 +41,15 @@ struct percpu {
 	uint32_t nmi_kicks;
 	/* Machine-check banks enabled (mce_init_this_cpu); -1: no #MC. */
 	int mce_banks;
+	/*
+	 * For the fatal report (arch/x86/smp_stop.c), set by the backend
+	 * while an NMI this CPU takes comes out of its guest: where that
+	 * guest's RIP is kept, and its vCPU. NULL: in the hypervisor.
+	 */
+	const volatile uint64_t *nmi_guest_rip;
+	unsigned nmi_guest_vcpu;
+	/* selftest=deaf-cpu: the NMI handler never returns (NMIs held). */
+	bool hold_nmis;
 };
 
 extern struct percpu percpu_area[MAX_CPUS];
@@ -66,6 +75,28 @@ static inline unsigned this_cpu_id(void)
 void percpu_init_this_cpu(unsigned cpu_id, struct cpu_stacks *stacks,
 			  uint64_t kernel_stack_bottom,
 			  uint64_t kernel_stack_top);
+
+/*
+ * The window in which an NMI this CPU takes comes out of the guest of
+ * vCPU vcpu_id, whose RIP is kept at *guest_rip; the backends open it
+ * around their world switch with interrupts off (see their vcpu.c). The
+ * world switch is an assembly call or an asm statement that clobbers
+ * memory, so the compiler keeps these stores on their side of it; only
+ * this CPU's NMI handler reads them.
+ */
+static inline void percpu_open_nmi_guest_window(unsigned vcpu_id,
+						const volatile uint64_t *guest_rip)
+{
+	struct percpu *p = this_cpu();
+
+	p->nmi_guest_vcpu = vcpu_id;
+	__atomic_store_n(&p->nmi_guest_rip, guest_rip, __ATOMIC_RELAXED);
+}
+
+static inline void percpu_close_nmi_guest_window(void)
+{
+	__atomic_store_n(&this_cpu()->nmi_guest_rip, NULL, __ATOMIC_RELAXED);
+}
 
 /* Whether [addr, addr+len) lies on one of this CPU's stacks. */
 bool percpu_on_stack(uint64_t addr, size_t len);

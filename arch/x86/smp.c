@@ -26,7 +26,6 @@ struct trampoline_params {
 extern const char trampoline_start[], trampoline_end[], trampoline_params[];
 
 static unsigned online_count = 1;
-static bool stop_requested;
 
 static void (*volatile call_fn)(void);
 static volatile unsigned call_done;
@@ -34,31 +33,6 @@ static volatile unsigned call_done;
 unsigned smp_online_count(void)
 {
 	return online_count;
-}
-
-bool smp_stop_requested(void)
-{
-	return __atomic_load_n(&stop_requested, __ATOMIC_ACQUIRE);
-}
-
-unsigned smp_stop_other_cpus(void)
-{
-	__atomic_store_n(&stop_requested, true, __ATOMIC_RELEASE);
-	unsigned me = this_cpu_id(), stopped = 0;
-
-	/*
-	 * Only the CPUs we started: others may sit in firmware code whose
-	 * IDT is memory we have reused.
-	 */
-	for (unsigned i = 0; i < MAX_CPUS; i++) {
-		if (i == me || !percpu_area[i].online)
-			continue;
-		lapic_send_nmi(percpu_area[i].apic_id);
-		stopped++;
-	}
-	if (stopped)
-		tsc_delay_us(10000); /* let them reach their halt */
-	return stopped;
 }
 
 void smp_call_one(unsigned cpu_id, void (*fn)(void))

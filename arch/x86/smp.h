@@ -44,8 +44,32 @@ bool smp_take_nmi_kick(void);
 /* Runs fn on online CPU cpu_id (not this one) without waiting for it. */
 void smp_call_one(unsigned cpu_id, void (*fn)(void));
 
-/* For the fatal path: NMI every other CPU; they halt for good. Returns how many were online. */
+/*
+ * For the fatal path (arch/x86/smp_stop.c): NMIs every other CPU the
+ * hypervisor started; each prints, in turn by CPU number, the registers
+ * and backtrace of where the NMI found it, then halts for good. A CPU
+ * that does not answer within SMP_STOP_ANSWER_US is named and skipped.
+ * Returns how many CPUs were asked.
+ */
+#define SMP_STOP_ANSWER_US 1000000ull  /* 1 s to answer the NMI */
+#define SMP_STOP_REPORT_US 5000000ull  /* 5 s to print the report */
 unsigned smp_stop_other_cpus(void);
+
+/* In the NMI handler: whether smp_stop_other_cpus() has begun. */
 bool smp_stop_requested(void);
+
+/*
+ * In the NMI handler, once smp_stop_requested(): waits for this CPU's
+ * turn, reports where frame says the NMI found it, halts for good.
+ */
+struct trap_frame;
+__noreturn void smp_stop_this_cpu(const struct trap_frame *frame);
+
+/*
+ * selftest=deaf-cpu: this CPU takes an NMI of its own and never returns
+ * from the handler, so it answers no NMI from then on, as a CPU wedged
+ * with NMIs held would.
+ */
+__noreturn void smp_selftest_hold_nmis(void);
 
 #endif

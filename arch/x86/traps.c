@@ -12,6 +12,7 @@
 #include "arch/x86/mce.h"
 #include "base/panic.h"
 #include "lib/format.h"
+#include "lib/spinlock.h"
 
 static irq_handler_fn irq_handlers[256];
 
@@ -54,7 +55,7 @@ void traps_set_handler(unsigned vector, irq_handler_fn fn)
 	irq_handlers[vector & 0xff] = fn;
 }
 
-static void trap_dump_registers(const struct trap_frame *f)
+void trap_print_registers(const struct trap_frame *f)
 {
 	log_printf(LOG_ERROR,
 		   "RAX=%016llx RBX=%016llx RCX=%016llx RDX=%016llx\n"
@@ -88,6 +89,7 @@ static __noreturn void trap_fatal(const struct trap_frame *f)
 	const char *where = ksyms_lookup(f->rip, &off, &size);
 	size_t n;
 
+	fatal_report_begin();
 	log_printf(LOG_ERROR,
 		   "EXCEPTION %s (vector %llu) on cpu%u, error code %#llx",
 		   trap_vector_name(f->vector), (unsigned long long)f->vector,
@@ -97,8 +99,8 @@ static __noreturn void trap_fatal(const struct trap_frame *f)
 				    sizeof(fault));
 		log_printf(LOG_ERROR, "page fault: %s", fault);
 	}
-	trap_dump_registers(f);
-	backtrace_print(f->rip, f->rbp);
+	trap_print_registers(f);
+	backtrace_print_interrupted(f->rip, f->rsp, f->rbp);
 	if (where)
 		n = fmt_snprintf(reason, sizeof(reason), "exception %s at %s+%#llx",
 				 trap_vector_name(f->vector), where,
@@ -117,8 +119,11 @@ void trap_dispatch(struct trap_frame *f)
 	unsigned vector = (unsigned)f->vector;
 
 	if (vector == VEC_NMI) {
+		if (this_cpu()->hold_nmis)
+			for (;;) /* selftest=deaf-cpu: never return, NMIs held */
+				cpu_relax();
 		if (smp_stop_requested())
-			cpu_halt_forever();
+			smp_stop_this_cpu(f);
 		if (smp_take_nmi_kick())
 			return; /* its work is done: we left guest mode */
 		pr_warn("unexpected NMI on cpu%u at RIP %#llx (ignored)",

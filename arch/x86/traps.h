@@ -20,6 +20,12 @@ void traps_set_handler(unsigned vector, irq_handler_fn fn);
 /* Called from trap_entry.asm for every vector. */
 void trap_dispatch(struct trap_frame *frame);
 
+/*
+ * Prints the registers of frame (general, RFLAGS, CS:RIP, SS) and this
+ * CPU's control registers, as the fatal reports show them.
+ */
+void trap_print_registers(const struct trap_frame *frame);
+
 /* Name of an exception vector, e.g. "#PF page fault". */
 const char *trap_vector_name(unsigned vector);
 

@@ -11,6 +11,7 @@
 # Bochs' corei7_skylake_x gives Intel with VMX + EPT.
 
 BOOT_TIMEOUT ?= 180
+COMMA := ,
 
 BOOT_TESTS += qemu-bios-cd-1cpu
 BOOT_ARGS_qemu-bios-cd-1cpu := --smp 1
@@ -157,8 +158,26 @@ BOOT_ARGS_qemu-uefi-usb-hviso := --iso $(BUILD)/hv.iso --firmware uefi --media u
 BOOT_EXPECT_qemu-uefi-usb-hviso := --cpus 2
 
 # The fatal paths, tripped on purpose (selftest=): each must print the
-# report (vector, registers, symbolized backtrace), stop the other CPUs and
-# end with a FAIL that names the place.
+# report (vector, registers, symbolized backtrace), then have every other
+# CPU report in turn where the NMI found it (fatal_cpu_report), then the
+# log's last lines before the report, framed (FATAL_LOG_TAIL), and end
+# with a FAIL that names the place.
+
+# $(1) the stopped CPU, $(2) a regex of where it was (default: the
+# hypervisor), $(3) a function its backtrace must go through (default:
+# ap_entry, the idle loop of an AP)
+fatal_cpu_report = --expect-in-order 'cpu$(1) NMI stop of cpu$(1): $(or $(2),in the hypervisor), RIP ffffffff[0-9a-f]+ [a-z_0-9]+\+0x' \
+	--expect-in-order 'cpu$(1) RAX=[0-9a-f]{16} RBX=' \
+	--expect-in-order 'cpu$(1) RFLAGS=[0-9a-f]{16} CS:RIP=0008:ffffffff[0-9a-f]+ SS=0010' \
+	--expect-in-order 'cpu$(1) CR0=[0-9a-f]{16} CR2=[0-9a-f]{16} CR3=[0-9a-f]{16} CR4=[0-9a-f]{16}$$' \
+	--expect-in-order 'cpu$(1) Backtrace:$$' \
+	--expect-in-order 'cpu$(1) +\[<ffffffff[0-9a-f]+>\] $(or $(3),ap_entry)\+0x'
+# $(1) a regex of a line logged just before the report
+FATAL_LOG_TAIL = --expect-in-order '^--- last 20 log lines before the report ---$$' \
+	--expect-in-order '^\[ *[0-9]+\.[0-9]{6}\] cpu[0-9]+ $(1)' \
+	--expect-in-order '^--- end of the log lines ---$$' \
+	--expect-in-order 'hv: done: FAIL: '
+
 BOOT_TESTS += qemu-selftest-pagefault
 BOOT_ARGS_qemu-selftest-pagefault := --smp 4 --cmdline selftest=pagefault
 BOOT_EXPECT_qemu-selftest-pagefault := --cpus 4 --crash-expected \
@@ -167,15 +186,23 @@ BOOT_EXPECT_qemu-selftest-pagefault := --cpus 4 --crash-expected \
 	--expect-log 'cpu0 page fault: read of 0x10 \(not present\)' \
 	--expect-log 'CR2=0000000000000010' \
 	--expect-log 'cpu0 +\[<ffffffff[0-9a-f]+>\] hv_main\+0x' \
-	--expect-log 'stopped 3 other CPU'
+	--expect-in-order 'cpu0 ERROR: fatal: NMI sent to 3 other CPU\(s\)' \
+	$(call fatal_cpu_report,1) $(call fatal_cpu_report,2) \
+	$(call fatal_cpu_report,3) \
+	--expect-in-order 'cpu0 ERROR: stopped 3 other CPU' \
+	$(call FATAL_LOG_TAIL,selftest: cpu0 reads unmapped address 0x10$$)
 
+# The last CPU faults; the boot CPU, waiting in hv_main, is stopped too.
 BOOT_TESTS += qemu-selftest-ap-pagefault
 BOOT_ARGS_qemu-selftest-ap-pagefault := --smp 4 --cmdline selftest=ap-pagefault
 BOOT_EXPECT_qemu-selftest-ap-pagefault := --cpus 4 --crash-expected \
 	--expect-fail 'exception \#PF page fault at hv_fault_on_purpose\+0x[0-9a-f]+: read of 0x10 \(not present\)' \
 	--expect-log 'cpu3 EXCEPTION \#PF page fault' \
 	--expect-log 'cpu3 +\[<ffffffff[0-9a-f]+>\] smp_call_handler\+0x' \
-	--expect-log 'cpu3 .*stopped 3 other CPU'
+	$(call fatal_cpu_report,0,,hv_main) $(call fatal_cpu_report,1) \
+	$(call fatal_cpu_report,2) \
+	--expect-in-order 'cpu3 .*stopped 3 other CPU' \
+	$(call FATAL_LOG_TAIL,selftest: cpu3 reads unmapped address 0x10$$)
 
 # Memory that is not RAM is not in the direct map: reading the first page
 # the memory map gives as reserved (SeaBIOS: the BIOS at 0xf0000; OVMF:
@@ -196,9 +223,56 @@ BOOT_TESTS += qemu-selftest-bug
 BOOT_ARGS_qemu-selftest-bug := --smp 2 --cmdline selftest=bug
 BOOT_EXPECT_qemu-selftest-bug := --cpus 2 --crash-expected \
 	--expect-fail 'hv/main\.c:[0-9]+: BUG_ON\(cpus > 0\)' \
-	--expect-log 'PANIC on cpu0 at hv/main\.c:[0-9]+' \
-	--expect-log '\] hv_main\+0x' \
-	--expect-log 'stopped 1 other CPU'
+	--expect-in-order 'PANIC on cpu0 at hv/main\.c:[0-9]+' \
+	--expect-in-order '\] hv_main\+0x' \
+	$(call fatal_cpu_report,1) \
+	--expect-in-order 'stopped 1 other CPU' \
+	$(call FATAL_LOG_TAIL,virt: amd CPU: svm) \
+	--expect-no-log '^panic='
+
+# panic=reboot: after the report and the done line, the machine resets,
+# through the ACPI reset register QEMU's FADT names; under -no-reboot QEMU
+# then exits by itself with status 0, not through the exit port (status
+# 3) nor stopped by the launcher. Without ACPI, the keyboard controller
+# resets it; without that too (i8042=off), port 0xCF9, once the keyboard
+# controller was said not to have worked.
+BOOT_TESTS += qemu-panic-reboot qemu-panic-reboot-kbc qemu-panic-reboot-cf9
+PANIC_REBOOTED := --expect-launcher '^run: emulator exit status 0 \(.*no .hv: done:. verdict seen'
+BOOT_ARGS_qemu-panic-reboot := --smp 2 --cmdline 'selftest=bug panic=reboot'
+BOOT_EXPECT_qemu-panic-reboot := --cpus 2 --crash-expected \
+	--expect-fail 'BUG_ON\(cpus > 0\)' $(call fatal_cpu_report,1) \
+	--expect-in-order 'hv: done: FAIL: ' \
+	--expect-in-order 'cpu0 panic=reboot: resetting the machine in 500 ms through the ACPI reset register \(I/O port 0xcf9, value 0xf\)$$' \
+	--expect-no-log 'did not reset the machine' $(PANIC_REBOOTED)
+BOOT_ARGS_qemu-panic-reboot-kbc := --machine pc,acpi=off --smp 1 \
+	--cmdline 'selftest=bug panic=reboot'
+BOOT_EXPECT_qemu-panic-reboot-kbc := --cpus 1 --crash-expected \
+	--expect-fail 'BUG_ON\(cpus > 0\)' \
+	--expect-in-order 'hv: done: FAIL: ' \
+	--expect-in-order 'cpu0 panic=reboot: resetting the machine in 500 ms through the keyboard controller \(no FADT\)$$' \
+	--expect-no-log 'did not reset the machine' $(PANIC_REBOOTED)
+BOOT_ARGS_qemu-panic-reboot-cf9 := --machine pc,acpi=off,i8042=off --smp 1 \
+	--cmdline 'selftest=bug panic=reboot'
+BOOT_EXPECT_qemu-panic-reboot-cf9 := --cpus 1 --crash-expected \
+	--expect-fail 'BUG_ON\(cpus > 0\)' \
+	--expect-in-order 'cpu0 panic=reboot: resetting the machine in 500 ms through the keyboard controller' \
+	--expect-in-order 'cpu0 ERROR: reboot: the keyboard controller did not reset the machine within 100 ms: trying port 0xcf9$$' \
+	--expect-no-log 'port 0xcf9 did not reset' $(PANIC_REBOOTED)
+
+# Without an exit port (exit=halt, as on a PC) the fatal path opens the
+# debug monitor by default, and halts where there is none; panic=halt
+# halts at once. Either way the launcher stops QEMU after the done line.
+BOOT_TESTS += qemu-panic-default-no-exit qemu-panic-halt
+BOOT_ARGS_qemu-panic-default-no-exit := --no-exit --smp 2 --cmdline selftest=bug
+BOOT_EXPECT_qemu-panic-default-no-exit := --cpus 2 --crash-expected \
+	--expect-fail 'BUG_ON\(cpus > 0\)' --expect-in-order 'hv: done: FAIL: ' \
+	--expect-in-order 'cpu0 panic=monitor: no debug monitor in this build: halting$$' \
+	--expect-launcher 'stopping the emulator 5s after .hv: done: FAIL'
+BOOT_ARGS_qemu-panic-halt := --smp 2 --cmdline 'selftest=bug panic=halt'
+BOOT_EXPECT_qemu-panic-halt := --cpus 2 --crash-expected \
+	--expect-fail 'BUG_ON\(cpus > 0\)' --expect-in-order 'hv: done: FAIL: ' \
+	--expect-in-order 'cpu0 panic=halt: halting$$' \
+	--expect-launcher 'stopping the emulator 5s after .hv: done: FAIL'
 
 # WARN_ON reports and goes on.
 BOOT_TESTS += qemu-selftest-warn
@@ -208,17 +282,41 @@ BOOT_EXPECT_qemu-selftest-warn := --cpus 2 --crash-expected \
 	--expect-log '\] hv_main\+0x'
 
 # A CPU that answers no kick (neither the IPI nor the NMI), as one wedged in
-# guest mode would, and holds the log lock: the log must go on without the
-# lock, and the flush that waits for the CPU must name it after a second and
-# end the run in a FAIL, never hang.
+# guest mode with NMIs held would, and holds the log lock: the log must go
+# on without the lock, and the flush that waits for the CPU must name it
+# after a second and end the run in a FAIL, never hang. The fatal path
+# gets no answer to its NMI from that CPU either: it names it after a
+# second and goes on; the other vCPU's CPU, which spins in its guest,
+# reports from there.
 BOOT_TESTS += qemu-selftest-deaf-cpu
-BOOT_ARGS_qemu-selftest-deaf-cpu := --smp 2 --cmdline selftest=deaf-cpu
-BOOT_EXPECT_qemu-selftest-deaf-cpu := --cpus 2 --crash-expected \
-	--expect-fail 'wait: cpu0 waits for cpu1 to leave the guest for a TLB flush .* gave up after 10 s' \
-	--expect-log 'cpu1 selftest: cpu1 \(vcpu1\) stops answering kicks, holding the log lock' \
-	--expect-log '^\[log: cpu1 has held the log lock for 2 s: writing without it\]' \
-	--expect-log 'WARNING: wait: cpu0 waits for cpu1 to leave the guest for a TLB flush .*for 1[0-9][0-9][0-9] ms now' \
-	--expect-log '\] vm_flush_tlb\+0x'
+BOOT_ARGS_qemu-selftest-deaf-cpu := --smp 3 --cmdline selftest=deaf-cpu
+BOOT_EXPECT_qemu-selftest-deaf-cpu := --cpus 3 --crash-expected \
+	--expect-fail 'wait: cpu0 waits for cpu2 to leave the guest for a TLB flush .* gave up after 10 s' \
+	--expect-log 'cpu2 selftest: cpu2 \(vcpu2\) stops answering kicks, holding the log lock and NMIs off' \
+	--expect-log '^\[log: cpu2 has held the log lock for 2 s: writing without it\]' \
+	--expect-log 'WARNING: wait: cpu0 waits for cpu2 to leave the guest for a TLB flush .*for 1[0-9][0-9][0-9] ms now' \
+	--expect-log '\] vm_flush_tlb\+0x' \
+	$(call fatal_cpu_report,1,in its guest \(vcpu1 at guest RIP 0x[0-9a-f]+\)$(COMMA) which it left for the NMI,svm_vmrun) \
+	--expect-in-order 'cpu1 +\[<ffffffff[0-9a-f]+>\] vcpu_run_loop\+0x' \
+	--expect-in-order 'cpu0 ERROR: cpu2 did not answer the NMI within 1 s \(it holds NMIs off, or is wedged\): skipped$$' \
+	--expect-in-order 'cpu0 ERROR: stopped 2 other CPU' \
+	$(call FATAL_LOG_TAIL,WARNING: wait: cpu0 waits for cpu2) \
+	--expect-no-log 'NMI stop of cpu2'
+
+# The same on Intel VMX (Bochs), where the NMI that takes vCPU 1 out of
+# its guest is consumed by the exit and handed to the host's handler by
+# the backend, which must still report it as coming from the guest.
+BOOT_TESTS += bochs-vmx-selftest-deaf-cpu
+BOOT_ARGS_bochs-vmx-selftest-deaf-cpu := --bochs --bochs-cpu corei7_skylake_x \
+	--mem 512 --smp 3 --cmdline 'selftest=deaf-cpu guest_mem=32M'
+BOOT_EXPECT_bochs-vmx-selftest-deaf-cpu := --cpus 3 --expect virt=vmx --crash-expected \
+	--expect-fail 'wait: cpu0 waits for cpu2 to leave the guest for a TLB flush .* gave up after 10 s' \
+	$(call fatal_cpu_report,1,in its guest \(vcpu1 at guest RIP 0x[0-9a-f]+\)$(COMMA) which it left for the NMI,vmx_vcpu_run) \
+	--expect-in-order 'cpu1 +\[<ffffffff[0-9a-f]+>\] vcpu_run_loop\+0x' \
+	--expect-in-order 'cpu0 ERROR: cpu2 did not answer the NMI within 1 s \(it holds NMIs off, or is wedged\): skipped$$' \
+	$(call FATAL_LOG_TAIL,WARNING: wait: cpu0 waits for cpu2) \
+	--expect-no-log 'NMI stop of cpu2'
+BOOT_TIMEOUT_bochs-vmx-selftest-deaf-cpu := 600
 
 # A CPU that never comes back from the guest (selftest=stuck-vcpu): the
 # watchdog stops the VM, the stuck vCPU is named, and the FAIL still comes

@@ -1081,6 +1081,7 @@ static void test_too_many_tables(void **state)
 #define FADT_V6 276
 #define TMR_VAL_EXT (1u << 8)
 #define HW_REDUCED_ACPI (1u << 20)
+#define RESET_REG_SUP (1u << 10)
 
 struct fadt_fields {
 	uint32_t pm_tmr_blk;
@@ -1088,6 +1089,9 @@ struct fadt_fields {
 	uint32_t flags;
 	uint8_t x_space;  /* X_PM_TMR_BLK, in FADTs long enough */
 	uint64_t x_address;
+	uint8_t reset_space; /* RESET_REG and RESET_VALUE, from ACPI 2.0 */
+	uint64_t reset_address;
+	uint8_t reset_value;
 };
 
 static uint64_t fadt_new(uint32_t len, const struct fadt_fields *f)
@@ -1100,6 +1104,12 @@ static uint64_t fadt_new(uint32_t len, const struct fadt_fields *f)
 		p[91] = f->pm_tmr_len;
 	if (len >= 116)
 		memcpy(p + 112, &f->flags, 4);
+	if (len >= 129) {
+		p[116] = f->reset_space;
+		p[117] = 8;
+		memcpy(p + 120, &f->reset_address, 8);
+		p[128] = f->reset_value;
+	}
 	if (len >= 220) {
 		memset(p + 208, 0, 12);
 		p[208] = f->x_space;
@@ -1209,6 +1219,83 @@ static void test_pm_timer_absent(void **state)
 		assert_int_equal(tm.pm_timer_port, 0);
 		assert_non_null(tm.pm_timer_why);
 		assert_string_equal(tm.pm_timer_why, cases[i].why);
+	}
+}
+
+/* The reset register the FADT offers, in the spaces it can be written. */
+static struct acpi_reset reset_of(uint32_t len, const struct fadt_fields *f)
+{
+	uint64_t t[1] = { fadt_new(len, f) };
+	struct boot_info *bi = bi_new();
+	struct acpi_reset rr;
+	struct result *r;
+
+	rsdp_v1(bi, root_new(LOW, false, t, 1));
+	r = parse(bi);
+	assert_true(r->ok);
+	rr = r->info.reset;
+	free(r);
+	free(bi);
+	return rr;
+}
+
+static void test_reset_register(void **state)
+{
+	struct fadt_fields io = { .flags = RESET_REG_SUP, .reset_space = 1,
+				  .reset_address = 0xcf9, .reset_value = 6 };
+	struct fadt_fields pci = { .flags = RESET_REG_SUP, .reset_space = 2,
+				   .reset_address = (31ull << 32) | (3 << 16) | 0x44,
+				   .reset_value = 0x0e };
+	struct acpi_reset r = reset_of(FADT_V6, &io);
+
+	assert_true(r.present);
+	assert_int_equal(r.space, ACPI_RESET_IO);
+	assert_int_equal(r.address, 0xcf9);
+	assert_int_equal(r.value, 6);
+	assert_null(r.why);
+
+	r = reset_of(FADT_V6, &pci);
+	assert_true(r.present);
+	assert_int_equal(r.space, ACPI_RESET_PCI);
+	assert_int_equal(r.address, (31ull << 32) | (3 << 16) | 0x44);
+	assert_int_equal(r.value, 0x0e);
+	expect_no_log();
+}
+
+/* Each reason a FADT gives no reset register this hypervisor writes. */
+static void test_reset_register_absent(void **state)
+{
+	struct fadt_fields no_flag = { .reset_space = 1, .reset_address = 0xcf9,
+				       .reset_value = 6 };
+	struct fadt_fields no_address = { .flags = RESET_REG_SUP, .reset_space = 1 };
+	struct fadt_fields memory = { .flags = RESET_REG_SUP, .reset_space = 0,
+				      .reset_address = 0xfed80000, .reset_value = 1 };
+	struct fadt_fields port = { .flags = RESET_REG_SUP, .reset_space = 1,
+				    .reset_address = 0x10000 };
+	struct fadt_fields pci_bus = { .flags = RESET_REG_SUP, .reset_space = 2,
+				       .reset_address = 32ull << 32 };
+	struct fadt_fields odd = { .flags = RESET_REG_SUP, .reset_space = 0x7f,
+				   .reset_address = 0xcf9 };
+	const struct {
+		uint32_t len;
+		const struct fadt_fields *f;
+		const char *why;
+	} cases[] = {
+		{ FADT_V6, &no_flag, "the FADT offers no reset register" },
+		{ FADT_V6, &no_address, "the FADT offers no reset register" },
+		{ FADT_V6, &memory, "the reset register is memory-mapped (not written)" },
+		{ FADT_V6, &port, "the reset register's port is out of range" },
+		{ FADT_V6, &pci_bus, "the reset register's PCI address is not one of bus 0" },
+		{ FADT_V6, &odd, "the reset register is in an unknown address space" },
+		{ FADT_V1, &no_flag, "the FADT is too short to hold a reset register" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct acpi_reset r = reset_of(cases[i].len, cases[i].f);
+
+		assert_false(r.present);
+		assert_non_null(r.why);
+		assert_string_equal(r.why, cases[i].why);
 	}
 }
 
@@ -1360,6 +1447,8 @@ int main(void)
 	    T(test_pm_timer_legacy),
 	    T(test_pm_timer_extended),
 	    T(test_pm_timer_absent),
+	    T(test_reset_register),
+	    T(test_reset_register_absent),
 	    T(test_hpet_table),
 	    T(test_table_outside_memory),
 	};

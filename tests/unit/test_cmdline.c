@@ -212,6 +212,7 @@ static void assert_defaults(const struct hv_options *opt)
 	assert_int_equal(opt->loglevel, LOG_INFO);
 	assert_int_equal(opt->maxcpus, OPT_MAX_CPUS);
 	assert_int_equal(opt->exit_mode, EXIT_HALT);
+	assert_int_equal(opt->panic_mode, PANIC_MODE_DEFAULT);
 	assert_int_equal(opt->ap_timeout_ms, 1000);
 	assert_int_equal(opt->selftest, SELFTEST_NONE);
 	assert_int_equal(opt->vcpus, 0);
@@ -450,6 +451,28 @@ static void test_options_values(void **state)
 	}
 }
 
+/* panic= names what the fatal path does after its report; the last wins. */
+static void test_options_panic(void **state)
+{
+	static const struct {
+		const char *line;
+		unsigned panic_mode;
+	} cases[] = {
+	    {"exit=qemu", PANIC_MODE_DEFAULT},
+	    {"panic=halt", PANIC_MODE_HALT},
+	    {"panic=reboot exit=qemu", PANIC_MODE_REBOOT},
+	    {"panic=halt panic=monitor", PANIC_MODE_MONITOR},
+	};
+	struct hv_options opt;
+	struct complaints c;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (parse(cases[i].line, &opt, &c) != 0)
+			fail_msg("'%s': %s", cases[i].line, c.msg[0]);
+		assert_int_equal(opt.panic_mode, cases[i].panic_mode);
+	}
+}
+
 static void test_options_consoles(void **state)
 {
 	static const struct {
@@ -668,16 +691,18 @@ static void test_options_complaints(void **state)
 	    {"maxcpus=99999999999999999999",
 	     "maxcpus=99999999999999999999: not a number in 1..64"},
 	    {"exit=reboot", "exit=reboot: expected qemu, bochs or halt"},
+	    {"panic=qemu", "panic=qemu: expected halt, reboot or monitor"},
+	    {"panic", "panic: needs a value (panic=halt, reboot or monitor)"},
 	    {"ap_timeout_ms=0", "ap_timeout_ms=0: not a number in 1..3600000"},
 	    {"ap_timeout_ms=1M",
 	     "ap_timeout_ms=1M: not a number in 1..3600000"},
 	    {"nosmp",
 	     "nosmp: unknown option (known: console= loglevel= "
-	     "maxcpus= exit= exit_delay_ms= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest= "
+	     "maxcpus= exit= exit_delay_ms= panic= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest= "
 	     "itlb_multihit=)"},
 	    {"Console=ttyS0",
 	     "Console=ttyS0: unknown option (known: console= "
-	     "loglevel= maxcpus= exit= exit_delay_ms= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest= "
+	     "loglevel= maxcpus= exit= exit_delay_ms= panic= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest= "
 	     "itlb_multihit=)"},
 	    {"console=0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789"
@@ -817,6 +842,7 @@ int main(void)
 	    cmocka_unit_test(test_options_values),
 	    cmocka_unit_test(test_options_screen),
 	    cmocka_unit_test(test_options_exit_delay),
+	    cmocka_unit_test(test_options_panic),
 	    cmocka_unit_test(test_options_consoles),
 	    cmocka_unit_test(test_options_console_pci),
 	    cmocka_unit_test(test_console_direct),

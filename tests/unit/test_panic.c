@@ -19,7 +19,7 @@
 #include "base/log.h"
 #include "base/panic.h"
 
-static char out[8192];
+static char out[16384];
 static size_t out_used;
 
 static unsigned fake_cpu;
@@ -65,9 +65,13 @@ static void fake_backtrace_caller(void)
 	log_printf(LOG_ERROR, "Backtrace:");
 }
 
+/* The other CPUs' reports come from here, in the middle of the path. */
 static unsigned fake_stop_other_cpus(void)
 {
 	stops++;
+	fake_cpu++;
+	log_printf(LOG_ERROR, "NMI stop of cpu%u: in the hypervisor", fake_cpu);
+	fake_cpu--;
 	return 3;
 }
 
@@ -108,17 +112,24 @@ static int setup(void **state)
 	return 0;
 }
 
-/* A timestamp and CPU prefix comes first; the log's own test checks it. */
+/*
+ * A timestamp and CPU prefix comes first; the log's own test checks it.
+ * Lines written raw (the tail of the log and its frame) have none of
+ * their own and stay as they are, with the prefixes they were kept with.
+ */
 static const char *without_prefixes(void)
 {
 	static char text[sizeof(out)];
 	size_t n = 0;
 
 	for (const char *p = out; *p;) {
-		const char *body = strstr(p, "] cpu");
+		const char *body = p;
 
-		assert_non_null(body);
-		body = strchr(body + 2, ' ') + 1;
+		if (p[0] == '[' && p[1] == ' ') {
+			body = strstr(p, "] cpu");
+			assert_non_null(body);
+			body = strchr(body + 2, ' ') + 1;
+		}
 		while (*body && *body != '\n')
 			text[n++] = *body++;
 		if (*body == '\n')
@@ -149,13 +160,21 @@ static void test_warn_on_reports_and_goes_on(void **state)
 	assert_int_equal(stops + halts + ends, 0);
 }
 
-/* The winner reports, stops the others, and ends the run with the reason. */
+/*
+ * The winner reports, has the others report, says how many it stopped,
+ * shows the last lines the log held before its report (framed, and with
+ * the prefixes they had) and ends the run with the reason.
+ */
 static void test_bug_on_ends_the_run(void **state)
 {
 	volatile int line = 0;
-	char want[300], reason[200];
+	char want[1000], reason[200];
 
 	fake_cpu = 0;
+	for (int i = 1; i <= FATAL_LOG_TAIL_LINES + 2; i++)
+		log_printf(LOG_INFO, "line %d before", i);
+	out_used = 0;
+	out[0] = '\0';
 	if (setjmp(back_to_test) == 0) {
 		line = __LINE__ + 1;
 		BUG_ON(fake_cpu == 0);
@@ -165,8 +184,17 @@ static void test_bug_on_ends_the_run(void **state)
 		 __FILE__, line);
 	snprintf(want, sizeof(want),
 		 "ERROR: PANIC on cpu0 at %s\nBacktrace:\n"
-		 "ERROR: stopped 3 other CPU(s)\n", reason);
+		 "NMI stop of cpu1: in the hypervisor\n"
+		 "ERROR: stopped 3 other CPU(s)\n"
+		 "--- last 20 log lines before the report ---\n", reason);
+	for (int i = 3; i <= FATAL_LOG_TAIL_LINES + 2; i++)
+		snprintf(want + strlen(want), sizeof(want) - strlen(want),
+			 "line %d before\n", i);
+	snprintf(want + strlen(want), sizeof(want) - strlen(want),
+		 "--- end of the log lines ---\n");
 	assert_string_equal(without_prefixes(), want);
+	assert_non_null(strstr(out, "\n--- last 20 log lines before the report ---\n"
+				    "[    0.000000] cpu0 line 3 before\n"));
 	assert_string_equal(end_reason, reason);
 	assert_int_equal(masks, 1);
 	assert_int_equal(backtraces, 1);

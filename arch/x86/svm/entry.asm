@@ -117,6 +117,12 @@ svm_vmrun:
 	mov rax, [rsp + SLOT_HOST_STATE]
 	vmload				; host's: %gs is usable again
 
+	; The host's frame pointer back before STGI: the NMI handler taken
+	; there walks the backtrace from it (the fatal report of a CPU
+	; stopped while it ran its guest). 8 slots below it: 5 registers
+	; and the 3 slots above.
+	lea rbp, [rsp + 64]
+
 	; A host interrupt that caused the exit stays pending until the
 	; caller enables interrupts; a held NMI is taken at STGI.
 	cli

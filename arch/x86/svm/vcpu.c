@@ -320,6 +320,17 @@ static uint64_t svm_vcpu_next_event(struct vcpu_hw *hw)
 	return ev;
 }
 
+/* Where the VMCB keeps the guest's RIP (aligned, though the struct is packed). */
+static const volatile uint64_t *svm_vcpu_guest_rip(const struct vcpu_hw *hw)
+{
+	_Static_assert((offsetof(struct vmcb, save) +
+			offsetof(struct vmcb_save, rip)) % 8 == 0,
+		       "the VMCB's RIP is 8-byte aligned");
+	return (const volatile uint64_t *)((const uint8_t *)hw->vmcb +
+					   offsetof(struct vmcb, save) +
+					   offsetof(struct vmcb_save, rip));
+}
+
 /* One VMRUN; regs->rax travels through the VMCB. */
 static void svm_vcpu_enter(struct vcpu_hw *hw, struct vcpu_regs *regs)
 {
@@ -334,7 +345,15 @@ static void svm_vcpu_enter(struct vcpu_hw *hw, struct vcpu_regs *regs)
 	hw->injected = c->eventinj;
 	c->vmcb_clean = 0;
 
+	/*
+	 * An NMI in the guest makes it exit and is held by GIF = 0 until
+	 * the STGI in svm_vmrun, where the host takes it: inside this
+	 * window. So is one that came in the few host instructions before
+	 * CLGI; the VMCB's RIP is then where the guest is about to resume.
+	 */
+	percpu_open_nmi_guest_window(hw->vcpu_id, svm_vcpu_guest_rip(hw));
 	svm_vmrun(hw->vmcb_pa, hw->host_state_pa, regs);
+	percpu_close_nmi_guest_window();
 
 	regs->rax = hw->vmcb->save.rax;
 	/* A machine check while the guest ran: the host's handler reports

@@ -515,14 +515,18 @@ static void vmx_vcpu_sync_ia32e(void)
  * for good, and no kick could take the vCPU out of its guest. The bit is
  * cleared here, which is what hardware saved anyway.
  */
-static void vmx_vcpu_deliver_host_nmi(void)
+static void vmx_vcpu_deliver_host_nmi(struct vcpu_hw *hw)
 {
 	uint64_t intr = vmx_vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
 
 	if (intr & VMX_BLOCKING_BY_NMI)
 		vmx_vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
 			       intr & ~(uint64_t)VMX_BLOCKING_BY_NMI);
+	/* For the fatal report: this NMI came out of the guest, there. */
+	hw->nmi_guest_rip = vmx_vmcs_read(VMCS_GUEST_RIP);
+	percpu_open_nmi_guest_window(hw->vcpu_id, &hw->nmi_guest_rip);
 	__asm__ volatile("int $2" ::: "memory");
+	percpu_close_nmi_guest_window();
 }
 
 /* One VMLAUNCH/VMRESUME; hw->exit_* describe how it ended. */
@@ -558,7 +562,7 @@ static void vmx_vcpu_enter(struct vcpu_hw *hw, struct vcpu_regs *regs)
 	    (vmx_vmcs_read(VMCS_EXIT_INTERRUPTION_INFO) &
 	     (VMX_INTR_VALID | VMX_INTR_TYPE_MASK)) ==
 		(VMX_INTR_VALID | VMX_INTR_TYPE_NMI))
-		vmx_vcpu_deliver_host_nmi();
+		vmx_vcpu_deliver_host_nmi(hw);
 	/* A machine check while the guest ran or during the entry: the
 	 * host's handler reports the banks and stops (SDM Vol. 3C, 27.1 and
 	 * 27.8). */

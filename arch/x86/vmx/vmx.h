@@ -44,6 +44,7 @@ struct vcpu_hw {
 	bool entry_insn_failed;
 	uint32_t entry_insn_error; /* VM-instruction error; 0: VMfailInvalid */
 	char entry_fault[128];	   /* why the last entry was refused */
+	uint64_t nmi_guest_rip;	   /* where the last NMI took the guest out */
 };
 
 /* cpu.c */
