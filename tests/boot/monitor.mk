@@ -26,3 +26,11 @@ MONITOR_TESTS += qemu-monitor-break
 MONITOR_SCRIPT_qemu-monitor-break := tests/boot/monitor/break-condition.txt
 MONITOR_FLAGS_qemu-monitor-break := --telnet
 MONITOR_ARGS_qemu-monitor-break := --smp 2 --cmdline test=fault-in
+
+# panic=monitor: after a fatal error while the VM runs, the monitor opens
+# on the CPU that won the fatal path; reading works, changing is refused,
+# reboot resets.
+MONITOR_TESTS += qemu-monitor-after-panic
+MONITOR_SCRIPT_qemu-monitor-after-panic := tests/boot/monitor/after-panic.txt
+MONITOR_ARGS_qemu-monitor-after-panic := --smp 3 \
+	--cmdline 'selftest=deaf-cpu panic=monitor'
