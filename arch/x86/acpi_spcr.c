@@ -5,6 +5,7 @@
  * the UART's clock at 76, revision 4 a precise baud rate at 80.
  */
 #include "arch/x86/acpi_spcr.h"
+#include "arch/x86/acpi_bytes.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -35,22 +36,6 @@
 
 #define SPCR_REVISION 8 /* in the ACPI header */
 #define UART_CLOCK_HZ 1843200
-
-static uint32_t read32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t read64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 const char *acpi_spcr_interface_name(uint8_t type)
 {
@@ -109,12 +94,12 @@ static void spcr_read_baud(const uint8_t *t, uint32_t len,
 	else if (out->baud == 0)
 		out->baud_why = "the table's baud rate code is undefined";
 	if (out->revision >= 4 && len >= SPCR_PRECISE_BAUD + 4 &&
-	    read32(t + SPCR_PRECISE_BAUD)) {
-		out->baud = read32(t + SPCR_PRECISE_BAUD);
+	    acpi_read32(t + SPCR_PRECISE_BAUD)) {
+		out->baud = acpi_read32(t + SPCR_PRECISE_BAUD);
 		out->baud_why = NULL;
 	}
 	if (out->revision >= 3)
-		clock = read32(t + SPCR_UART_CLOCK);
+		clock = acpi_read32(t + SPCR_UART_CLOCK);
 	if (out->interface_type == SPCR_INTEL_LPSS ||
 	    (clock && clock != UART_CLOCK_HZ)) {
 		out->baud = 0;
@@ -128,7 +113,7 @@ static bool spcr_read_where(const uint8_t *t, struct acpi_spcr *out)
 	const uint8_t *gas = t + SPCR_BASE_ADDRESS;
 	uint8_t width = gas[GAS_BIT_WIDTH];
 
-	out->where.base = read64(gas + GAS_ADDRESS);
+	out->where.base = acpi_read64(gas + GAS_ADDRESS);
 	if (gas[GAS_SPACE_ID] == GAS_SPACE_IO) {
 		out->where.space = UART_SPACE_IO;
 		return true;

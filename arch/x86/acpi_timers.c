@@ -1,4 +1,5 @@
 #include "arch/x86/acpi_timers.h"
+#include "arch/x86/acpi_bytes.h"
 #include "lib/string.h"
 
 /* FADT field offsets (ACPI 6.5, table 5.9). */
@@ -22,45 +23,29 @@
 
 #define PM_TMR_PORT_MAX 0xfffc /* a dword port */
 
-static uint32_t read32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t read64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* The PM timer's port, or 0 with t->pm_timer_why set. */
 static uint64_t fadt_pm_timer_port(const uint8_t *fadt, uint32_t len,
 				   struct acpi_timers *t)
 {
 	if (len >= FADT_X_PM_TMR_BLK + GAS_SIZE &&
-	    read64(fadt + FADT_X_PM_TMR_BLK + GAS_ADDRESS)) {
+	    acpi_read64(fadt + FADT_X_PM_TMR_BLK + GAS_ADDRESS)) {
 		if (fadt[FADT_X_PM_TMR_BLK + GAS_SPACE_ID] != GAS_SPACE_IO) {
 			t->pm_timer_why = "X_PM_TMR_BLK is not an I/O port";
 			return 0;
 		}
-		return read64(fadt + FADT_X_PM_TMR_BLK + GAS_ADDRESS);
+		return acpi_read64(fadt + FADT_X_PM_TMR_BLK + GAS_ADDRESS);
 	}
-	if (read32(fadt + FADT_PM_TMR_BLK) == 0 || fadt[FADT_PM_TMR_LEN] < 4) {
+	if (acpi_read32(fadt + FADT_PM_TMR_BLK) == 0 || fadt[FADT_PM_TMR_LEN] < 4) {
 		t->pm_timer_why = "the FADT lists no PM timer";
 		return 0;
 	}
-	return read32(fadt + FADT_PM_TMR_BLK);
+	return acpi_read32(fadt + FADT_PM_TMR_BLK);
 }
 
 void acpi_timers_from_fadt(const uint8_t *fadt, uint32_t len,
 			   struct acpi_timers *t)
 {
-	uint32_t flags = len >= FADT_FLAGS + 4 ? read32(fadt + FADT_FLAGS) : 0;
+	uint32_t flags = len >= FADT_FLAGS + 4 ? acpi_read32(fadt + FADT_FLAGS) : 0;
 	uint64_t port;
 
 	t->has_fadt = true;
@@ -96,5 +81,5 @@ void acpi_timers_from_hpet(const uint8_t *hpet, uint32_t len,
 		return;
 	if (gas[GAS_SPACE_ID] != GAS_SPACE_MEMORY)
 		return;
-	t->hpet_phys = read64(gas + GAS_ADDRESS);
+	t->hpet_phys = acpi_read64(gas + GAS_ADDRESS);
 }
