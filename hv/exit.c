@@ -4,6 +4,7 @@
  * value it hands over is checked here.
  */
 #include "hv/vm.h"
+#include "hv/vm_trace.h"
 #include "arch/x86/guest_cpuid.h"
 #include "arch/x86/idt.h"
 #include "base/log.h"
@@ -20,9 +21,11 @@ static const char *vcpu_access_name(uint32_t access)
 static void vcpu_handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 {
 	struct vm *vm = v->vm;
+	enum tdp_fault_result r = tdp_fault(&vm->mmu, e->npf.gpa, e->npf.access);
 
 	v->npf_exits++;
-	switch (tdp_fault(&vm->mmu, e->npf.gpa, e->npf.access)) {
+	vm_trace_fault(e, r);
+	switch (r) {
 	case TDP_FAULT_OK:
 		return;
 	case TDP_FAULT_RETRY:

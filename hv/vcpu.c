@@ -30,6 +30,7 @@
  * is reported and then ends the run (arch/x86/spin_wait.h).
  */
 #include "hv/vm.h"
+#include "hv/vm_trace.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/idt.h"
 #include "arch/x86/lapic.h"
@@ -210,6 +211,7 @@ void vcpu_run_loop(struct vcpu *v)
 	/* Ticks make a guest that never exits come back for the watchdog. */
 	lapic_timer_start_periodic(VEC_TICK, VCPU_TICK_COUNT);
 	while (!v->done && vcpu_enter(v, &exit)) {
+		vm_trace_exit(&exit);
 		if (exit.kind == VCPU_EXIT_INTERRUPT &&
 		    tsc_us_since_boot() > vm->deadline_us)
 			vm_stop(vm, "watchdog: the guest still ran after %llu s (guest_timeout_s=)",
