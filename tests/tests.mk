@@ -49,6 +49,12 @@ HOST_CHECK_CMD_guest-abi-doc-messages := tools/check-guest-abi --messages
 HOST_CHECK_CMD_guest-abi-doc-check-fails := HOST_CC=$(HOST_CC) \
 	python3 tests/tools/test_check_guest_abi.py
 
+# tools/check-trace-order, which boot/qemu-trace-zap-under-load runs on its
+# serial log: a dump in order passes, and each wrong order fails it
+# (tests/tools/test_check_trace_order.py).
+HOST_CHECKS += check-trace-order
+HOST_CHECK_CMD_check-trace-order := python3 tests/tools/test_check_trace_order.py
+
 BOOT_TESTS :=
 include tests/boot/boot.mk
 
