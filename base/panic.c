@@ -2,8 +2,12 @@
 
 #include "base/panic.h"
 #include "base/log.h"
+#include "base/trace.h"
 #include "lib/format.h"
 #include "lib/spinlock.h"
+
+/* Trace events the CPU that won the fatal path shows of what it did last. */
+#define FATAL_TRACE_EVENTS 16
 
 /* Until arch/ registers its hooks: the boot CPU alone. */
 static unsigned panic_early_cpu_id(void)
@@ -99,6 +103,7 @@ __noreturn void fatal_stop(const char *reason)
 	fatal_report_begin(); /* if the caller's report did not */
 	log_enter_panic_mode();
 	pr_err("stopped %u other CPU(s)", hooks->stop_other_cpus());
+	trace_report_cpu((unsigned)me, FATAL_TRACE_EVENTS);
 	fatal_print_log_tail();
 	if (panic_end)
 		panic_end(reason);

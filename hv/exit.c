@@ -4,35 +4,12 @@
  * value it hands over is checked here.
  */
 #include "hv/vm.h"
+#include "hv/vm_trace.h"
 #include "arch/x86/guest_cpuid.h"
 #include "arch/x86/idt.h"
 #include "base/log.h"
 
 #define VIRT_INSN_REPORTS 4 /* per vCPU: a guest cannot flood the console */
-
-static const char *const vcpu_exit_names[VCPU_EXIT_KINDS] = {
-	[VCPU_EXIT_NONE] = "none",
-	[VCPU_EXIT_NPF] = "npf",
-	[VCPU_EXIT_TDP_MISCONFIG] = "tdp-misconfig",
-	[VCPU_EXIT_HYPERCALL] = "hypercall",
-	[VCPU_EXIT_IO] = "io",
-	[VCPU_EXIT_CPUID] = "cpuid",
-	[VCPU_EXIT_MSR] = "msr",
-	[VCPU_EXIT_HLT] = "hlt",
-	[VCPU_EXIT_SHUTDOWN] = "shutdown",
-	[VCPU_EXIT_INTERRUPT] = "interrupt",
-	[VCPU_EXIT_VIRT_INSN] = "virt-insn",
-	[VCPU_EXIT_EXCEPTION] = "exception",
-	[VCPU_EXIT_ENTRY_FAILED] = "entry-failed",
-	[VCPU_EXIT_UNKNOWN] = "unknown",
-};
-
-const char *vcpu_exit_kind_name(unsigned kind)
-{
-	if (kind < VCPU_EXIT_KINDS && vcpu_exit_names[kind])
-		return vcpu_exit_names[kind];
-	return "?";
-}
 
 static const char *vcpu_access_name(uint32_t access)
 {
@@ -44,9 +21,11 @@ static const char *vcpu_access_name(uint32_t access)
 static void vcpu_handle_npf(struct vcpu *v, const struct vcpu_exit *e)
 {
 	struct vm *vm = v->vm;
+	enum tdp_fault_result r = tdp_fault(&vm->mmu, e->npf.gpa, e->npf.access);
 
 	v->npf_exits++;
-	switch (tdp_fault(&vm->mmu, e->npf.gpa, e->npf.access)) {
+	vm_trace_fault(e, r);
+	switch (r) {
 	case TDP_FAULT_OK:
 		return;
 	case TDP_FAULT_RETRY:

@@ -6,6 +6,7 @@
 #include "hv/monitor.h"
 #include "hv/options.h"
 #include "hv/report.h"
+#include "hv/vm_trace.h"
 #include "arch/x86/mce.h"
 #include "arch/x86/acpi.h"
 #include "arch/x86/console.h"
@@ -415,6 +416,8 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 
 	pr_info("smp: %u CPU(s) online (%s mode LAPIC)", cpus,
 		lapic_is_x2apic() ? "x2APIC" : "xAPIC");
+	/* Every CPU that will record is up, and no VM yet. */
+	vm_trace_start(&options);
 	if (cpus < acpi.cpus.count)
 		pr_info("smp: %u of the %u CPU(s) the MADT lists are not used (maxcpus=%u, at most %u, or they did not start)",
 			acpi.cpus.count - cpus, acpi.cpus.count, options.maxcpus,
@@ -432,7 +435,10 @@ __noreturn void hv_main(const struct boot_info *bi, const char *boot_error)
 		report_finish(false, err);
 	}
 	if (options.test != OPT_TEST_NONE &&
-	    !guest_run(bi, &options, virt, err, sizeof(err)))
+	    !guest_run(bi, &options, virt, err, sizeof(err))) {
+		vm_trace_end(&options);
 		report_finish(false, err);
+	}
+	vm_trace_end(&options);
 	report_finish(true, NULL);
 }

@@ -8,6 +8,7 @@
 #include "arch/x86/uart_regs.h"
 #include "arch/x86/uart_where.h"
 #include "base/log.h"
+#include "base/trace.h"
 #include "lib/cmdline.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -558,6 +559,28 @@ static bool options_parse_itlb_multihit(const char *val,
 	return false;
 }
 
+static bool options_parse_trace(const char *val, struct hv_options *opt,
+				char *err, size_t errsz)
+{
+	static const char *const names[] = {"off", "on"};
+	unsigned on;
+
+	if (!options_match_name(val, names, ARRAY_SIZE(names), &on)) {
+		fmt_snprintf(err, errsz, "expected on or off");
+		return false;
+	}
+	opt->trace = on;
+	return true;
+}
+
+/* At most every event the rings can hold. */
+static bool options_parse_trace_dump(const char *val, struct hv_options *opt,
+				     char *err, size_t errsz)
+{
+	return options_parse_range(val, 0, TRACE_MAX_CPUS * TRACE_RING_EVENTS,
+				   &opt->trace_dump, err, errsz);
+}
+
 struct option_desc {
 	const char *key;
 	const char *usage; /* shown when the value is missing */
@@ -592,6 +615,8 @@ static const struct option_desc options_table[] = {
      options_parse_guest, false},
     {"itlb_multihit", "auto, on or off", options_parse_itlb_multihit,
      false},
+    {"trace", "on or off", options_parse_trace, true},
+    {"trace_dump", "events, 0..262144", options_parse_trace_dump, true},
 };
 
 static bool options_is_foreign(const char *key)

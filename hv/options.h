@@ -4,7 +4,8 @@
  * on with the defaults (so the complaint can be read), but a run whose
  * options were not all understood ends with a FAIL naming the first one
  * (opt->refused) instead of running something else than was asked;
- * console= and loglevel= complaints alone do not stop it.
+ * complaints about how the run is shown alone (console=, loglevel=,
+ * trace=, trace_dump=) do not stop it.
  */
 #ifndef HV_OPTIONS_H
 #define HV_OPTIONS_H
@@ -101,6 +102,8 @@ struct hv_options {
 	char guest[OPT_GUEST_NAME_MAX]; /* empty: the built-in test guest */
 	unsigned guest_timeout_s; /* the VM is stopped after this long */
 	unsigned itlb_multihit;   /* enum opt_itlb_multihit */
+	bool trace;               /* trace=on: recording from the start */
+	unsigned trace_dump;      /* trace_dump=N: events shown at the end */
 	/* The first complaint about what the run does (every option but
 	 * console= and loglevel=, and every unknown word): the run must not
 	 * go on with a default in its place. Empty: none. */
@@ -127,7 +130,8 @@ typedef void (*options_warn_fn)(void *ctx, const char *msg);
  *                     bad-guest-state|stuck-vcpu|la57-entry|
  *                     direct-map-hole
  *   vcpus=<n>  guest_mem=<size>  test=<name>  guest=<module or file>
- *   guest_timeout_s=<n>  itlb_multihit=auto|on|off
+ *   guest_timeout_s=<n>  itlb_multihit=auto|on|off  trace=on|off
+ *   trace_dump=<n>
  * Words the loader or later issues own (e.g. BOOT_IMAGE=, guest=) are
  * listed in options.c and accepted silently.
  */

@@ -31,6 +31,7 @@
  */
 #include "hv/vm.h"
 #include "hv/monitor.h"
+#include "hv/vm_trace.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/idt.h"
 #include "arch/x86/lapic.h"
@@ -239,6 +240,7 @@ void vcpu_run_loop(struct vcpu *v)
 	/* Ticks make a guest that never exits come back for the watchdog. */
 	lapic_timer_start_periodic(VEC_TICK, VCPU_TICK_COUNT);
 	while (!v->done && vcpu_enter(v, &exit)) {
+		vm_trace_exit(&exit);
 		if (exit.kind == VCPU_EXIT_INTERRUPT &&
 		    tsc_us_since_boot() > vm->deadline_us)
 			vm_stop(vm, "watchdog: the guest still ran after %llu s (guest_timeout_s=)",

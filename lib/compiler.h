@@ -20,6 +20,7 @@
 #define __aligned(n) __attribute__((aligned(n)))
 #define __noreturn __attribute__((noreturn))
 #define __noinline __attribute__((noinline))
+#define __cold __attribute__((cold))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 
 #define KiB (1024ull)

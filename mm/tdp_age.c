@@ -107,5 +107,6 @@ uint64_t tdp_age_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
 	tdp_flush_look(vm, &debt);
 	tdp_op_end(vm, c, false);
 	tdp_flush_settle(vm, &debt);
+	trace_record(TRACE_AGE, start, end, count);
 	return count;
 }

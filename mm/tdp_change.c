@@ -127,6 +127,7 @@ static void handle_disconnected_pt(struct tdp_vm *vm, uint64_t table,
 	uint64_t n = tdp_level_pages(level);
 	unsigned i;
 
+	trace_record(TRACE_DISCONNECT, table, level, base_gfn);
 	for (i = 0; i < TDP_PT_ENTRIES; i++) {
 		TDP_RACE_POINT(vm, TDP_RACE_DISCONNECT, &pt[i], 0);
 		uint64_t old = tdp_pte_xchg(&pt[i], DISCONNECTED_PTE);

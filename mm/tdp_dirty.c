@@ -44,6 +44,7 @@ uint64_t tdp_write_protect_range(struct tdp_vm *vm, uint64_t start,
 	tdp_flush_look(vm, &debt);
 	tdp_op_end(vm, c, false);
 	tdp_flush_settle(vm, &debt);
+	trace_record(TRACE_WRPROTECT, start, end, n);
 	return n;
 }
 
@@ -60,12 +61,14 @@ void tdp_dirty_log_start(struct tdp_vm *vm, int id)
 	struct tdp_cpu *c = tdp_op_begin(vm, true);
 
 	if (s->npages && !s->dirty_log) {
-		uint64_t end = s->base_gfn + s->npages;
+		uint64_t end = s->base_gfn + s->npages, split, wp;
 
-		tdp_split_locked(vm, c, s->base_gfn, end, 1);
-		tdp_write_protect_locked(vm, s->base_gfn, end, &debt);
+		split = tdp_split_locked(vm, c, s->base_gfn, end, 1);
+		wp = tdp_write_protect_locked(vm, s->base_gfn, end, &debt);
 		tdp_flush(vm);
 		s->dirty_log = true;
+		trace_record(TRACE_SPLIT, s->base_gfn, end, split);
+		trace_record(TRACE_WRPROTECT, s->base_gfn, end, wp);
 	}
 	tdp_op_end(vm, c, true);
 	tdp_flush_settle(vm, &debt);
@@ -92,6 +95,7 @@ uint64_t tdp_dirty_log_get_and_clear(struct tdp_vm *vm, int id, uint64_t *out)
 	struct tdp_cpu *c = tdp_op_begin(vm, false);
 	struct tdp_memslot *s = &vm->slots[id];
 	uint64_t w, i, words = ALIGN_UP(s->npages, 64) / 64, count = 0;
+	uint64_t protected = 0;
 
 	for (w = 0; w < words; w++) {
 		TDP_RACE_POINT(vm, TDP_RACE_DIRTY_TAKE, &s->dirty[w], 0);
@@ -104,10 +108,12 @@ uint64_t tdp_dirty_log_get_and_clear(struct tdp_vm *vm, int id, uint64_t *out)
 			uint64_t gfn = s->base_gfn + w * 64 + i;
 
 			if (bits & 1)
-				tdp_write_protect_locked(vm, gfn, gfn + 1,
-							 &debt);
+				protected += tdp_write_protect_locked(
+				    vm, gfn, gfn + 1, &debt);
 		}
 	}
+	trace_record(TRACE_WRPROTECT, s->base_gfn, s->base_gfn + s->npages,
+		     protected);
 	tdp_flush_look(vm, &debt);
 	tdp_op_end(vm, c, false);
 	tdp_flush_settle(vm, &debt);

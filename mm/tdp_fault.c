@@ -10,6 +10,12 @@
  * Where large leaves may not be executable (vm->large_leaves_nx), a fault
  * that executes wants a 4 KiB leaf: a large one in its way is split, down
  * to level 1, and only the page that faulted becomes executable.
+ *
+ * The trace gets each entry a fault installs as soon as it is in place,
+ * while the values are at hand for the change handler anyway: one branch
+ * while nothing records. The fault itself, its address, access and
+ * result, is recorded by the caller, which has them all at hand
+ * (hv/exit.c), so that the fault path keeps nothing alive for it.
  */
 #include "mm/tdp_internal.h"
 
@@ -72,6 +78,7 @@ static bool fault_upgrade_leaf(struct tdp_vm *vm, struct fault *flt,
 		new = tdp_pte_grant_exec(f, new);
 	if (!tdp_pte_cmpxchg(ptep, old, new))
 		return false;
+	trace_record(TRACE_INSTALL, base, level, new);
 	handle_changed_pte(vm, base, *old, new, level);
 	fault_log_write(vm, flt, level);
 	return true;
@@ -135,21 +142,25 @@ restart:
 			new = fault_make_leaf(vm, flt, level);
 			if (!tdp_pte_cmpxchg(ptep, &old, new))
 				goto reread;
+			trace_record(TRACE_INSTALL, base, level, new);
 			handle_changed_pte(vm, base, old, new, level);
 			fault_log_write(vm, flt, level);
 			return TDP_FAULT_OK;
 		}
 		if (!tdp_pte_present(f, old)) {
-			uint64_t table, new;
+			uint64_t table, new, stamp;
 
 			if (!c->ncache)
 				return TDP_FAULT_RETRY;
 			table = c->cache[c->ncache - 1];
+			stamp = trace_stamp();
 			new = tdp_make_table(f, table);
 			if (!tdp_pte_cmpxchg(ptep, &old, new))
 				goto reread; /* the page stays cached */
 			c->ncache--;
 			handle_changed_pte(vm, base, old, new, level);
+			trace_record_at(stamp, TRACE_INSTALL, base,
+					table | level, new);
 			old = new;
 		}
 		/* A table where a large leaf was wanted: map below it. */

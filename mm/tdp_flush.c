@@ -30,7 +30,7 @@ void tdp_flush_after(struct tdp_vm *vm, uint64_t seen)
 		    __atomic_load_n(&vm->flush_started, __ATOMIC_SEQ_CST);
 
 		if (__atomic_load_n(&vm->flush_done, __ATOMIC_ACQUIRE) > seen)
-			return;
+			break;
 		if (started > seen) {
 			/* Begun after seen by another CPU: it will do. */
 			tdp_vm_relax(vm, &w);
@@ -42,6 +42,8 @@ void tdp_flush_after(struct tdp_vm *vm, uint64_t seen)
 						__ATOMIC_SEQ_CST)) {
 			uint64_t done;
 
+			trace_record(TRACE_FLUSH, TRACE_FLUSH_BEGIN,
+				     started + 1, 0);
 			vm->plat->flush_tlb(vm->plat->ctx);
 			done = __atomic_load_n(&vm->flush_done, __ATOMIC_RELAXED);
 			while (done < started + 1 &&
@@ -49,9 +51,12 @@ void tdp_flush_after(struct tdp_vm *vm, uint64_t seen)
 				   &vm->flush_done, &done, started + 1, false,
 				   __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 				;
+			trace_record(TRACE_FLUSH, TRACE_FLUSH_DONE, started + 1,
+				     0);
 			return;
 		}
 	}
+	trace_record(TRACE_FLUSH, TRACE_FLUSH_JOINED, seen + 1, 0);
 }
 
 void tdp_flush_owe(struct tdp_vm *vm, struct tdp_flush_debt *d)

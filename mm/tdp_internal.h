@@ -7,6 +7,7 @@
 
 #include "mm/tdp.h"
 #include "mm/tdp_race.h"
+#include "base/trace.h"
 #include "lib/string.h"
 
 struct tdp_flush_debt; /* tdp_flush.c, below */

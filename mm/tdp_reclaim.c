@@ -95,21 +95,29 @@ static void grace_period_begin(struct tdp_vm *vm)
 	for (i = 0; i < vm->plat->nr_cpus; i++)
 		r->snap[i] =
 		    __atomic_load_n(&vm->cpu[i].qs_seq, __ATOMIC_SEQ_CST);
+	trace_record(TRACE_GRACE, TRACE_GRACE_BEGIN, seen + 1, 0);
 }
 
+/* Each table's free is recorded before the page can be handed out again. */
 static void free_batches(struct tdp_vm *vm, uint64_t list)
 {
+	uint64_t freed = 0;
+
 	while (list) {
 		struct tdp_free_batch *b = batch_at(vm, list);
 		uint64_t next = b->next, i;
 
-		for (i = 0; i < b->count; i++)
+		for (i = 0; i < b->count; i++) {
+			trace_record(TRACE_FREE, b->tables[i], 0, 0);
 			vm->plat->free_pages(vm->plat->ctx, b->tables[i], 0);
+		}
 		tdp_stat_add(vm, pending_free, -(int64_t)b->count);
 		tdp_stat_add(vm, freed_tables, b->count);
+		freed += b->count;
 		vm->plat->free_pages(vm->plat->ctx, list, 0);
 		list = next;
 	}
+	trace_record(TRACE_GRACE, TRACE_GRACE_END, freed, 0);
 }
 
 void tdp_reclaim_poll(struct tdp_vm *vm)

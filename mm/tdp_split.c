@@ -62,10 +62,11 @@ bool tdp_split_leaf(struct tdp_vm *vm, struct tdp_cpu *c, uint64_t *ptep,
 	const struct tdp_format *f = vm->fmt;
 	uint64_t table = c->cache[c->ncache - 1];
 	uint64_t *pt = tdp_virt(vm, table);
-	uint64_t leaf = *old, new = tdp_make_table(f, table);
+	uint64_t leaf = *old, new = tdp_make_table(f, table), stamp;
 
 	split_fill_table(vm, pt, leaf, level);
 	TDP_RACE_POINT(vm, TDP_RACE_SPLIT, ptep, *old);
+	stamp = trace_stamp();
 	if (!tdp_pte_cmpxchg(ptep, old, new)) {
 		memset(pt, 0, PAGE_SIZE);
 		return false;
@@ -73,6 +74,7 @@ bool tdp_split_leaf(struct tdp_vm *vm, struct tdp_cpu *c, uint64_t *ptep,
 	c->ncache--;
 	handle_changed_pte(vm, gfn, leaf, new, level);
 	split_account_children(vm, leaf, gfn, level);
+	trace_record_at(stamp, TRACE_INSTALL, gfn, table | level, new);
 	*old = new;
 	return true;
 }
@@ -106,6 +108,7 @@ uint64_t tdp_split_range(struct tdp_vm *vm, uint64_t start, uint64_t end,
 	uint64_t n = tdp_split_locked(vm, c, start, end, MAX(level, 1u));
 
 	tdp_op_end(vm, c, false);
+	trace_record(TRACE_SPLIT, start, end, n);
 	return n;
 }
 
@@ -149,10 +152,12 @@ uint64_t tdp_collapse_range(struct tdp_vm *vm, uint64_t start, uint64_t end)
 		TDP_RACE_POINT(vm, TDP_RACE_COLLAPSE, it.ptep, it.old);
 		if (!tdp_iter_set(&it, leaf))
 			goto retry;
+		trace_record(TRACE_INSTALL, it.gfn, it.level, leaf);
 		collapsed++;
 	}
 	tdp_flush_look(vm, &debt);
 	tdp_op_end(vm, c, false);
 	tdp_flush_settle(vm, &debt);
+	trace_record(TRACE_COLLAPSE, start, end, collapsed);
 	return collapsed;
 }

@@ -53,10 +53,12 @@ void tdp_vm_destroy(struct tdp_vm *vm)
 {
 	struct tdp_flush_debt debt = {0};
 	struct tdp_cpu *c = tdp_op_begin(vm, true);
+	uint64_t end = tdp_level_pages(vm->root_level + 1), n;
 	unsigned i;
 
-	tdp_zap_locked(vm, 0, tdp_level_pages(vm->root_level + 1), &debt);
+	n = tdp_zap_locked(vm, 0, end, &debt);
 	tdp_op_end(vm, c, true);
+	trace_record(TRACE_ZAP, 0, end, n);
 	tdp_flush(vm);
 	tdp_flush_settle(vm, &debt);
 	tdp_reclaim_barrier(vm);

@@ -62,6 +62,11 @@ HOST_CHECK_CMD_guest-abi-doc-check-fails := HOST_CC=$(HOST_CC) \
 HOST_CHECKS += monitor-doc monitor-doc-check-fails
 HOST_CHECK_CMD_monitor-doc := tools/check-monitor-doc
 HOST_CHECK_CMD_monitor-doc-check-fails := python3 tests/tools/test_check_monitor_doc.py
+# tools/check-trace-order, which boot/qemu-trace-zap-under-load runs on its
+# serial log: a dump in order passes, and each wrong order fails it
+# (tests/tools/test_check_trace_order.py).
+HOST_CHECKS += check-trace-order
+HOST_CHECK_CMD_check-trace-order := python3 tests/tools/test_check_trace_order.py
 
 BOOT_TESTS :=
 include tests/boot/boot.mk

@@ -6,6 +6,9 @@
 #include "arch/x86/tsc.h"
 #include "base/log.h"
 #include "base/panic.h"
+#include "base/trace.h"
+
+_Static_assert(TRACE_MAX_CPUS >= MAX_CPUS, "every CPU needs a trace ring");
 
 static unsigned base_hooks_cpu_id(void)
 {
@@ -42,6 +45,13 @@ static const struct log_hooks log_hooks = {
 	.irq_unmask = base_hooks_irq_unmask,
 };
 
+/* Stamps count TSC ticks since boot, so 56 bits last for years. */
+static const struct trace_hooks trace_hooks = {
+	.cpu_id = base_hooks_cpu_id,
+	.stamp = tsc_ticks_since_boot,
+	.stamp_to_us = tsc_ticks_to_us,
+};
+
 static const struct panic_hooks panic_hooks = {
 	.cpu_id = base_hooks_cpu_id,
 	.irq_mask = base_hooks_irq_mask,
@@ -55,4 +65,5 @@ void base_hooks_register(void)
 {
 	log_set_hooks(&log_hooks);
 	panic_set_hooks(&panic_hooks);
+	trace_set_hooks(&trace_hooks);
 }

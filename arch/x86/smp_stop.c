@@ -19,9 +19,13 @@
 #include "arch/x86/tsc.h"
 #include "base/ksyms.h"
 #include "base/log.h"
+#include "base/trace.h"
 #include "lib/format.h"
 #include "lib/spinlock.h"
 
+
+/* Trace events each stopped CPU shows of what it did last. */
+#define SMP_STOP_TRACE_EVENTS 8
 /* Where each CPU is in the stop. */
 enum smp_stop_state {
 	SMP_STOP_RUNNING = 0,  /* has not taken the NMI (yet) */
@@ -77,11 +81,8 @@ static void smp_stop_report(const struct trap_frame *f)
 			   p->cpu_id, place, (unsigned long long)f->rip);
 	trap_print_registers(f);
 	backtrace_print_interrupted(f->rip, f->rsp, f->rbp);
-	/*
-	 * What this CPU did last, beyond its stack, belongs here, after
-	 * the backtrace and still in its turn: its last trace events,
-	 * once there is a trace ring to read them from.
-	 */
+	/* What it did last, beyond its stack (when tracing was on). */
+	trace_report_cpu(p->cpu_id, SMP_STOP_TRACE_EVENTS);
 }
 
 __noreturn void smp_stop_this_cpu(const struct trap_frame *f)

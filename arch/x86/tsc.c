@@ -127,9 +127,21 @@ uint64_t tsc_khz(void)
 
 uint64_t tsc_us_since_boot(void)
 {
+	return tsc_ticks_to_us(tsc_ticks_since_boot());
+}
+
+uint64_t tsc_ticks_since_boot(void)
+{
+	uint64_t now = rdtsc();
+
+	return now > boot_tsc ? now - boot_tsc : 0;
+}
+
+uint64_t tsc_ticks_to_us(uint64_t ticks)
+{
 	if (!khz)
 		return 0;
-	return (rdtsc() - boot_tsc) * 1000 / khz;
+	return ticks * 1000 / khz;
 }
 
 void tsc_delay_us(uint64_t us)

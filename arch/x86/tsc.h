@@ -24,6 +24,10 @@ uint64_t tsc_calibrate(const struct acpi_timers *timers);
 
 uint64_t tsc_khz(void);
 uint64_t tsc_us_since_boot(void);
+/* TSC ticks since tsc_mark_boot() (0 on a CPU whose TSC is behind). */
+uint64_t tsc_ticks_since_boot(void);
+/* Microseconds in ticks TSC ticks; 0 until calibrated. */
+uint64_t tsc_ticks_to_us(uint64_t ticks);
 
 /* Busy-waits at least us microseconds (assuming 1 GHz before calibration). */
 void tsc_delay_us(uint64_t us);

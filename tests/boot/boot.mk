@@ -784,3 +784,35 @@ BOOT_EXPECT_bochs-vmx-guest-module-hello := --cpus 2 --expect virt=vmx --expect 
 	--expect-log 'guest vcpu1: hello from a guest written from the ABI document' \
 	--expect-log 'VMXON raised \#UD, CPUID shows neither VMX nor SVM'
 BOOT_TIMEOUT_bochs-vmx-guest-module-hello := 600
+
+# --- the trace (base/trace.h) and loglevel=debug ------------------------------
+# test=zap-under-load recorded from the start (trace=on), and the last
+# events of all CPUs printed before the summary (trace_dump=):
+# tools/check-trace-order finds every table's disconnect before its free,
+# no free without a disconnect since the table was installed, no table
+# installed again before its free, and the time stamps in order. The dump
+# always holds the teardown's tables (tables_live=5 or so) and some of the
+# load's.
+BOOT_TESTS += qemu-trace-zap-under-load
+BOOT_ARGS_qemu-trace-zap-under-load := --smp 2 \
+	--cmdline 'test=zap-under-load trace=on trace_dump=8192'
+BOOT_EXPECT_qemu-trace-zap-under-load := --cpus 2 --expect data_errors=0 \
+	--expect leaked_tables=0 --expect leaked_pages=0 --expect warnings=0 \
+	--expect-log 'cpu0 trace: recording on \(trace=on\), 4096 events per CPU, 2 CPU\(s\)$$' \
+	--check-log 'tools/check-trace-order --min-pairs 5'
+
+# loglevel=debug: every exit, nested page fault, disconnect, flush and grace
+# period is a debug line, at most 5 a second per CPU and kind, then one
+# line that counts the rest. The boot must still PASS in its usual time.
+BOOT_TESTS += qemu-zap-under-load-debug
+BOOT_ARGS_qemu-zap-under-load-debug := --smp 2 \
+	--cmdline 'test=zap-under-load loglevel=debug'
+BOOT_EXPECT_qemu-zap-under-load-debug := --cpus 2 --expect data_errors=0 \
+	--expect leaked_tables=0 --expect leaked_pages=0 --expect warnings=0 \
+	--expect-log 'cpu[01] trace: exit npf code=0x400 info=0x[0-9a-f]+ gpa=0x[0-9a-f]+$$' \
+	--expect-log 'cpu[01] trace: fault gpa=0x[0-9a-f]+ access=[rwx]+ result=ok$$' \
+	--expect-log 'cpu[01] trace: disconnect table=0x[0-9a-f]+ level=[123] gfn=[0-9a-fx]+$$' \
+	--expect-log 'cpu[01] trace: flush (begin|done|joined) gen=[0-9]+$$' \
+	--expect-log 'cpu[01] trace: grace begin flush=[0-9]+$$' \
+	--expect-log 'cpu[01] trace: grace end freed=[1-9][0-9]*$$' \
+	--expect-log 'cpu[01] trace: \.\.\. [0-9]+ more exit lines suppressed \(at most 5 a second per CPU\)$$'

@@ -33,4 +33,4 @@ MONITOR_ARGS_qemu-monitor-break := --smp 2 --cmdline test=fault-in
 MONITOR_TESTS += qemu-monitor-after-panic
 MONITOR_SCRIPT_qemu-monitor-after-panic := tests/boot/monitor/after-panic.txt
 MONITOR_ARGS_qemu-monitor-after-panic := --smp 3 \
-	--cmdline 'selftest=deaf-cpu panic=monitor'
+	--cmdline 'selftest=deaf-cpu panic=monitor trace=on'

@@ -5,9 +5,9 @@
 
 MMU_HOST_SRCS := $(sort $(wildcard mm/tdp_*.c)) arch/x86/ept_format.c \
 	arch/x86/npt_format.c tests/mmu/host_platform.c tests/mmu/guest_access.c \
-	tests/mmu/tlb_model.c
+	tests/mmu/tlb_model.c $(MM_HOST_BASE_SRCS)
 MMU_HOST_HDRS := $(wildcard mm/tdp*.h arch/x86/ept_format.h \
-	arch/x86/npt_format.h tests/mmu/*.h)
+	arch/x86/npt_format.h tests/mmu/*.h base/trace*.h base/log.h)
 MMU_HOST_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror \
 	-Wno-unused-parameter -I. -DHOST_TEST
 MMU_BIN := $(BUILD)/host/mmu

@@ -1,7 +1,7 @@
 # Unit tests of the MMU core (mm/tdp_*) with both x86 entry formats.
 MMU_CORE_SRCS := $(sort $(wildcard mm/tdp_*.c)) arch/x86/ept_format.c \
 	arch/x86/npt_format.c tests/mmu/host_platform.c tests/mmu/guest_access.c \
-	tests/mmu/tlb_model.c
+	tests/mmu/tlb_model.c $(MM_HOST_BASE_SRCS)
 
 UNIT_TESTS += mmu_change mmu_ops mmu_tlb mmu_nx
 UNIT_SRCS_mmu_change := tests/unit/test_mmu_change.c $(MMU_CORE_SRCS)

@@ -220,6 +220,8 @@ static void assert_defaults(const struct hv_options *opt)
 	assert_int_equal(opt->test, OPT_TEST_FAULT_IN);
 	assert_string_equal(opt->guest, "");
 	assert_int_equal(opt->itlb_multihit, OPT_ITLB_MULTIHIT_AUTO);
+	assert_false(opt->trace);
+	assert_int_equal(opt->trace_dump, 0);
 }
 
 static void test_options_vm(void **state)
@@ -300,6 +302,29 @@ static void test_options_itlb_multihit(void **state)
 	assert_string_equal(opt.refused,
 			    "itlb_multihit: needs a value "
 			    "(itlb_multihit=auto, on or off)");
+}
+
+/* trace=on|off and trace_dump=N only change what the run shows: a wrong
+ * value is a warning, the default serves and the run goes on. */
+static void test_options_trace(void **state)
+{
+	struct hv_options opt;
+	struct complaints c;
+
+	assert_int_equal(parse("trace=on trace_dump=8192", &opt, &c), 0);
+	assert_true(opt.trace);
+	assert_int_equal(opt.trace_dump, 8192);
+	assert_int_equal(parse("trace=on trace=off trace_dump=262144", &opt, &c),
+			 0);
+	assert_false(opt.trace);
+	assert_int_equal(opt.trace_dump, 262144);
+	assert_int_equal(parse("trace=1 trace_dump=-1", &opt, &c), 2);
+	assert_false(opt.trace);
+	assert_int_equal(opt.trace_dump, 0);
+	assert_string_equal(opt.refused, "");
+	assert_int_equal(parse("trace", &opt, &c), 1);
+	assert_string_equal(c.msg[0], "trace: needs a value (trace=on or off)");
+	assert_string_equal(opt.refused, "");
 }
 
 /* A test's former name selects the same test, under its current name. */
@@ -693,17 +718,20 @@ static void test_options_complaints(void **state)
 	    {"exit=reboot", "exit=reboot: expected qemu, bochs or halt"},
 	    {"panic=qemu", "panic=qemu: expected halt, reboot or monitor"},
 	    {"panic", "panic: needs a value (panic=halt, reboot or monitor)"},
+	    {"trace=yes", "trace=yes: expected on or off"},
+	    {"trace_dump=262145", "trace_dump=262145: not a number in 0..262144"},
+	    {"trace_dump=8K", "trace_dump=8K: not a number in 0..262144"},
 	    {"ap_timeout_ms=0", "ap_timeout_ms=0: not a number in 1..3600000"},
 	    {"ap_timeout_ms=1M",
 	     "ap_timeout_ms=1M: not a number in 1..3600000"},
 	    {"nosmp",
 	     "nosmp: unknown option (known: console= loglevel= "
 	     "maxcpus= exit= exit_delay_ms= panic= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest= "
-	     "itlb_multihit=)"},
+	     "itlb_multihit= trace= trace_dump=)"},
 	    {"Console=ttyS0",
 	     "Console=ttyS0: unknown option (known: console= "
 	     "loglevel= maxcpus= exit= exit_delay_ms= panic= ap_timeout_ms= selftest= vcpus= guest_mem= test= guest_timeout_s= guest= "
-	     "itlb_multihit=)"},
+	     "itlb_multihit= trace= trace_dump=)"},
 	    {"console=0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789"
 	     "0123456789012345678901234567890123456789"
@@ -725,9 +753,10 @@ static void test_options_complaints(void **state)
 		if (strcmp(c.msg[0], cases[i].msg) != 0)
 			fail_msg("'%s':\n  got  \"%s\"\n  want \"%s\"",
 				 cases[i].line, c.msg[0], cases[i].msg);
-		/* Only console= and loglevel= are presentation. */
+		/* Only console=, loglevel= and the trace's are presentation. */
 		if (strncmp(cases[i].line, "console", 7) == 0 ||
-		    strncmp(cases[i].line, "loglevel", 8) == 0)
+		    strncmp(cases[i].line, "loglevel", 8) == 0 ||
+		    strncmp(cases[i].line, "trace", 5) == 0)
 			assert_string_equal(opt.refused, "");
 		else
 			assert_string_equal(opt.refused, c.msg[0]);
@@ -795,7 +824,7 @@ static void test_options_complaints_whole(void **state)
 
 	parse("bogus=1", &opt, &c);
 	assert_true(strlen(c.msg[0]) < OPT_REFUSED_MAX - 1);
-	assert_non_null(strstr(c.msg[0], " itlb_multihit=)"));
+	assert_non_null(strstr(c.msg[0], " trace_dump=)"));
 	assert_string_equal(opt.refused, c.msg[0]);
 
 	parse("test=fault-inn", &opt, &c);
@@ -838,6 +867,7 @@ int main(void)
 	    cmocka_unit_test(test_options_guest_mem),
 	    cmocka_unit_test(test_options_test_alias),
 	    cmocka_unit_test(test_options_itlb_multihit),
+	    cmocka_unit_test(test_options_trace),
 	    cmocka_unit_test(test_options_all_good),
 	    cmocka_unit_test(test_options_values),
 	    cmocka_unit_test(test_options_screen),
