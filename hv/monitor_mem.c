@@ -292,12 +292,51 @@ static uint64_t mon_count_bits(const uint64_t *bitmap, uint64_t nbits)
 	return n;
 }
 
+/* dirty start|stop <slot>: turns a memslot's dirty logging on or off. */
+static enum monitor_next mon_dirty_switch(struct monitor *m, unsigned argc,
+					  char **argv)
+{
+	bool start = strcmp(argv[1], "start") == 0;
+	uint64_t id;
+
+	if (!m->live) {
+		mon_printf("dirty: the VM is not running; after a fatal error only commands that read are offered\n");
+		return MONITOR_STAY;
+	}
+	if (argc != 3 || !mon_parse_u64("memslot", argv[2], &id))
+		return MONITOR_STAY;
+	if (id >= TDP_MAX_SLOTS || !m->vm->mmu.slots[id].npages) {
+		mon_printf("dirty: there is no memslot %s (vm lists them)\n", argv[2]);
+		return MONITOR_STAY;
+	}
+	if (m->vm->mmu.slots[id].dirty_log == start) {
+		mon_printf("dirty: memslot %llu already %s dirty pages\n",
+			   (unsigned long long)id, start ? "logs" : "does not log");
+		return MONITOR_STAY;
+	}
+	if (start)
+		tdp_dirty_log_start(&m->vm->mmu, (int)id);
+	else
+		tdp_dirty_log_stop(&m->vm->mmu, (int)id);
+	tdp_reclaim_poll(&m->vm->mmu);
+	mon_printf("dirty: memslot %llu %s\n", (unsigned long long)id,
+		   start ? "logs dirty pages from now on (split to 4 KiB and write-protected)"
+			 : "no longer logs dirty pages");
+	return MONITOR_STAY;
+}
+
 static enum monitor_next mon_dirty(struct monitor *m, unsigned argc, char **argv)
 {
 	unsigned logging = 0;
 
 	if (!mon_need_vm(m))
 		return MONITOR_STAY;
+	if (argc > 1 && (strcmp(argv[1], "start") == 0 || strcmp(argv[1], "stop") == 0))
+		return mon_dirty_switch(m, argc, argv);
+	if (argc > 1) {
+		mon_printf("usage: dirty [start|stop <slot>]\n");
+		return MONITOR_STAY;
+	}
 	for (unsigned id = 0; id < TDP_MAX_SLOTS; id++) {
 		const struct tdp_memslot *s = &m->vm->mmu.slots[id];
 
@@ -363,7 +402,7 @@ const struct monitor_command monitor_mem_commands[] = {
 	{"split", "<gpa> <len> [level]", "split large leaves of a range down to level (1: 4K)", true, mon_split},
 	{"collapse", "<gpa> <len>", "replace tables by large leaves where the backing allows", true, mon_collapse},
 	{"wrprotect", "<gpa> <len>", "make the leaves of a range read-only", true, mon_wrprotect},
-	{"dirty", "", "the memslots' dirty bitmaps, summarized", false, mon_dirty},
+	{"dirty", "[start|stop <slot>]", "the memslots' dirty bitmaps, summarized; or turn a slot's logging on or off", false, mon_dirty},
 	{"age", "", "count accessed pages per memslot and clear their accessed bits", true, mon_age},
 	{NULL, NULL, NULL, false, NULL},
 };
