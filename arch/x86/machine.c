@@ -75,7 +75,7 @@ __noreturn void machine_end_fatal(unsigned exit_mode, unsigned panic_mode,
 	case PANIC_MODE_MONITOR:
 		if (monitor) {
 			monitor();
-			log_printf(LOG_ERROR, "panic=monitor: the monitor returned: halting");
+			log_printf(LOG_ERROR, "panic=monitor: no serial console to read commands from: halting");
 		} else {
 			log_printf(LOG_ERROR, "panic=monitor: no debug monitor in this build: halting");
 		}
