@@ -41,6 +41,7 @@ static const struct log_hooks log_early_hooks = {
 
 static const struct log_hooks *hooks = &log_early_hooks;
 static void (*log_console)(const char *s, size_t n); /* NULL: none yet */
+static void (*log_serial_console)(const char *s, size_t n); /* no screens */
 
 /*
  * Text logged before the console was up, every level: each line starts
@@ -264,6 +265,22 @@ void log_printf(unsigned level, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vprintf(level, fmt, ap);
 	va_end(ap);
+}
+
+void log_set_serial_console(void (*write)(const char *s, size_t n))
+{
+	log_serial_console = write;
+}
+
+void log_write_raw_serial(const char *s, size_t n)
+{
+	uint64_t taken;
+
+	if (!log_serial_console || n == 0)
+		return;
+	taken = log_lock_take((int)hooks->cpu_id());
+	log_serial_console(s, n);
+	log_lock_release(taken);
 }
 
 void log_write_raw(const char *s, size_t n)

@@ -114,6 +114,16 @@ void log_enter_panic_mode(void);
 void log_write_raw(const char *s, size_t n);
 
 /*
+ * The same, to the console's outputs that are not screens (UARTs, port
+ * 0xe9) only: for text a screen already shows, such as the log tail of a
+ * fatal report, which would push the report itself off a screen. The
+ * console registers that writer with log_set_serial_console(); without
+ * one nothing is written.
+ */
+void log_write_raw_serial(const char *s, size_t n);
+void log_set_serial_console(void (*write)(const char *s, size_t n));
+
+/*
  * Calls out(ctx, line, len) for the last n lines of the ring, oldest
  * first (line without its newline, len bytes, also NUL-terminated);
  * returns how many. Fewer when fewer are kept; a line overwritten while

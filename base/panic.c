@@ -68,26 +68,28 @@ void fatal_report_begin(void)
 
 static void fatal_print_tail_line(void *ctx, const char *line, size_t len)
 {
-	log_write_raw(line, len);
-	log_write_raw("\n", 1);
+	log_write_raw_serial(line, len);
+	log_write_raw_serial("\n", 1);
 }
 
 /*
  * The lines the log held before the first report began, between two
  * frame lines: for whoever plugged the serial line in late. Written raw:
- * they have their prefixes, and they are in the ring already.
+ * they have their prefixes, and they are in the ring already. Not on a
+ * screen, which shows them already and has too few rows to lose the
+ * report to them.
  */
 static void fatal_print_log_tail(void)
 {
 	static const char end[] = "--- end of the log lines ---\n";
 	char frame[64];
 
-	log_write_raw(frame, fmt_snprintf(frame, sizeof(frame),
+	log_write_raw_serial(frame, fmt_snprintf(frame, sizeof(frame),
 					  "--- last %u log lines before the report ---\n",
 					  FATAL_LOG_TAIL_LINES));
 	log_ring_tail_before(__atomic_load_n(&fatal_report_line, __ATOMIC_ACQUIRE),
 			     FATAL_LOG_TAIL_LINES, fatal_print_tail_line, NULL);
-	log_write_raw(end, sizeof(end) - 1);
+	log_write_raw_serial(end, sizeof(end) - 1);
 }
 
 __noreturn void fatal_stop(const char *reason)

@@ -110,6 +110,14 @@ static void console_describe(const struct console_output *o, char *buf,
 	uart_describe(&o->uart.found, name, buf, len);
 }
 
+/* To the UARTs and port 0xe9, not the screens (log_write_raw_serial()). */
+static void console_write_serial(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (unsigned k = 0; k < output_count; k++)
+			console_put(&outputs[k], s[i]);
+}
+
 bool console_add_framebuffer(const struct boot_framebuffer *fb)
 {
 	return fb_console_init(fb);
@@ -125,6 +133,7 @@ void console_init_screens_only(void)
 	output_count = 0;
 	ready = true;
 	log_set_console(console_write);
+	log_set_serial_console(console_write_serial);
 }
 
 void console_init(const struct console_spec *specs, unsigned count)
@@ -149,6 +158,7 @@ void console_init(const struct console_spec *specs, unsigned count)
 	}
 	ready = true;
 	log_set_console(console_write);
+	log_set_serial_console(console_write_serial);
 }
 
 void console_report_uarts(void)

@@ -228,6 +228,7 @@ int main(void)
 
 	log_set_hooks(&fake_log_hooks);
 	log_set_console(fake_console);
+	log_set_serial_console(fake_console);
 	panic_set_hooks(&fake_hooks);
 	panic_set_end(fake_end);
 	return cmocka_run_group_tests(tests, NULL, NULL);
