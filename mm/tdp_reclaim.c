@@ -83,8 +83,10 @@ static void grace_period_begin(struct tdp_vm *vm)
 	unsigned i;
 
 	tdp_vm_lock(vm, &r->queue_lock, "take the reclaim queue lock");
+	/* waiting first: a barrier that sees pending at 0 (acquire) sees
+	 * the batches in waiting. */
 	__atomic_store_n(&r->waiting, r->pending, __ATOMIC_RELAXED);
-	__atomic_store_n(&r->pending, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->pending, 0, __ATOMIC_RELEASE);
 	tdp_unlock(&r->queue_lock);
 	if (!r->waiting)
 		return;
@@ -132,8 +134,13 @@ void tdp_reclaim_poll(struct tdp_vm *vm)
 		return;
 	if (r->waiting && grace_period_over(vm)) {
 		done = r->waiting;
-		__atomic_store_n(&r->waiting, 0, __ATOMIC_RELAXED);
+		/*
+		 * freeing goes up before waiting goes to 0: a barrier that
+		 * sees waiting at 0 (acquire) then sees the batch as being
+		 * freed, never a moment when it is in neither.
+		 */
 		__atomic_fetch_add(&r->freeing, 1, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&r->waiting, 0, __ATOMIC_RELEASE);
 	}
 	if (!r->waiting)
 		grace_period_begin(vm);
@@ -152,8 +159,9 @@ void tdp_reclaim_barrier(struct tdp_vm *vm)
 
 	for (;;) {
 		tdp_reclaim_poll(vm);
-		if (!__atomic_load_n(&r->pending, __ATOMIC_RELAXED) &&
-		    !__atomic_load_n(&r->waiting, __ATOMIC_RELAXED) &&
+		/* In this order: see the stores' order in the functions above. */
+		if (!__atomic_load_n(&r->pending, __ATOMIC_ACQUIRE) &&
+		    !__atomic_load_n(&r->waiting, __ATOMIC_ACQUIRE) &&
 		    !__atomic_load_n(&r->freeing, __ATOMIC_ACQUIRE))
 			return;
 		tdp_vm_relax(vm, &w);
