@@ -25,7 +25,7 @@ MONITOR_ARGS_bochs-vmx-monitor-2cpu := --bochs --bochs-cpu corei7_skylake_x \
 MONITOR_TESTS += qemu-monitor-break
 MONITOR_SCRIPT_qemu-monitor-break := tests/boot/monitor/break-condition.txt
 MONITOR_FLAGS_qemu-monitor-break := --telnet
-MONITOR_ARGS_qemu-monitor-break := --smp 2 --cmdline test=fault-in
+MONITOR_ARGS_qemu-monitor-break := --smp 2 --cmdline test=zap-under-load
 
 # panic=monitor: after a fatal error while the VM runs, the monitor opens
 # on the CPU that won the fatal path; reading works, changing is refused,
