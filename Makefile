@@ -161,4 +161,6 @@ help:
 	@echo "make all                 $(BUILD)/hv.elf, hv.iso, BOOTX64.EFI, esp/, compile_commands.json"
 	@echo "make iso ISO_CMDLINE='...'  the ISO with another hypervisor command line"
 	@echo "make usb DEV=/dev/sdX    write the ISO to a USB stick (asks first)"
+	@echo "make flash DEV=/dev/sdX [IMAGE=file]  write an image (default: the ISO) to a USB stick"
+	@echo "                                          (tools/mkusb --help lists what it refuses)"
 	@echo "make deps / check-deps   install / list the Debian packages the build needs"

@@ -68,6 +68,13 @@ HOST_CHECK_CMD_monitor-doc-check-fails := python3 tests/tools/test_check_monitor
 HOST_CHECKS += check-trace-order
 HOST_CHECK_CMD_check-trace-order := python3 tests/tools/test_check_trace_order.py
 
+# tools/mkusb on fake machines (/sys, /proc, /dev in a directory): a USB
+# stick is written, and a SATA or NVMe disk, a partition, a mounted or
+# read-only stick, one too small or too large, a missing device are each
+# refused with one line and nothing written (tests/tools/test_mkusb.py).
+HOST_CHECKS += mkusb-refusals
+HOST_CHECK_CMD_mkusb-refusals := python3 tests/tools/test_mkusb.py
+
 BOOT_TESTS :=
 include tests/boot/boot.mk
 include tests/boot/monitor.mk
