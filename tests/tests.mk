@@ -75,6 +75,13 @@ HOST_CHECK_CMD_check-trace-order := python3 tests/tools/test_check_trace_order.p
 HOST_CHECKS += mkusb-refusals
 HOST_CHECK_CMD_mkusb-refusals := python3 tests/tools/test_mkusb.py
 
+# The USB disk image's planned layout (tools/usb_layout.py): protective MBR,
+# both GPTs, BIOS boot and EFI system partitions on whole MiB, an ESP with
+# room for its files; sgdisk writes the plan onto a file that is read back
+# (tests/tools/test_usb_layout.py).
+HOST_CHECKS += usb-image-layout
+HOST_CHECK_CMD_usb-image-layout := python3 tests/tools/test_usb_layout.py
+
 BOOT_TESTS :=
 include tests/boot/boot.mk
 include tests/boot/monitor.mk
