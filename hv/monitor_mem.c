@@ -6,6 +6,7 @@
 #include "hv/monitor_internal.h"
 #include "arch/x86/direct_map.h"
 #include "arch/x86/paging.h"
+#include "lib/bits.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -270,24 +271,14 @@ static enum monitor_next mon_wrprotect(struct monitor *m, unsigned argc, char **
 	return MONITOR_STAY;
 }
 
-/* Set bits of x (no libgcc in the hypervisor: no __builtin_popcount). */
-static unsigned mon_popcount(uint64_t x)
-{
-	unsigned n = 0;
-
-	for (; x; x &= x - 1)
-		n++;
-	return n;
-}
-
 static uint64_t mon_count_bits(const uint64_t *bitmap, uint64_t nbits)
 {
 	uint64_t n = 0;
 
 	for (uint64_t i = 0; i < nbits / 64; i++)
-		n += mon_popcount(__atomic_load_n(&bitmap[i], __ATOMIC_RELAXED));
+		n += bits_popcount(__atomic_load_n(&bitmap[i], __ATOMIC_RELAXED));
 	if (nbits % 64)
-		n += mon_popcount(bitmap[nbits / 64] &
+		n += bits_popcount(bitmap[nbits / 64] &
 						    ((1ull << (nbits % 64)) - 1));
 	return n;
 }

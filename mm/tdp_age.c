@@ -68,7 +68,7 @@ static uint64_t age_count(const uint64_t *young, uint64_t n)
 	uint64_t w, count = 0;
 
 	for (w = 0; w < ALIGN_UP(n, 64) / 64; w++)
-		count += tdp_popcount(young[w]);
+		count += bits_popcount(young[w]);
 	return count;
 }
 

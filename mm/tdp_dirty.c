@@ -103,7 +103,7 @@ uint64_t tdp_dirty_log_get_and_clear(struct tdp_vm *vm, int id, uint64_t *out)
 		    __atomic_exchange_n(&s->dirty[w], 0, __ATOMIC_ACQ_REL);
 
 		out[w] = bits;
-		count += tdp_popcount(bits);
+		count += bits_popcount(bits);
 		for (i = 0; bits; i++, bits >>= 1) {
 			uint64_t gfn = s->base_gfn + w * 64 + i;
 

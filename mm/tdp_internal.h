@@ -8,6 +8,7 @@
 #include "mm/tdp.h"
 #include "mm/tdp_race.h"
 #include "base/trace.h"
+#include "lib/bits.h"
 #include "lib/string.h"
 
 struct tdp_flush_debt; /* tdp_flush.c, below */
@@ -43,15 +44,6 @@ static inline void stat_add(int64_t *counter, int64_t v)
 }
 
 #define tdp_stat_add(vm, field, v) stat_add(&tdp_my_stats(vm)->field, (v))
-
-/* Bits set in x (no libgcc in the hypervisor for __builtin_popcountll). */
-static inline unsigned tdp_popcount(uint64_t x)
-{
-	x = x - ((x >> 1) & 0x5555555555555555ull);
-	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	return (x * 0x0101010101010101ull) >> 56;
-}
 
 static inline void *tdp_virt(struct tdp_vm *vm, uint64_t phys)
 {
